@@ -1,0 +1,25 @@
+/*
+ * arena.h: per-request bump allocator.
+ */
+#ifndef FASCIA_ARENA_H
+#define FASCIA_ARENA_H
+
+#include <stddef.h>
+
+struct arena_chunk;
+
+struct arena {
+	struct arena_chunk *head;
+	size_t chunk_size;
+};
+
+void arena_init(struct arena *a, size_t chunk_size);
+void *arena_alloc(struct arena *a, size_t n);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void arena_reset(struct arena *a);
+void arena_free(struct arena *a);
+
+#endif

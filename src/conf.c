@@ -1,0 +1,262 @@
+/*
+ * conf.c: the configuration file and its environment overrides.
+ *
+ * The file is INI, parsed by inih.  Keys are unique across sections, so
+ * each key can be overridden by FASCIA_<KEY> in the environment without
+ * naming its section.  Every key is declared once in conf_keys[] with its
+ * type, default and bounds; an unknown key, a bad value or a missing file
+ * is an error naming the file, the line and the key, and nothing starts.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "conf.h"
+
+enum conf_type {
+	CONF_STRING,
+	CONF_INT,
+	CONF_OCTAL,
+	CONF_URL,
+	CONF_TIMEZONE,
+};
+
+struct conf_key {
+	const char *name;
+	enum conf_type type;
+	size_t offset;
+	const char *def;
+	long min, max;
+};
+
+#define KEY_STR(n, f, d) { n, CONF_STRING, offsetof(struct conf, f), d, 0, 0 }
+#define KEY_INT(n, f, d, lo, hi) { n, CONF_INT, offsetof(struct conf, f), d, lo, hi }
+
+static const struct conf_key conf_keys[] = {
+	KEY_STR("listen", listen, "/run/fascia/fascia.sock"),
+	{ "socket_mode", CONF_OCTAL, offsetof(struct conf, socket_mode), "0660", 0, 0777 },
+	KEY_INT("workers", workers, "0", 0, 256),
+	KEY_STR("database", database, "dbname=fascia"),
+	KEY_STR("templates", templates, "/usr/local/share/fascia/templates"),
+	KEY_STR("static", static_dir, "/usr/local/share/fascia/static"),
+	KEY_STR("migrations", migrations, "/usr/local/share/fascia/migrations"),
+	KEY_STR("secret_key_file", secret_key_file, "/var/lib/fascia/secret.key"),
+	KEY_STR("site_title", site_title, "fascia"),
+	KEY_STR("site_description", site_description, ""),
+	{ "base_url", CONF_URL, offsetof(struct conf, base_url), "http://127.0.0.1:8080", 0, 0 },
+	KEY_STR("language", language, "en"),
+	{ "timezone", CONF_TIMEZONE, offsetof(struct conf, timezone), "UTC", 0, 0 },
+	KEY_INT("per_page", per_page, "10", 1, 100),
+	KEY_INT("thread_depth", thread_depth, "5", 1, 10),
+};
+
+#define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
+
+struct conf_parse {
+	struct conf *conf;
+	const char *key;	/* the key of the first error */
+	char error[160];
+};
+
+/*
+ * Return the config file to use when none was named: $FASCIA_CONFIG, the
+ * development config of a source tree that `make run` set up, or the
+ * installed one.
+ */
+const char *
+conf_default_path(void)
+{
+	const char *env = getenv("FASCIA_CONFIG");
+
+	if (env != NULL && *env != '\0')
+		return env;
+	if (access("var/dev/fascia.conf", R_OK) == 0)
+		return "var/dev/fascia.conf";
+	return SYSCONFDIR "/fascia/fascia.conf";
+}
+
+static const struct conf_key *
+conf_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < CONF_NKEYS; i++)
+		if (strcmp(conf_keys[i].name, name) == 0)
+			return &conf_keys[i];
+	return NULL;
+}
+
+static int
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/*
+ * Store value for key k in c.  Returns 1, or 0 with a reason in err.
+ */
+static int
+conf_set(struct conf *c, const struct conf_key *k, const char *value,
+    char *err, size_t errsz)
+{
+	char *end, *copy, **slot;
+	const char *q;
+	long n;
+	size_t len;
+
+	if (has_control(value)) {
+		snprintf(err, errsz, "control characters in the value");
+		return 0;
+	}
+	switch (k->type) {
+	case CONF_INT:
+	case CONF_OCTAL:
+		errno = 0;
+		n = strtol(value, &end, k->type == CONF_OCTAL ? 8 : 10);
+		if (errno != 0 || end == value || *end != '\0' || n < k->min ||
+		    n > k->max) {
+			snprintf(err, errsz, "expected %s from %ld to %ld",
+			    k->type == CONF_OCTAL ? "an octal mode" : "a number",
+			    k->min, k->max);
+			return 0;
+		}
+		*(int *)(void *)((char *)c + k->offset) = (int)n;
+		return 1;
+	case CONF_URL:
+		if (strncmp(value, "http://", 7) != 0 &&
+		    strncmp(value, "https://", 8) != 0) {
+			snprintf(err, errsz, "must start with http:// or https://");
+			return 0;
+		}
+		if (strpbrk(value, " \"'<>\\") != NULL) {
+			snprintf(err, errsz, "not a plain URL");
+			return 0;
+		}
+		break;
+	case CONF_TIMEZONE:
+		for (q = value; *q != '\0'; q++)
+			if (!isalnum((unsigned char)*q) &&
+			    strchr("/_+-", *q) == NULL) {
+				snprintf(err, errsz, "not a time zone name");
+				return 0;
+			}
+		break;
+	case CONF_STRING:
+		break;
+	}
+	if ((copy = strdup(value)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return 0;
+	}
+	len = strlen(copy);
+	if (k->type == CONF_URL)
+		while (len > 0 && copy[len - 1] == '/')
+			copy[--len] = '\0';
+	slot = (char **)(void *)((char *)c + k->offset);
+	free(*slot);
+	*slot = copy;
+	return 1;
+}
+
+static int
+conf_handler(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct conf_parse *p = user;
+	const struct conf_key *k;
+
+	(void)section;
+	if (p->key != NULL)
+		return 1;
+	if ((k = conf_find(name)) == NULL) {
+		p->key = name;
+		snprintf(p->error, sizeof(p->error), "unknown key");
+		return 0;
+	}
+	if (!conf_set(p->conf, k, value, p->error, sizeof(p->error))) {
+		p->key = k->name;
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Read the config at path, then the FASCIA_<KEY> overrides.  Returns a
+ * config the caller frees with conf_free(), or NULL after printing on
+ * stderr what is wrong and where.
+ */
+struct conf *
+conf_load(const char *path)
+{
+	struct conf_parse p;
+	struct conf *c;
+	char env[64], err[160];
+	const char *v;
+	size_t i, j;
+	int line;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->path = strdup(path)) == NULL) {
+		free(c);
+		fprintf(stderr, "fascia: out of memory\n");
+		return NULL;
+	}
+	for (i = 0; i < CONF_NKEYS; i++)
+		if (!conf_set(c, &conf_keys[i], conf_keys[i].def, err,
+		    sizeof(err)))
+			goto fail;
+	memset(&p, 0, sizeof(p));
+	p.conf = c;
+	if ((line = ini_parse(path, conf_handler, &p)) != 0) {
+		if (line < 0)
+			fprintf(stderr, "%s: cannot read config file: %s\n",
+			    path, line == -1 ? strerror(errno) : "out of memory");
+		else if (p.key != NULL)
+			fprintf(stderr, "%s:%d: %s: %s\n", path, line, p.key,
+			    p.error);
+		else
+			fprintf(stderr, "%s:%d: syntax error\n", path, line);
+		goto fail;
+	}
+	for (i = 0; i < CONF_NKEYS; i++) {
+		snprintf(env, sizeof(env), "FASCIA_%s", conf_keys[i].name);
+		for (j = 7; env[j] != '\0'; j++)
+			env[j] = (char)toupper((unsigned char)env[j]);
+		if ((v = getenv(env)) == NULL)
+			continue;
+		if (!conf_set(c, &conf_keys[i], v, err, sizeof(err))) {
+			fprintf(stderr, "environment %s: %s: %s\n", env,
+			    conf_keys[i].name, err);
+			goto fail;
+		}
+	}
+	return c;
+fail:
+	conf_free(c);
+	return NULL;
+}
+
+void
+conf_free(struct conf *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < CONF_NKEYS; i++)
+		if (conf_keys[i].type != CONF_INT &&
+		    conf_keys[i].type != CONF_OCTAL)
+			free(*(char **)(void *)((char *)c + conf_keys[i].offset));
+	free(c->path);
+	free(c);
+}

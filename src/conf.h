@@ -1,0 +1,30 @@
+/*
+ * conf.h: fascia's configuration, read from an INI file and the environment.
+ */
+#ifndef FASCIA_CONF_H
+#define FASCIA_CONF_H
+
+struct conf {
+	char *path;		/* the file it came from */
+	char *listen;
+	int socket_mode;
+	int workers;
+	char *database;
+	char *templates;
+	char *static_dir;
+	char *migrations;
+	char *secret_key_file;
+	char *site_title;
+	char *site_description;
+	char *base_url;		/* no trailing slash */
+	char *language;
+	char *timezone;
+	int per_page;
+	int thread_depth;
+};
+
+const char *conf_default_path(void);
+struct conf *conf_load(const char *path);
+void conf_free(struct conf *c);
+
+#endif

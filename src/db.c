@@ -1,0 +1,270 @@
+/*
+ * db.c: the worker's PostgreSQL connection and every statement it runs.
+ *
+ * Each worker owns one connection and prepares all statements once, when
+ * it connects.  A PGresult never leaves this file: rows are copied into the
+ * request's arena.  A connection that broke (a restarted server reports
+ * nothing until a query fails, and then without SQLSTATE) is dropped and
+ * made again, and a read is retried once on the new one.  While the server
+ * is down, connection attempts are spaced out so that each request is
+ * answered at once with DB_UNAVAILABLE instead of waiting.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+
+#define LISTING_COLUMNS \
+	"p.slug, p.title, p.excerpt, " \
+	"to_char(p.published_at AT TIME ZONE 'UTC', " \
+	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
+	"to_char(p.published_at, 'FMMonth FMDD, YYYY'), a.slug, a.name, " \
+	"(SELECT count(*) FROM comments c WHERE c.post_id = p.id " \
+	"AND c.status = 'approved') "
+
+#define VISIBLE "p.status = 'published' AND p.published_at <= now() "
+
+static const struct {
+	const char *name;
+	int nparams;
+	const char *sql;
+} stmts[STMT__MAX] = {
+	[STMT_HEALTH] = { "health", 0, "SELECT 1" },
+	[STMT_NAV_AUTHORS] = { "nav_authors", 0,
+	    "SELECT a.slug, a.name FROM authors a WHERE EXISTS "
+	    "(SELECT 1 FROM posts p WHERE p.author_id = a.id AND " VISIBLE ") "
+	    "ORDER BY a.name, a.id" },
+	[STMT_POSTS_PAGE] = { "posts_page", 2,
+	    "SELECT " LISTING_COLUMNS
+	    "FROM posts p JOIN authors a ON a.id = p.author_id "
+	    "WHERE " VISIBLE
+	    "ORDER BY p.published_at DESC, p.id DESC LIMIT $1 OFFSET $2" },
+	[STMT_AUTHOR_BY_SLUG] = { "author_by_slug", 1,
+	    "SELECT id, slug, name, bio_html FROM authors WHERE slug = $1" },
+	[STMT_AUTHOR_POSTS] = { "author_posts", 3,
+	    "SELECT " LISTING_COLUMNS
+	    "FROM posts p JOIN authors a ON a.id = p.author_id "
+	    "WHERE p.author_id = $1 AND " VISIBLE
+	    "ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3" },
+	[STMT_TAG_BY_SLUG] = { "tag_by_slug", 1,
+	    "SELECT id, slug, name FROM tags WHERE slug = $1" },
+	[STMT_TAG_POSTS] = { "tag_posts", 3,
+	    "SELECT " LISTING_COLUMNS
+	    "FROM post_tags pt JOIN posts p ON p.id = pt.post_id "
+	    "JOIN authors a ON a.id = p.author_id "
+	    "WHERE pt.tag_id = $1 AND " VISIBLE
+	    "ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3" },
+	[STMT_POST_BY_SLUG] = { "post_by_slug", 1,
+	    "SELECT p.id, p.slug, p.title, p.excerpt, p.body_html, "
+	    "to_char(p.published_at AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+	    "to_char(p.published_at, 'FMMonth FMDD, YYYY'), "
+	    "p.comments_open, a.slug, a.name, a.bio_html "
+	    "FROM posts p JOIN authors a ON a.id = p.author_id "
+	    "WHERE p.slug = $1 AND " VISIBLE },
+	[STMT_POST_TAGS] = { "post_tags", 1,
+	    "SELECT t.slug, t.name FROM post_tags pt "
+	    "JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = $1 "
+	    "ORDER BY t.name, t.id" },
+	[STMT_POST_COMMENTS] = { "post_comments", 1,
+	    "SELECT id, parent_id, author_name, url, body, "
+	    "to_char(created_at AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+	    "to_char(created_at, 'FMMonth FMDD, YYYY \"at\" FMHH12:MI am') "
+	    "FROM comments WHERE post_id = $1 AND status = 'approved' "
+	    "ORDER BY created_at, id" },
+};
+
+void
+db_init(struct db *db, const char *conninfo, const char *timezone)
+{
+	db->conn = NULL;
+	db->conninfo = conninfo;
+	db->timezone = timezone;
+	db->retry_at = 0;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	db->conn = NULL;
+}
+
+/*
+ * Return the version of the newest applied migration, 0 when there is
+ * none, or -1 when it cannot be read.
+ */
+int
+db_schema_version(PGconn *conn)
+{
+	PGresult *res;
+	int v = -1;
+
+	res = PQexec(conn, "SELECT coalesce(max(version), 0) FROM "
+	    "schema_migrations");
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		v = atoi(PQgetvalue(res, 0, 0));
+	else if (PQresultStatus(res) == PGRES_FATAL_ERROR) {
+		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+		if (state != NULL && strcmp(state, "42P01") == 0)
+			v = 0;	/* no schema_migrations: nothing applied */
+	}
+	PQclear(res);
+	return v;
+}
+
+static int
+db_setup(struct db *db)
+{
+	const char *params[1] = { db->timezone };
+	PGresult *res;
+	int i, version;
+
+	res = PQexecParams(db->conn, "SELECT set_config('TimeZone', $1, false), "
+	    "set_config('statement_timeout', '5s', false), "
+	    "set_config('lock_timeout', '2s', false)",
+	    1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		log_err("session settings: %s", PQerrorMessage(db->conn));
+		PQclear(res);
+		return 0;
+	}
+	PQclear(res);
+	if ((version = db_schema_version(db->conn)) < DB_SCHEMA_VERSION) {
+		log_err("database schema is at version %d, fascia needs %d: "
+		    "run `fascia migrate`", version, DB_SCHEMA_VERSION);
+		return 0;
+	}
+	for (i = 0; i < STMT__MAX; i++) {
+		res = PQprepare(db->conn, stmts[i].name, stmts[i].sql, 0, NULL);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			log_err("prepare %s: %s", stmts[i].name,
+			    PQerrorMessage(db->conn));
+			PQclear(res);
+			return 0;
+		}
+		PQclear(res);
+	}
+	return 1;
+}
+
+/*
+ * Connect and prepare every statement.  Returns 1, or 0 when the database
+ * cannot be used now; then no new attempt is made for half a second.
+ */
+int
+db_connect(struct db *db)
+{
+	static const char *const keys[] = { "connect_timeout",
+	    "application_name", "dbname", NULL };
+	const char *values[4] = { "3", "fascia", db->conninfo, NULL };
+	time_t now = time(NULL);
+
+	db_close(db);
+	if (now < db->retry_at)
+		return 0;
+	db->conn = PQconnectdbParams(keys, values, 1);
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		log_err("cannot connect to the database: %s",
+		    db->conn ? PQerrorMessage(db->conn) : "out of memory");
+		goto fail;
+	}
+	if (!db_setup(db))
+		goto fail;
+	return 1;
+fail:
+	db_close(db);
+	db->retry_at = now + 1;
+	return 0;
+}
+
+static int
+copy_rows(struct arena *a, PGresult *res, struct rows *out)
+{
+	int i, j;
+	size_t k = 0;
+
+	out->n = PQntuples(res);
+	out->ncols = PQnfields(res);
+	out->v = arena_alloc(a, sizeof(char *) * (size_t)out->n *
+	    (size_t)(out->ncols ? out->ncols : 1));
+	if (out->v == NULL)
+		return 0;
+	for (i = 0; i < out->n; i++)
+		for (j = 0; j < out->ncols; j++, k++) {
+			if (PQgetisnull(res, i, j))
+				out->v[k] = NULL;
+			else if ((out->v[k] = arena_strndup(a,
+			    PQgetvalue(res, i, j),
+			    (size_t)PQgetlength(res, i, j))) == NULL)
+				return 0;
+		}
+	return 1;
+}
+
+/*
+ * Does this failure mean the connection is gone (rather than that the
+ * statement was wrong)?  Then a new connection may succeed.
+ */
+static int
+connection_lost(PGconn *conn, PGresult *res)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+	if (PQstatus(conn) == CONNECTION_BAD || state == NULL)
+		return 1;
+	return strncmp(state, "08", 2) == 0 ||	/* connection exception */
+	    strcmp(state, "57P01") == 0 ||	/* admin shutdown */
+	    strcmp(state, "57P02") == 0 ||	/* crash shutdown */
+	    strcmp(state, "57P03") == 0 ||	/* cannot connect now */
+	    strcmp(state, "26000") == 0;	/* statement not prepared */
+}
+
+/*
+ * Run the read-only statement s with params and copy its rows into out,
+ * allocated from a.  A lost connection is made again and the statement
+ * retried once.
+ */
+enum db_res
+db_query(struct db *db, struct arena *a, enum stmt s,
+    const char *const *params, struct rows *out)
+{
+	PGresult *res;
+	ExecStatusType st;
+	int attempt, ok;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		if ((db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) &&
+		    !db_connect(db))
+			return DB_UNAVAILABLE;
+		res = PQexecPrepared(db->conn, stmts[s].name, stmts[s].nparams, params, NULL,
+		    NULL, 0);
+		st = PQresultStatus(res);
+		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+			ok = copy_rows(a, res, out);
+			PQclear(res);
+			if (!ok) {
+				log_err("%s: out of memory", stmts[s].name);
+				return DB_ERROR;
+			}
+			return DB_OK;
+		}
+		if (!connection_lost(db->conn, res)) {
+			log_err("%s: %s", stmts[s].name,
+			    PQresultErrorMessage(res));
+			PQclear(res);
+			return DB_ERROR;
+		}
+		log_warn("%s: connection lost, reconnecting: %s",
+		    stmts[s].name, PQerrorMessage(db->conn));
+		PQclear(res);
+		db_close(db);
+		db->retry_at = 0;
+	}
+	return DB_UNAVAILABLE;
+}

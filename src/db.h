@@ -1,0 +1,72 @@
+/*
+ * db.h: the worker's PostgreSQL connection and the statements it runs.
+ */
+#ifndef FASCIA_DB_H
+#define FASCIA_DB_H
+
+#include <time.h>
+
+#include <libpq-fe.h>
+
+#include "arena.h"
+
+/* The newest migration this build knows; older schemas are refused. */
+#define DB_SCHEMA_VERSION 1
+
+enum stmt {
+	STMT_HEALTH,
+	STMT_NAV_AUTHORS,
+	STMT_POSTS_PAGE,
+	STMT_AUTHOR_BY_SLUG,
+	STMT_AUTHOR_POSTS,
+	STMT_TAG_BY_SLUG,
+	STMT_TAG_POSTS,
+	STMT_POST_BY_SLUG,
+	STMT_POST_TAGS,
+	STMT_POST_COMMENTS,
+	STMT__MAX
+};
+
+/* Columns of every listing statement (POSTS_PAGE, AUTHOR_POSTS, TAG_POSTS). */
+enum list_col {
+	LC_SLUG, LC_TITLE, LC_EXCERPT, LC_DATE_ISO, LC_DATE, LC_AUTHOR_SLUG,
+	LC_AUTHOR_NAME, LC_COMMENTS
+};
+enum post_col {
+	PC_ID, PC_SLUG, PC_TITLE, PC_EXCERPT, PC_BODY, PC_DATE_ISO, PC_DATE,
+	PC_COMMENTS_OPEN, PC_AUTHOR_SLUG, PC_AUTHOR_NAME, PC_AUTHOR_BIO
+};
+enum comment_col {
+	CC_ID, CC_PARENT, CC_AUTHOR, CC_URL, CC_BODY, CC_DATE_ISO, CC_DATE
+};
+
+enum db_res {
+	DB_OK,
+	DB_UNAVAILABLE,	/* no connection, or it broke: try again later */
+	DB_ERROR	/* the statement failed */
+};
+
+struct db {
+	PGconn *conn;
+	const char *conninfo;
+	const char *timezone;
+	time_t retry_at;	/* don't try to connect again before this */
+};
+
+/* A result copied out of its PGresult into a request's arena. */
+struct rows {
+	int n;
+	int ncols;
+	char **v;	/* n * ncols values, NULL for SQL NULL */
+};
+
+#define ROW(r, i, c) ((r)->v[(size_t)(i) * (size_t)(r)->ncols + (size_t)(c)])
+
+void db_init(struct db *db, const char *conninfo, const char *timezone);
+int db_connect(struct db *db);
+enum db_res db_query(struct db *db, struct arena *a, enum stmt s,
+    const char *const *params, struct rows *out);
+void db_close(struct db *db);
+int db_schema_version(PGconn *conn);
+
+#endif

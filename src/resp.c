@@ -1,0 +1,173 @@
+/*
+ * resp.c: status lines, headers, error pages, and the one write that sends
+ * a response.
+ *
+ * A page is rendered into the worker's body buffer first; only when it is
+ * complete are the headers written in front of it and the whole response
+ * handed to libfcgi in one call.  So a failure half-way through a page
+ * becomes a clean 500, never a truncated 200.  Only this file renders
+ * error pages.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "http.h"
+#include "log.h"
+
+/*
+ * The same on every response fascia writes.  Static files get the same
+ * headers from nginx.
+ */
+#define SECURITY_HEADERS \
+	"X-Content-Type-Options: nosniff\r\n" \
+	"Referrer-Policy: strict-origin-when-cross-origin\r\n" \
+	"Content-Security-Policy: default-src 'self'; img-src 'self' data:; " \
+	"object-src 'none'; base-uri 'self'; form-action 'self'; " \
+	"frame-ancestors 'none'\r\n"
+
+static const struct {
+	int status;
+	const char *reason;
+	const char *heading;
+	const char *message;
+} statuses[] = {
+	{ 200, "OK", NULL, NULL },
+	{ 301, "Moved Permanently", NULL, NULL },
+	{ 303, "See Other", NULL, NULL },
+	{ 304, "Not Modified", NULL, NULL },
+	{ 400, "Bad Request", "Bad request",
+	    "The address or the form could not be understood. Please check "
+	    "it and try again." },
+	{ 403, "Forbidden", "Forbidden",
+	    "This request is not allowed." },
+	{ 404, "Not Found", "Page not found",
+	    "Sorry, there is nothing at this address. It may have moved, or "
+	    "the link may be mistyped." },
+	{ 405, "Method Not Allowed", "Method not allowed",
+	    "This address cannot be used that way." },
+	{ 409, "Conflict", "Conflict",
+	    "This request conflicts with something already saved." },
+	{ 413, "Content Too Large", "Too large",
+	    "What you sent is larger than this site accepts." },
+	{ 414, "URI Too Long", "Address too long",
+	    "The address is longer than this site accepts." },
+	{ 415, "Unsupported Media Type", "Unsupported format",
+	    "This site cannot read data sent in that format." },
+	{ 429, "Too Many Requests", "Too many requests",
+	    "Please slow down and try again in a moment." },
+	{ 500, "Internal Server Error", "Something went wrong",
+	    "The page could not be shown because of an error on our side. "
+	    "Please try again later." },
+	{ 503, "Service Unavailable", "Temporarily unavailable",
+	    "The site cannot reach its database right now. Please try again "
+	    "in a moment." },
+};
+
+static int
+status_index(int status)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (statuses[i].status == status)
+			return (int)i;
+	return status_index(500);
+}
+
+/*
+ * Render which into the body buffer with the variables collected so far
+ * and answer with status.  Returns the status sent (500 when rendering
+ * failed).
+ */
+int
+resp_page(struct req *r, enum view which, int status)
+{
+	struct worker *w = r->w;
+
+	buf_reset(&w->body);
+	if (!views_render(r->app->views, which, r->vars, &w->body))
+		return 500;
+	r->content_type = "text/html; charset=utf-8";
+	return status;
+}
+
+/* Answer with a short plain-text body. */
+int
+resp_text(struct req *r, int status, const char *text)
+{
+	buf_reset(&r->w->body);
+	buf_puts(&r->w->body, text);
+	r->content_type = "text/plain; charset=utf-8";
+	return status;
+}
+
+/*
+ * Fill the body with the error page for status, in the site's layout when
+ * the templates allow, else as plain text.
+ */
+static void
+error_page(struct req *r, int status)
+{
+	int i = status_index(status);
+
+	TMPL_arena_reset(r->w->tmpl);
+	r->vars = NULL;
+	page_common(r, statuses[i].heading, statuses[i].message, NULL);
+	req_var(r, "noindex", "1");
+	req_var(r, "status", req_url(r, "%d", status));
+	req_var(r, "heading", statuses[i].heading);
+	req_var(r, "message", statuses[i].message);
+	if (resp_page(r, VIEW_ERROR, status) != status)
+		resp_text(r, status, statuses[i].message);
+}
+
+/*
+ * Send the response: status and headers, then the body (not for HEAD), in
+ * one write.  A status of 400 or more without a body gets its error page.
+ */
+void
+resp_finish(struct req *r, int status)
+{
+	struct worker *w = r->w;
+	struct buf *out = &w->out;
+	int i;
+
+	if (status >= 400 && r->content_type == NULL)
+		error_page(r, status);
+	else if (status == 500 && r->content_type != NULL &&
+	    strncmp(r->content_type, "text/html", 9) == 0) {
+		r->content_type = NULL;
+		error_page(r, status);
+	}
+	if (status == 503 && r->retry_after == 0)
+		r->retry_after = 5;
+	i = status_index(status);
+	buf_reset(out);
+	buf_printf(out, "Status: %d %s\r\n", statuses[i].status,
+	    statuses[i].reason);
+	buf_printf(out, "Content-Type: %s\r\n", r->content_type != NULL ?
+	    r->content_type : "text/html; charset=utf-8");
+	buf_printf(out, "Content-Length: %zu\r\n", w->body.len);
+	if (r->location != NULL)
+		buf_printf(out, "Location: %s\r\n", r->location);
+	if (r->allow != NULL)
+		buf_printf(out, "Allow: %s\r\n", r->allow);
+	if (r->retry_after > 0)
+		buf_printf(out, "Retry-After: %d\r\n", r->retry_after);
+	if (r->cache_control != NULL)
+		buf_printf(out, "Cache-Control: %s\r\n", r->cache_control);
+	else if (status >= 500)
+		buf_puts(out, "Cache-Control: no-store\r\n");
+	buf_puts(out, SECURITY_HEADERS "\r\n");
+	if (r->method != METHOD_HEAD)
+		buf_append(out, w->body.data, w->body.len);
+	if (out->failed) {
+		log_err("response too large or out of memory");
+		buf_reset(out);
+		buf_puts(out, "Status: 500 Internal Server Error\r\n"
+		    "Content-Type: text/plain; charset=utf-8\r\n"
+		    "Content-Length: 0\r\n" SECURITY_HEADERS "\r\n");
+	}
+	if (FCGX_PutStr(out->data, (int)out->len, r->fcgi->out) < 0)
+		log_warn("client went away before the response was sent");
+}

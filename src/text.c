@@ -1,0 +1,169 @@
+/*
+ * text.c: byte-level text handling shared by the request parser and the
+ * views.
+ *
+ * Everything a visitor sends is checked here before it goes further:
+ * percent-decoding refuses malformed escapes instead of passing them on,
+ * and UTF-8 validation refuses overlong forms, surrogates and code points
+ * past U+10FFFF, which PostgreSQL would otherwise reject with an error
+ * deep inside a query.
+ */
+#include <string.h>
+
+#include "text.h"
+
+/*
+ * Return 1 when the n bytes at s are well-formed UTF-8 without NUL bytes
+ * (RFC 3629), else 0.
+ */
+int
+utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + n;
+	unsigned char c;
+
+	while (p < end) {
+		c = *p;
+		if (c == 0)
+			return 0;
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			if (end - p < 2 || (p[1] & 0xc0) != 0x80)
+				return 0;
+			p += 2;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			if (end - p < 3 || (p[1] & 0xc0) != 0x80 ||
+			    (p[2] & 0xc0) != 0x80)
+				return 0;
+			if (c == 0xe0 && p[1] < 0xa0)
+				return 0;	/* overlong */
+			if (c == 0xed && p[1] > 0x9f)
+				return 0;	/* surrogate */
+			p += 3;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			if (end - p < 4 || (p[1] & 0xc0) != 0x80 ||
+			    (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
+				return 0;
+			if (c == 0xf0 && p[1] < 0x90)
+				return 0;	/* overlong */
+			if (c == 0xf4 && p[1] > 0x8f)
+				return 0;	/* past U+10FFFF */
+			p += 4;
+		} else
+			return 0;
+	}
+	return 1;
+}
+
+static int
+hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Percent-decode n bytes of in into out, which must have room for n bytes;
+ * with plus_space a '+' becomes a space (form encoding).  Returns 1, or 0
+ * on a malformed escape such as "%zz" or a trailing "%4".  The output is
+ * not NUL-terminated and may contain any byte: check it with utf8_valid().
+ */
+int
+pct_decode(const char *in, size_t n, int plus_space, char *out,
+    size_t *outlen)
+{
+	size_t i, o = 0;
+	int hi, lo;
+
+	for (i = 0; i < n; i++) {
+		if (in[i] == '%') {
+			if (n - i < 3 ||
+			    (hi = hexval((unsigned char)in[i + 1])) < 0 ||
+			    (lo = hexval((unsigned char)in[i + 2])) < 0)
+				return 0;
+			out[o++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else if (in[i] == '+' && plus_space)
+			out[o++] = ' ';
+		else
+			out[o++] = in[i];
+	}
+	*outlen = o;
+	return 1;
+}
+
+/*
+ * Return s encoded for use as one path segment of a URL: unreserved
+ * characters pass, every other byte becomes %XX.  NULL on exhausted memory.
+ */
+char *
+url_encode_segment(struct arena *a, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, o = 0, n = strlen(s);
+	unsigned char c;
+	char *out;
+
+	if ((out = arena_alloc(a, n * 3 + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~')
+			out[o++] = (char)c;
+		else {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/*
+ * Append the plain text of a comment as HTML: escaped, a paragraph for
+ * each run of lines separated by a blank line, and <br> for the other line
+ * breaks.  CR LF counts as one line break.
+ */
+void
+text_to_html(struct buf *b, const char *s, size_t n)
+{
+	size_t i = 0, start, end, blank;
+	int open = 0;
+
+	while (i < n) {
+		start = i;
+		while (i < n && s[i] != '\n')
+			i++;
+		end = i;
+		if (end > start && s[end - 1] == '\r')
+			end--;
+		if (i < n)
+			i++;
+		for (blank = start; blank < end &&
+		    (s[blank] == ' ' || s[blank] == '\t'); blank++)
+			;
+		if (blank == end) {
+			if (open)
+				buf_puts(b, "</p>\n");
+			open = 0;
+			continue;
+		}
+		buf_puts(b, open ? "<br>\n" : "<p>");
+		open = 1;
+		buf_html_escape(b, s + start, end - start);
+	}
+	if (open)
+		buf_puts(b, "</p>");
+}
