@@ -26,6 +26,7 @@ enum conf_type {
 	CONF_OCTAL,
 	CONF_URL,
 	CONF_TIMEZONE,
+	CONF_CHOICE,	/* one of the "|"-separated words in choices */
 };
 
 struct conf_key {
@@ -34,14 +35,18 @@ struct conf_key {
 	size_t offset;
 	const char *def;
 	long min, max;
+	const char *choices;
 };
 
-#define KEY_STR(n, f, d) { n, CONF_STRING, offsetof(struct conf, f), d, 0, 0 }
-#define KEY_INT(n, f, d, lo, hi) { n, CONF_INT, offsetof(struct conf, f), d, lo, hi }
+#define KEY_STR(n, f, d) \
+	{ n, CONF_STRING, offsetof(struct conf, f), d, 0, 0, NULL }
+#define KEY_INT(n, f, d, lo, hi) \
+	{ n, CONF_INT, offsetof(struct conf, f), d, lo, hi, NULL }
 
 static const struct conf_key conf_keys[] = {
 	KEY_STR("listen", listen, "/run/fascia/fascia.sock"),
-	{ "socket_mode", CONF_OCTAL, offsetof(struct conf, socket_mode), "0660", 0, 0777 },
+	{ "socket_mode", CONF_OCTAL, offsetof(struct conf, socket_mode), "0660",
+	    0, 0777, NULL },
 	KEY_INT("workers", workers, "0", 0, 256),
 	KEY_STR("database", database, "dbname=fascia"),
 	KEY_STR("templates", templates, "/usr/local/share/fascia/templates"),
@@ -50,11 +55,18 @@ static const struct conf_key conf_keys[] = {
 	KEY_STR("secret_key_file", secret_key_file, "/var/lib/fascia/secret.key"),
 	KEY_STR("site_title", site_title, "fascia"),
 	KEY_STR("site_description", site_description, ""),
-	{ "base_url", CONF_URL, offsetof(struct conf, base_url), "http://127.0.0.1:8080", 0, 0 },
+	{ "base_url", CONF_URL, offsetof(struct conf, base_url),
+	    "http://127.0.0.1:8080", 0, 0, NULL },
 	KEY_STR("language", language, "en"),
-	{ "timezone", CONF_TIMEZONE, offsetof(struct conf, timezone), "UTC", 0, 0 },
+	{ "timezone", CONF_TIMEZONE, offsetof(struct conf, timezone), "UTC", 0,
+	    0, NULL },
 	KEY_INT("per_page", per_page, "10", 1, 100),
 	KEY_INT("thread_depth", thread_depth, "5", 1, 10),
+	{ "moderation", CONF_CHOICE, offsetof(struct conf, moderation),
+	    "first-time", 0, 0, "all|first-time|none" },
+	KEY_INT("form_max_age", form_max_age, "86400", 60, 2592000),
+	KEY_INT("min_fill_time", min_fill_time, "3", 0, 3600),
+	KEY_INT("flood_interval", flood_interval, "15", 0, 86400),
 };
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -150,6 +162,20 @@ conf_set(struct conf *c, const struct conf_key *k, const char *value,
 				snprintf(err, errsz, "not a time zone name");
 				return 0;
 			}
+		break;
+	case CONF_CHOICE:
+		len = strlen(value);
+		for (q = k->choices; q != NULL; q = strchr(q, '|')) {
+			if (*q == '|')
+				q++;
+			if (len > 0 && strncmp(q, value, len) == 0 &&
+			    (q[len] == '|' || q[len] == '\0'))
+				break;
+		}
+		if (q == NULL) {
+			snprintf(err, errsz, "expected one of %s", k->choices);
+			return 0;
+		}
 		break;
 	case CONF_STRING:
 		break;

@@ -21,6 +21,10 @@ struct conf {
 	char *timezone;
 	int per_page;
 	int thread_depth;
+	char *moderation;	/* "all", "first-time" or "none" */
+	int form_max_age;	/* seconds a comment form stays valid */
+	int min_fill_time;	/* faster than this is a bot */
+	int flood_interval;	/* seconds between two comments of one person */
 };
 
 const char *conf_default_path(void);

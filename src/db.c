@@ -24,6 +24,13 @@
 	"(SELECT count(*) FROM comments c WHERE c.post_id = p.id " \
 	"AND c.status = 'approved') "
 
+#define COMMENT_COLUMNS \
+	"id, parent_id, author_name, url, body, " \
+	"to_char(created_at AT TIME ZONE 'UTC', " \
+	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
+	"to_char(created_at, 'FMMonth FMDD, YYYY \"at\" FMHH12:MI am'), " \
+	"encode(email_hash, 'hex'), status "
+
 #define VISIBLE "p.status = 'published' AND p.published_at <= now() "
 
 static const struct {
@@ -69,12 +76,43 @@ static const struct {
 	    "JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = $1 "
 	    "ORDER BY t.name, t.id" },
 	[STMT_POST_COMMENTS] = { "post_comments", 1,
-	    "SELECT id, parent_id, author_name, url, body, "
-	    "to_char(created_at AT TIME ZONE 'UTC', "
-	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-	    "to_char(created_at, 'FMMonth FMDD, YYYY \"at\" FMHH12:MI am') "
+	    "SELECT " COMMENT_COLUMNS
 	    "FROM comments WHERE post_id = $1 AND status = 'approved' "
 	    "ORDER BY created_at, id" },
+	[STMT_COMMENT_PENDING] = { "comment_pending", 2,
+	    "SELECT " COMMENT_COLUMNS
+	    "FROM comments WHERE id = $1 AND post_id = $2 "
+	    "AND status = 'pending'" },
+	[STMT_COMMENT_BY_NONCE] = { "comment_by_nonce", 1,
+	    "SELECT id, status FROM comments WHERE form_nonce = $1" },
+	[STMT_COMMENT_PARENT_OK] = { "comment_parent_ok", 2,
+	    "SELECT 1 FROM comments WHERE id = $1 AND post_id = $2 "
+	    "AND status = 'approved'" },
+	[STMT_COMMENT_FLOOD] = { "comment_flood", 3,
+	    "SELECT 1 FROM comments WHERE (email_hash = $1 OR client_hash = $2) "
+	    "AND created_at > now() - make_interval(secs => $3) LIMIT 1" },
+	[STMT_COMMENT_DUPLICATE] = { "comment_duplicate", 5,
+	    "SELECT 1 FROM comments WHERE post_id = $1 "
+	    "AND parent_id IS NOT DISTINCT FROM $2 AND author_name = $3 "
+	    "AND email_hash = $4 AND body = $5 AND status <> 'trash' LIMIT 1" },
+	/*
+	 * One statement, so one transaction: the comment is stored whole or
+	 * not at all.  Its status: spam when the caller says so; otherwise
+	 * approved at once under moderation "none", or under "first-time"
+	 * when the same name and email already have an approved comment and
+	 * the text has fewer than two links; else pending.
+	 */
+	[STMT_COMMENT_INSERT] = { "comment_insert", 11,
+	    "INSERT INTO comments (post_id, parent_id, author_name, email_hash, "
+	    "url, body, client_hash, form_nonce, status) "
+	    "SELECT $1, $2, $3, $4, $5, $6, $7, $8, CASE "
+	    "WHEN $9 = 'spam' THEN 'spam' "
+	    "WHEN $10 = 'none' THEN 'approved' "
+	    "WHEN $10 = 'first-time' AND $11::int < 2 AND EXISTS "
+	    "(SELECT 1 FROM comments c WHERE c.email_hash = $4 "
+	    "AND c.author_name = $3 AND c.status = 'approved') THEN 'approved' "
+	    "ELSE 'pending' END::comment_status "
+	    "RETURNING id, status" },
 };
 
 void
@@ -226,19 +264,20 @@ connection_lost(PGconn *conn, PGresult *res)
 }
 
 /*
- * Run the read-only statement s with params and copy its rows into out,
- * allocated from a.  A lost connection is made again and the statement
- * retried once.
+ * Run statement s with params and copy its rows into out, allocated from
+ * a.  When the connection turns out to be lost, make it again and, if
+ * retry, run the statement once more.
  */
-enum db_res
-db_query(struct db *db, struct arena *a, enum stmt s,
-    const char *const *params, struct rows *out)
+static enum db_res
+db_run(struct db *db, struct arena *a, enum stmt s,
+    const char *const *params, struct rows *out, int retry)
 {
 	PGresult *res;
 	ExecStatusType st;
+	const char *state;
 	int attempt, ok;
 
-	for (attempt = 0; attempt < 2; attempt++) {
+	for (attempt = 0; attempt < 1 + retry; attempt++) {
 		if ((db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) &&
 		    !db_connect(db))
 			return DB_UNAVAILABLE;
@@ -255,10 +294,18 @@ db_query(struct db *db, struct arena *a, enum stmt s,
 			return DB_OK;
 		}
 		if (!connection_lost(db->conn, res)) {
+			state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+			if (strcmp(state, "23505") == 0) {
+				PQclear(res);
+				return DB_CONFLICT;
+			}
 			log_err("%s: %s", stmts[s].name,
 			    PQresultErrorMessage(res));
 			PQclear(res);
-			return DB_ERROR;
+			/* Out of time or locked out: the server is busy. */
+			return strcmp(state, "57014") == 0 ||
+			    strcmp(state, "55P03") == 0 ? DB_UNAVAILABLE :
+			    DB_ERROR;
 		}
 		log_warn("%s: connection lost, reconnecting: %s",
 		    stmts[s].name, PQerrorMessage(db->conn));
@@ -267,4 +314,24 @@ db_query(struct db *db, struct arena *a, enum stmt s,
 		db->retry_at = 0;
 	}
 	return DB_UNAVAILABLE;
+}
+
+/* Run a read; after a lost connection it is retried once. */
+enum db_res
+db_query(struct db *db, struct arena *a, enum stmt s,
+    const char *const *params, struct rows *out)
+{
+	return db_run(db, a, s, params, out, 1);
+}
+
+/*
+ * Run a write.  It is never retried here: a write lost with its connection
+ * may or may not have been committed, and only the caller knows how to
+ * find out (the comment form's nonce).
+ */
+enum db_res
+db_write(struct db *db, struct arena *a, enum stmt s,
+    const char *const *params, struct rows *out)
+{
+	return db_run(db, a, s, params, out, 0);
 }

@@ -11,7 +11,7 @@
 #include "arena.h"
 
 /* The newest migration this build knows; older schemas are refused. */
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
 
 enum stmt {
 	STMT_HEALTH,
@@ -24,6 +24,12 @@ enum stmt {
 	STMT_POST_BY_SLUG,
 	STMT_POST_TAGS,
 	STMT_POST_COMMENTS,
+	STMT_COMMENT_PENDING,
+	STMT_COMMENT_BY_NONCE,
+	STMT_COMMENT_PARENT_OK,
+	STMT_COMMENT_FLOOD,
+	STMT_COMMENT_DUPLICATE,
+	STMT_COMMENT_INSERT,
 	STMT__MAX
 };
 
@@ -37,13 +43,15 @@ enum post_col {
 	PC_COMMENTS_OPEN, PC_AUTHOR_SLUG, PC_AUTHOR_NAME, PC_AUTHOR_BIO
 };
 enum comment_col {
-	CC_ID, CC_PARENT, CC_AUTHOR, CC_URL, CC_BODY, CC_DATE_ISO, CC_DATE
+	CC_ID, CC_PARENT, CC_AUTHOR, CC_URL, CC_BODY, CC_DATE_ISO, CC_DATE,
+	CC_EMAIL_HASH, CC_STATUS
 };
 
 enum db_res {
 	DB_OK,
 	DB_UNAVAILABLE,	/* no connection, or it broke: try again later */
-	DB_ERROR	/* the statement failed */
+	DB_ERROR,	/* the statement failed */
+	DB_CONFLICT	/* a unique constraint refused the row */
 };
 
 struct db {
@@ -65,6 +73,8 @@ struct rows {
 void db_init(struct db *db, const char *conninfo, const char *timezone);
 int db_connect(struct db *db);
 enum db_res db_query(struct db *db, struct arena *a, enum stmt s,
+    const char *const *params, struct rows *out);
+enum db_res db_write(struct db *db, struct arena *a, enum stmt s,
     const char *const *params, struct rows *out);
 void db_close(struct db *db);
 int db_schema_version(PGconn *conn);

@@ -8,6 +8,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "comment.h"
 #include "conf.h"
 #include "ctemplate.h"
 #include "db.h"
@@ -23,7 +24,15 @@
 struct app {
 	struct conf *conf;
 	struct views *views;
-	unsigned char key[SECRET_KEY_BYTES];
+	struct keys keys;
+};
+
+/* A comment form sent back to its visitor: what they typed, what is wrong. */
+struct form_state {
+	struct comment_input in;
+	const char *parent;	/* comment_parent as sent */
+	const char *parent_err;
+	const char *notice;	/* a message above the form */
 };
 
 enum method {
@@ -103,6 +112,12 @@ typedef int handler_fn(struct req *r, char **arg);
 
 /* pages.c */
 handler_fn h_home, h_author, h_tag, h_post, h_health;
+int post_page(struct req *r, const struct rows *post,
+    const struct form_state *fs, int status);
+int post_find(struct req *r, const char *slug, struct rows *post);
+
+/* comments.c */
+handler_fn h_comment_post;
 void page_common(struct req *r, const char *title, const char *description,
     const char *canonical_path);
 

@@ -13,9 +13,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "http.h"
 #include "log.h"
 #include "text.h"
+#include "thread.h"
 
 /* Map a database failure to the status a reader sees. */
 static int
@@ -260,106 +263,35 @@ h_tag(struct req *r, char **arg)
 	    req_url(r, "Posts tagged %s", ROW(&t, 0, 2)));
 }
 
-/*
- * Order comments for display: threads depth-first, each level oldest
- * first, as a flat list with depths.  A reply deeper than the thread
- * depth is shown at that depth; a comment whose parent is not shown
- * (pending, say) is shown at the top level.  The walk is iterative, so a
- * long chain of replies cannot exhaust the stack.  Returns the order as
- * indexes into c, with depths in *depth_out, or NULL out of memory.
- */
-struct cnode {
-	long id;
-	int parent, first_child, last_child, next_sibling, depth;
-};
-
-static int
-cnode_cmp(const void *a, const void *b)
-{
-	const struct cnode *const *x = a, *const *y = b;
-
-	return ((*x)->id > (*y)->id) - ((*x)->id < (*y)->id);
-}
-
-static int *
-thread_order(struct req *r, const struct rows *c, int max_depth,
-    int **depth_out)
-{
-	struct cnode *nodes, **byid, **hit, key, *keyp = &key;
-	int *order, *depth, i, p, n = c->n, o = 0, cur;
-	int first_root = -1, last_root = -1;
-
-	nodes = arena_alloc(r->arena, sizeof(*nodes) * (size_t)(n + 1));
-	byid = arena_alloc(r->arena, sizeof(*byid) * (size_t)(n + 1));
-	order = arena_alloc(r->arena, sizeof(*order) * (size_t)(n + 1));
-	depth = arena_alloc(r->arena, sizeof(*depth) * (size_t)(n + 1));
-	if (!nodes || !byid || !order || !depth)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		nodes[i].id = strtol(ROW(c, i, CC_ID), NULL, 10);
-		nodes[i].parent = nodes[i].first_child = -1;
-		nodes[i].last_child = nodes[i].next_sibling = -1;
-		byid[i] = &nodes[i];
-	}
-	qsort(byid, (size_t)n, sizeof(*byid), cnode_cmp);
-	for (i = 0; i < n; i++) {
-		hit = NULL;
-		if (ROW(c, i, CC_PARENT) != NULL) {
-			key.id = strtol(ROW(c, i, CC_PARENT), NULL, 10);
-			hit = bsearch(&keyp, byid, (size_t)n, sizeof(*byid),
-			    cnode_cmp);
-		}
-		if (hit != NULL && *hit != &nodes[i]) {
-			p = (int)(*hit - nodes);
-			nodes[i].parent = p;
-			if (nodes[p].last_child < 0)
-				nodes[p].first_child = i;
-			else
-				nodes[nodes[p].last_child].next_sibling = i;
-			nodes[p].last_child = i;
-		} else {
-			if (last_root < 0)
-				first_root = i;
-			else
-				nodes[last_root].next_sibling = i;
-			last_root = i;
-		}
-	}
-	for (cur = first_root; cur >= 0 && o < n;) {
-		p = nodes[cur].parent;
-		nodes[cur].depth = p < 0 ? 1 : nodes[p].depth < max_depth ?
-		    nodes[p].depth + 1 : max_depth;
-		depth[o] = nodes[cur].depth;
-		order[o++] = cur;
-		if (nodes[cur].first_child >= 0) {
-			cur = nodes[cur].first_child;
-			continue;
-		}
-		while (cur >= 0 && nodes[cur].next_sibling < 0)
-			cur = nodes[cur].parent;
-		if (cur >= 0)
-			cur = nodes[cur].next_sibling;
-	}
-	depth[o] = 1;	/* what follows the last comment: the top level */
-	order[o] = -1;
-	*depth_out = depth;
-	return order;
-}
-
 /* Add the approved comments as the threaded "comments" loop. */
 static int
 comments_loop(struct req *r, const struct rows *c)
 {
 	TMPL_loop *loop = NULL, *closers;
 	TMPL_varlist *row;
+	unsigned char hash[HASH_BYTES];
 	struct buf body;
+	long *ids, *parents;
 	int *order, *depth, i, k, j;
 	const char *url;
 
 	if (c->n == 0)
 		return 1;
-	if ((order = thread_order(r, c, r->conf->thread_depth, &depth)) == NULL)
+	ids = arena_alloc(r->arena, sizeof(*ids) * (size_t)c->n);
+	parents = arena_alloc(r->arena, sizeof(*parents) * (size_t)c->n);
+	order = arena_alloc(r->arena, sizeof(*order) * (size_t)(c->n + 1));
+	depth = arena_alloc(r->arena, sizeof(*depth) * (size_t)(c->n + 1));
+	if (!ids || !parents || !order || !depth)
 		return 0;
+	for (i = 0; i < c->n; i++) {
+		ids[i] = strtol(ROW(c, i, CC_ID), NULL, 10);
+		parents[i] = ROW(c, i, CC_PARENT) ?
+		    strtol(ROW(c, i, CC_PARENT), NULL, 10) : 0;
+	}
+	if (thread_order(r->arena, ids, parents, c->n,
+	    r->conf->thread_depth, order, depth) < 0)
+		return 0;
+	buf_init(&body, 1u << 20);
 	for (k = 0; order[k] >= 0; k++) {
 		i = order[k];
 		row = req_row(r, NULL, "id", ROW(c, i, CC_ID));
@@ -370,14 +302,22 @@ comments_loop(struct req *r, const struct rows *c)
 		row = req_row(r, row, "date_iso", ROW(c, i, CC_DATE_ISO));
 		row = req_row(r, row, "date", ROW(c, i, CC_DATE));
 		row = req_row(r, row, "depth", req_url(r, "%d", depth[k]));
+		if (strcmp(ROW(c, i, CC_STATUS), "pending") == 0)
+			row = req_row(r, row, "pending", "1");
+		if (sodium_hex2bin(hash, sizeof(hash), ROW(c, i, CC_EMAIL_HASH),
+		    strlen(ROW(c, i, CC_EMAIL_HASH)), NULL, NULL, NULL) == 0) {
+			buf_reset(&body);
+			identicon_svg(&body, hash);
+			row = req_row(r, row, "avatar", body.failed ? "" :
+			    arena_strndup(r->arena, body.data, body.len));
+		}
 		row = req_row(r, row, "reply_url", req_url(r,
 		    "?replytocom=%s#respond", ROW(c, i, CC_ID)));
-		buf_init(&body, 1u << 20);
+		buf_reset(&body);
 		text_to_html(&body, ROW(c, i, CC_BODY),
 		    strlen(ROW(c, i, CC_BODY)));
 		row = req_row(r, row, "body", body.failed ? "" :
 		    arena_strndup(r->arena, body.data, body.len));
-		buf_free(&body);
 		/* The next row is deeper: it opens this comment's replies. */
 		row = req_row(r, row, "has_children",
 		    depth[k + 1] > depth[k] ? "1" : "");
@@ -388,27 +328,70 @@ comments_loop(struct req *r, const struct rows *c)
 		req_loop(r, &row, "closers", closers);
 		loop = req_loop_add(r, loop, row);
 	}
+	buf_free(&body);
 	req_loop(r, &r->vars, "comments", loop);
 	return 1;
 }
 
 /*
- * Set the comment form's variables: where it posts, and, for a "Reply"
- * link (?replytocom=ID), which approved comment of this post it answers.
+ * Add the comment form's variables: where it posts, a fresh token, and,
+ * when the form comes back with errors, what the visitor typed and what
+ * is wrong with it.  A "Reply" link (?replytocom=ID) or a sent
+ * comment_parent names the approved comment of this post being answered.
  */
+static const char *const field_ids[CF__MAX] = {
+	[CF_COMMENT] = "comment", [CF_AUTHOR] = "author",
+	[CF_EMAIL] = "email", [CF_URL] = "url",
+};
+static const char *const field_vars[CF__MAX] = {
+	[CF_COMMENT] = "f_comment", [CF_AUTHOR] = "f_author",
+	[CF_EMAIL] = "f_email", [CF_URL] = "f_url",
+};
+static const char *const error_vars[CF__MAX] = {
+	[CF_COMMENT] = "err_comment", [CF_AUTHOR] = "err_author",
+	[CF_EMAIL] = "err_email", [CF_URL] = "err_url",
+};
+
 static void
-comment_form_vars(struct req *r, const char *slug, const struct rows *c)
+comment_form_vars(struct req *r, const struct rows *p, const struct rows *c,
+    const struct form_state *fs)
 {
 	const char *reply = req_query(r, "replytocom");
+	char token[FORM_TOKEN_CHARS];
+	TMPL_loop *errors = NULL;
+	TMPL_varlist *row;
 	int i;
 
 	req_var(r, "form_action", req_url(r, "/%s/comments",
-	    url_encode_segment(r->arena, slug)));
-	if (reply == NULL)
+	    url_encode_segment(r->arena, ROW(p, 0, PC_SLUG))));
+	form_token_issue(&r->app->keys, strtol(ROW(p, 0, PC_ID), NULL, 10),
+	    time(NULL), token);
+	req_var(r, "form_token", arena_strdup(r->arena, token));
+	if (fs != NULL) {
+		reply = fs->parent;
+		for (i = 0; i < CF__MAX; i++) {
+			req_var(r, field_vars[i], fs->in.v[i]);
+			if (fs->in.err[i] == NULL)
+				continue;
+			req_var(r, error_vars[i], fs->in.err[i]);
+			row = req_row(r, NULL, "field", field_ids[i]);
+			row = req_row(r, row, "message", fs->in.err[i]);
+			errors = req_loop_add(r, errors, row);
+		}
+		if (fs->parent_err != NULL) {
+			row = req_row(r, NULL, "field", "comment");
+			row = req_row(r, row, "message", fs->parent_err);
+			errors = req_loop_add(r, errors, row);
+		}
+		req_loop(r, &r->vars, "errors", errors);
+		req_var(r, "form_notice", fs->notice);
+	} else if (reply != NULL)
+		req_var(r, "noindex", "1");	/* a page per comment: not for robots */
+	if (reply == NULL || *reply == '\0')
 		return;
-	req_var(r, "noindex", "1");	/* one page per comment: not for robots */
 	for (i = 0; i < c->n; i++)
-		if (strcmp(ROW(c, i, CC_ID), reply) == 0) {
+		if (strcmp(ROW(c, i, CC_ID), reply) == 0 &&
+		    strcmp(ROW(c, i, CC_STATUS), "approved") == 0) {
 			req_var(r, "comment_parent", ROW(c, i, CC_ID));
 			req_var(r, "replying_to", ROW(c, i, CC_AUTHOR));
 			req_var(r, "cancel_reply_url", "#respond");
@@ -416,39 +399,95 @@ comment_form_vars(struct req *r, const char *slug, const struct rows *c)
 		}
 }
 
-int
-h_post(struct req *r, char **arg)
+/*
+ * The visitor who just posted a comment held for moderation comes back
+ * with ?unapproved=ID&moderation-hash=TOKEN: show them (and only them,
+ * for a while) their own pending comment among the approved ones.
+ */
+static void
+add_own_pending(struct req *r, const struct rows *p, struct rows *c)
 {
-	const char *params[1] = { arg[0] };
-	struct rows p, tags, comments;
+	const char *id = req_query(r, "unapproved");
+	const char *token = req_query(r, "moderation-hash");
+	const char *params[2];
+	struct rows pend;
+	char **v;
+	long cid;
+
+	if (id == NULL || token == NULL ||
+	    (cid = strtol(id, NULL, 10)) <= 0 ||
+	    !view_token_check(&r->app->keys, cid, token, time(NULL)))
+		return;
+	req_var(r, "noindex", "1");
+	params[0] = id;
+	params[1] = ROW(p, 0, PC_ID);
+	if (db_query(&r->w->db, r->arena, STMT_COMMENT_PENDING, params,
+	    &pend) != DB_OK || pend.n != 1)
+		return;
+	v = arena_alloc(r->arena, sizeof(*v) * (size_t)(c->n + 1) *
+	    (size_t)pend.ncols);
+	if (v == NULL)
+		return;
+	if (c->n > 0)
+		memcpy(v, c->v, sizeof(*v) * (size_t)c->n * (size_t)c->ncols);
+	memcpy(v + (size_t)c->n * (size_t)pend.ncols, pend.v,
+	    sizeof(*v) * (size_t)pend.ncols);
+	c->v = v;
+	c->ncols = pend.ncols;
+	c->n++;
+}
+
+/*
+ * Look up the published post with this slug into post.  Returns 200, 404
+ * when there is none, or the status of a database failure.
+ */
+int
+post_find(struct req *r, const char *slug, struct rows *post)
+{
+	const char *params[1] = { slug };
+	enum db_res res;
+
+	if ((res = db_query(&r->w->db, r->arena, STMT_POST_BY_SLUG, params,
+	    post)) != DB_OK)
+		return db_status(res);
+	return post->n == 0 ? 404 : 200;
+}
+
+/*
+ * Render the post page for the post row p, with the comment form as fs
+ * left it (NULL: a fresh form), answering with status.
+ */
+int
+post_page(struct req *r, const struct rows *p, const struct form_state *fs,
+    int status)
+{
+	const char *params[1] = { ROW(p, 0, PC_ID) };
+	struct rows tags, comments;
 	TMPL_loop *loop = NULL;
 	TMPL_varlist *row;
 	enum db_res res;
-	const char *path, *count;
-	int i;
+	const char *path;
+	int i, approved;
 
-	if ((res = db_query(&r->w->db, r->arena, STMT_POST_BY_SLUG, params,
-	    &p)) != DB_OK)
-		return db_status(res);
-	if (p.n == 0)
-		return 404;
-	params[0] = ROW(&p, 0, PC_ID);
 	if ((res = db_query(&r->w->db, r->arena, STMT_POST_TAGS, params,
 	    &tags)) != DB_OK ||
 	    (res = db_query(&r->w->db, r->arena, STMT_POST_COMMENTS, params,
 	    &comments)) != DB_OK)
 		return db_status(res);
+	approved = comments.n;
+	if (fs == NULL)
+		add_own_pending(r, p, &comments);
 
-	path = post_path(r, ROW(&p, 0, PC_SLUG));
-	page_common(r, ROW(&p, 0, PC_TITLE), ROW(&p, 0, PC_EXCERPT), path);
-	req_var(r, "title", ROW(&p, 0, PC_TITLE));
+	path = post_path(r, ROW(p, 0, PC_SLUG));
+	page_common(r, ROW(p, 0, PC_TITLE), ROW(p, 0, PC_EXCERPT), path);
+	req_var(r, "title", ROW(p, 0, PC_TITLE));
 	req_var(r, "url", req_url(r, "%s%s", r->conf->base_url, path));
-	req_var(r, "date_iso", ROW(&p, 0, PC_DATE_ISO));
-	req_var(r, "date", ROW(&p, 0, PC_DATE));
-	req_var(r, "body", ROW(&p, 0, PC_BODY));
-	req_var(r, "author_name", ROW(&p, 0, PC_AUTHOR_NAME));
-	req_var(r, "author_url", author_path(r, ROW(&p, 0, PC_AUTHOR_SLUG)));
-	req_var(r, "author_bio", ROW(&p, 0, PC_AUTHOR_BIO));
+	req_var(r, "date_iso", ROW(p, 0, PC_DATE_ISO));
+	req_var(r, "date", ROW(p, 0, PC_DATE));
+	req_var(r, "body", ROW(p, 0, PC_BODY));
+	req_var(r, "author_name", ROW(p, 0, PC_AUTHOR_NAME));
+	req_var(r, "author_url", author_path(r, ROW(p, 0, PC_AUTHOR_SLUG)));
+	req_var(r, "author_bio", ROW(p, 0, PC_AUTHOR_BIO));
 	for (i = 0; i < tags.n; i++) {
 		row = req_row(r, NULL, "name", ROW(&tags, i, 1));
 		row = req_row(r, row, "url", req_url(r, "/tag/%s/",
@@ -457,18 +496,28 @@ h_post(struct req *r, char **arg)
 	}
 	req_loop(r, &r->vars, "tags", loop);
 
-	count = req_url(r, "%d", comments.n);
-	req_var(r, "comment_count", count);
-	req_var(r, "comments_heading", comments.n == 1 ?
+	req_var(r, "comment_count", req_url(r, "%d", approved));
+	req_var(r, "comments_heading", approved == 1 ?
 	    "This Post Has One Comment" :
-	    req_url(r, "This Post Has %d Comments", comments.n));
+	    req_url(r, "This Post Has %d Comments", approved));
 	if (!comments_loop(r, &comments))
 		return 500;
-	if (strcmp(ROW(&p, 0, PC_COMMENTS_OPEN), "t") == 0) {
+	if (strcmp(ROW(p, 0, PC_COMMENTS_OPEN), "t") == 0) {
 		req_var(r, "comments_open", "1");
-		comment_form_vars(r, ROW(&p, 0, PC_SLUG), &comments);
+		comment_form_vars(r, p, &comments, fs);
 	}
-	return resp_page(r, VIEW_POST, 200);
+	return resp_page(r, VIEW_POST, status);
+}
+
+int
+h_post(struct req *r, char **arg)
+{
+	struct rows p;
+	int status;
+
+	if ((status = post_find(r, arg[0], &p)) != 200)
+		return status;
+	return post_page(r, &p, NULL, 200);
 }
 
 /* GET /healthz: "ok" when the database answers. */

@@ -28,6 +28,7 @@ static const struct route routes[] = {
 	{ "/tag/:s/", METHOD_GET, h_tag },
 	{ "/tag/:s/page/:n/", METHOD_GET, h_tag },
 	{ "/:s/", METHOD_GET, h_post },
+	{ "/:s/comments", METHOD_POST, h_comment_post },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

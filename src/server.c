@@ -52,15 +52,20 @@ static volatile sig_atomic_t worker_stopping;
 static struct app *
 app_load(const char *path)
 {
+	unsigned char secret[SECRET_KEY_BYTES];
 	struct app *a;
+	int ok;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
-	if ((a->conf = conf_load(path)) == NULL ||
-	    !secret_load(a->conf->secret_key_file, a->key) ||
-	    (a->views = views_load(a->conf)) == NULL) {
+	ok = (a->conf = conf_load(path)) != NULL &&
+	    secret_load(a->conf->secret_key_file, secret) &&
+	    keys_derive(&a->keys, secret) &&
+	    (a->views = views_load(a->conf)) != NULL;
+	sodium_memzero(secret, sizeof(secret));
+	if (!ok) {
 		conf_free(a->conf);
-		sodium_memzero(a->key, sizeof(a->key));
+		keys_wipe(&a->keys);
 		free(a);
 		return NULL;
 	}
@@ -74,7 +79,7 @@ app_free(struct app *a)
 		return;
 	views_free(a->views);
 	conf_free(a->conf);
-	sodium_memzero(a->key, sizeof(a->key));
+	keys_wipe(&a->keys);
 	free(a);
 }
 

@@ -1,0 +1,191 @@
+/*
+ * test_text.c: percent-decoding, UTF-8 validation, URL encoding, comment
+ * text to HTML, and the log line quoting.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "log.h"
+#include "text.h"
+
+static int
+valid(const char *s)
+{
+	return utf8_valid(s, strlen(s));
+}
+
+static void
+test_utf8(void **state)
+{
+	(void)state;
+	assert_true(valid(""));
+	assert_true(valid("plain ascii"));
+	assert_true(valid("caf\xc3\xa9 \xe2\x80\x93 \xf0\x9f\x92\x86"));
+	assert_true(valid("\xf4\x8f\xbf\xbf"));		/* U+10FFFF */
+	assert_false(valid("\xc0\xbc"));		/* overlong '<' */
+	assert_false(valid("\xc1\x81"));
+	assert_false(valid("\xe0\x80\xbc"));		/* overlong, 3 bytes */
+	assert_false(valid("\xf0\x80\x80\xbc"));	/* overlong, 4 bytes */
+	assert_false(valid("\xed\xa0\x80"));		/* surrogate D800 */
+	assert_false(valid("\xed\xbf\xbf"));		/* surrogate DFFF */
+	assert_false(valid("\xf4\x90\x80\x80"));	/* past U+10FFFF */
+	assert_false(valid("\x80"));			/* lone continuation */
+	assert_false(valid("\xc3"));			/* truncated */
+	assert_false(valid("\xe2\x80"));
+	assert_false(valid("\xff"));
+	assert_false(utf8_valid("a\0b", 3));		/* NUL */
+}
+
+static void
+expect_decode(const char *in, int plus, const char *want)
+{
+	char out[256];
+	size_t n;
+
+	assert_true(pct_decode(in, strlen(in), plus, out, &n));
+	assert_int_equal(n, strlen(want));
+	assert_memory_equal(out, want, n);
+}
+
+static void
+test_pct_decode(void **state)
+{
+	char out[16];
+	size_t n;
+
+	(void)state;
+	expect_decode("abc", 0, "abc");
+	expect_decode("a%20b", 0, "a b");
+	expect_decode("a+b", 0, "a+b");
+	expect_decode("a+b", 1, "a b");
+	expect_decode("%C3%a9", 0, "\xc3\xa9");
+	expect_decode("%25", 0, "%");
+	assert_false(pct_decode("%zz", 3, 0, out, &n));
+	assert_false(pct_decode("%4", 2, 0, out, &n));
+	assert_false(pct_decode("abc%", 4, 0, out, &n));
+	assert_false(pct_decode("%g0", 3, 0, out, &n));
+	assert_true(pct_decode("%00", 3, 0, out, &n));
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0], 0);
+}
+
+static void
+test_url_encode_segment(void **state)
+{
+	struct arena a;
+
+	(void)state;
+	arena_init(&a, 256);
+	assert_string_equal(url_encode_segment(&a, "myofascial-release"),
+	    "myofascial-release");
+	assert_string_equal(url_encode_segment(&a, "caf\xc3\xa9 a/b?c#d"),
+	    "caf%C3%A9%20a%2Fb%3Fc%23d");
+	assert_string_equal(url_encode_segment(&a, "\"><"), "%22%3E%3C");
+	arena_free(&a);
+}
+
+static void
+expect_html(const char *in, const char *want)
+{
+	struct buf b;
+
+	buf_init(&b, 4096);
+	text_to_html(&b, in, strlen(in));
+	assert_false(b.failed);
+	assert_string_equal(b.data ? b.data : "", want);
+	buf_free(&b);
+}
+
+static void
+test_text_to_html(void **state)
+{
+	(void)state;
+	expect_html("", "");
+	expect_html("Hello", "<p>Hello</p>");
+	expect_html("one\ntwo", "<p>one<br>\ntwo</p>");
+	expect_html("one\r\ntwo", "<p>one<br>\ntwo</p>");
+	expect_html("para one\n\npara two", "<p>para one</p>\n<p>para two</p>");
+	expect_html("a\n \t \n\n\nb", "<p>a</p>\n<p>b</p>");
+	expect_html("\n\nlead", "<p>lead</p>");
+	expect_html("<script>alert('x')</script> & \"q\"",
+	    "<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; "
+	    "&quot;q&quot;</p>");
+}
+
+static void
+test_log_quote(void **state)
+{
+	char out[32];
+
+	(void)state;
+	log_quote(out, sizeof(out), "plain", 5);
+	assert_string_equal(out, "plain");
+	log_quote(out, sizeof(out), "a\nfascia: forged", 16);
+	assert_null(strchr(out, '\n'));
+	assert_string_equal(out, "a\\x0afascia: forged");
+	log_quote(out, sizeof(out), "\"\\", 2);
+	assert_string_equal(out, "\\x22\\x5c");
+	log_quote(out, 12, "0123456789abcdef", 16);
+	assert_true(strlen(out) < 12);
+	assert_non_null(strstr(out, "..."));
+}
+
+static void
+test_buf_cap(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 8);
+	assert_true(buf_puts(&b, "12345678"));
+	assert_false(buf_puts(&b, "9"));
+	assert_true(b.failed);
+	assert_false(buf_puts(&b, ""));	/* sticky */
+	buf_reset(&b);
+	assert_true(buf_printf(&b, "%d-%s", 42, "x"));
+	assert_string_equal(b.data, "42-x");
+	buf_free(&b);
+}
+
+static void
+test_arena(void **state)
+{
+	struct arena a;
+	char *p, *q;
+	int i;
+
+	(void)state;
+	arena_init(&a, 64);
+	p = arena_strdup(&a, "hello");
+	assert_string_equal(p, "hello");
+	for (i = 0; i < 100; i++)
+		assert_non_null(arena_alloc(&a, 50));
+	q = arena_alloc(&a, 1000);	/* larger than a chunk */
+	assert_non_null(q);
+	memset(q, 'x', 1000);
+	assert_string_equal(arena_printf(&a, "%s-%d", "n", 7), "n-7");
+	arena_reset(&a);
+	assert_non_null(arena_alloc(&a, 8));
+	arena_free(&a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_pct_decode),
+		cmocka_unit_test(test_url_encode_segment),
+		cmocka_unit_test(test_text_to_html),
+		cmocka_unit_test(test_log_quote),
+		cmocka_unit_test(test_buf_cap),
+		cmocka_unit_test(test_arena),
+	};
+
+	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
+}
