@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_comments.h"
 #include "conf.h"
 #include "log.h"
 #include "migrate.h"
@@ -56,6 +57,19 @@ cmd_keygen(const char *conf_path, int argc, char **argv)
 	return rc;
 }
 
+static int
+cmd_comments(const char *conf_path, int argc, char **argv)
+{
+	struct conf *c;
+	int rc;
+
+	if ((c = conf_load(conf_path)) == NULL)
+		return 1;
+	rc = cli_comments(c, argc, argv);
+	conf_free(c);
+	return rc;
+}
+
 static const struct command commands[] = {
 	{ "serve", "run the FastCGI server",
 	    "usage: fascia [-c FILE] serve\n\n"
@@ -76,6 +90,8 @@ static const struct command commands[] = {
 	    "bytes, mode 0600) unless it exists.  The key keys the hashes of\n"
 	    "commenters' email addresses: keep it, and back it up.\n",
 	    cmd_keygen },
+	{ "comments", "list and moderate comments", cli_comments_help,
+	    cmd_comments },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -126,7 +142,8 @@ main(int argc, char **argv)
 	for (i = 0; i < NCOMMANDS; i++) {
 		if (strcmp(argv[a], commands[i].name) != 0)
 			continue;
-		for (j = a + 1; j < argc; j++) {
+		for (j = a + 1; j < argc && commands[i].run != cmd_comments;
+		    j++) {
 			if (strcmp(argv[j], "-h") == 0 ||
 			    strcmp(argv[j], "--help") == 0) {
 				fputs(commands[i].help, stdout);

@@ -1,0 +1,297 @@
+/*
+ * cli_comments.c: `fascia comments`, the site owner's moderation desk.
+ *
+ * list shows comments; approve, spam and trash change their status;
+ * delete removes them for good; forget removes every comment made with an
+ * email address, found through its keyed hash (the address itself was
+ * never stored).  Replies to a removed comment are kept and move up to
+ * the nearest comment that stays.  Each command is one transaction, and
+ * the site shows the change on its next page view.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+#include <sodium.h>
+
+#include "cli_comments.h"
+#include "comment.h"
+#include "secret.h"
+
+const char cli_comments_help[] =
+    "usage: fascia [-c FILE] comments list [--status pending|approved|spam|"
+    "trash] [--post SLUG]\n"
+    "       fascia [-c FILE] comments approve|spam|trash|delete ID...\n"
+    "       fascia [-c FILE] comments forget EMAIL\n\n"
+    "list     comments, newest first: id, post, name, date, status and the\n"
+    "         first line of the text (default: all but spam and trash)\n"
+    "approve  show the comments on the site\n"
+    "spam     mark them as spam (hidden)\n"
+    "trash    move them to the trash (hidden)\n"
+    "delete   remove them for good; their replies stay\n"
+    "forget   remove every comment made with EMAIL (the right to erasure)\n";
+
+/* Re-parent the replies of the comments in $1, then delete those. */
+static const char reparent_sql[] =
+    "WITH RECURSIVE gone AS (SELECT unnest($1::bigint[]) AS id), "
+    "up(id, anc) AS ("
+    " SELECT c.id, p.parent_id FROM comments c JOIN comments p"
+    " ON p.id = c.parent_id WHERE p.id IN (SELECT id FROM gone)"
+    " AND c.id NOT IN (SELECT id FROM gone)"
+    " UNION ALL"
+    " SELECT up.id, p.parent_id FROM up JOIN comments p ON p.id = up.anc"
+    " WHERE p.id IN (SELECT id FROM gone)) "
+    "UPDATE comments c SET parent_id = u.anc FROM up u WHERE c.id = u.id"
+    " AND (u.anc IS NULL OR u.anc NOT IN (SELECT id FROM gone))";
+
+static int
+fail(PGconn *conn, const char *what)
+{
+	fprintf(stderr, "fascia comments: %s: %s", what, PQerrorMessage(conn));
+	return 1;
+}
+
+static int
+exec_cmd(PGconn *conn, const char *sql, int n, const char *const *params,
+    PGresult **out)
+{
+	PGresult *res = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(res);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		PQclear(res);
+		return 0;
+	}
+	if (out != NULL)
+		*out = res;
+	else
+		PQclear(res);
+	return 1;
+}
+
+/* Print s up to its first line break, at most max bytes, controls as '?'. */
+static void
+print_first_line(const char *s, size_t max)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && s[i] != '\n' && s[i] != '\r'; i++) {
+		if (i == max) {
+			fputs("...", stdout);
+			break;
+		}
+		putchar((unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i]);
+	}
+	putchar('\n');
+}
+
+static int
+cmd_list(PGconn *conn, int argc, char **argv)
+{
+	const char *params[2] = { NULL, NULL };
+	PGresult *res;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--status") == 0 && i + 1 < argc)
+			params[0] = argv[++i];
+		else if (strcmp(argv[i], "--post") == 0 && i + 1 < argc)
+			params[1] = argv[++i];
+		else {
+			fputs(cli_comments_help, stderr);
+			return 2;
+		}
+	}
+	if (params[0] != NULL && strcmp(params[0], "pending") != 0 &&
+	    strcmp(params[0], "approved") != 0 &&
+	    strcmp(params[0], "spam") != 0 && strcmp(params[0], "trash") != 0) {
+		fprintf(stderr, "fascia comments: unknown status \"%s\"\n",
+		    params[0]);
+		return 2;
+	}
+	if (!exec_cmd(conn, "SELECT c.id, p.slug, c.author_name, "
+	    "to_char(c.created_at, 'YYYY-MM-DD HH24:MI'), c.status, c.body "
+	    "FROM comments c JOIN posts p ON p.id = c.post_id "
+	    "WHERE ($1::comment_status IS NULL AND c.status IN "
+	    "('pending', 'approved') OR c.status = $1::comment_status) "
+	    "AND ($2::text IS NULL OR p.slug = $2) "
+	    "ORDER BY c.created_at DESC, c.id DESC", 2, params, &res))
+		return fail(conn, "list");
+	printf("%-6s %-28s %-20s %-16s %-8s %s\n", "ID", "POST", "NAME",
+	    "DATE", "STATUS", "TEXT");
+	for (i = 0; i < PQntuples(res); i++) {
+		printf("%-6s %-28.28s %-20.20s %-16s %-8s ", PQgetvalue(res, i, 0),
+		    PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
+		    PQgetvalue(res, i, 3), PQgetvalue(res, i, 4));
+		print_first_line(PQgetvalue(res, i, 5), 60);
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* Build the array literal {1,2,3} from the ID arguments, or NULL. */
+static char *
+id_array(int argc, char **argv)
+{
+	size_t len = 3, i, j;
+	char *out, *p;
+
+	if (argc == 0)
+		return NULL;
+	for (i = 0; i < (size_t)argc; i++) {
+		for (j = 0; argv[i][j] != '\0'; j++)
+			if (argv[i][j] < '0' || argv[i][j] > '9' || j > 17)
+				return NULL;
+		if (j == 0)
+			return NULL;
+		len += j + 1;
+	}
+	if ((p = out = malloc(len)) == NULL)
+		return NULL;
+	*p++ = '{';
+	for (i = 0; i < (size_t)argc; i++)
+		p += sprintf(p, "%s%s", i ? "," : "", argv[i]);
+	*p++ = '}';
+	*p = '\0';
+	return out;
+}
+
+/* Remove the comments in the id array ids, keeping their replies. */
+static int
+remove_ids(PGconn *conn, const char *ids, long *removed)
+{
+	const char *params[1] = { ids };
+	PGresult *res;
+
+	if (!exec_cmd(conn, reparent_sql, 1, params, NULL) ||
+	    !exec_cmd(conn, "DELETE FROM comments WHERE id = ANY($1::bigint[])",
+	    1, params, &res))
+		return 0;
+	*removed = strtol(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return 1;
+}
+
+static int
+cmd_change(PGconn *conn, const char *verb, int argc, char **argv)
+{
+	const char *params[2];
+	PGresult *res = NULL;
+	char *ids = id_array(argc, argv);
+	long n = 0;
+	int rc = 1;
+
+	if (ids == NULL) {
+		fprintf(stderr, "fascia comments %s: expected one or more "
+		    "comment ids (numbers)\n", verb);
+		return 2;
+	}
+	params[0] = ids;
+	if (!exec_cmd(conn, "BEGIN", 0, NULL, NULL))
+		goto out_fail;
+	if (strcmp(verb, "delete") == 0) {
+		if (!remove_ids(conn, ids, &n))
+			goto out_fail;
+	} else {
+		params[1] = strcmp(verb, "approve") == 0 ? "approved" : verb;
+		if (!exec_cmd(conn, "UPDATE comments SET status = "
+		    "$2::comment_status WHERE id = ANY($1::bigint[])", 2, params,
+		    &res))
+			goto out_fail;
+		n = strtol(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
+	}
+	if (!exec_cmd(conn, "COMMIT", 0, NULL, NULL))
+		goto out_fail;
+	printf("%s: %ld of %d comment%s\n", verb, n, argc, argc == 1 ? "" : "s");
+	if (n != argc)
+		fprintf(stderr, "fascia comments %s: %ld id%s not found\n",
+		    verb, argc - n, argc - n == 1 ? "" : "s");
+	rc = n == argc ? 0 : 1;
+	goto out;
+out_fail:
+	rc = fail(conn, verb);
+out:
+	free(ids);
+	return rc;
+}
+
+static int
+cmd_forget(const struct conf *c, PGconn *conn, int argc, char **argv)
+{
+	unsigned char secret[SECRET_KEY_BYTES], hash[HASH_BYTES];
+	char hex[2 * HASH_BYTES + 3];
+	const char *params[1] = { hex };
+	struct keys keys;
+	PGresult *res;
+	long n = 0;
+	int ok;
+
+	if (argc != 1) {
+		fputs(cli_comments_help, stderr);
+		return 2;
+	}
+	if (sodium_init() < 0 || !secret_load(c->secret_key_file, secret))
+		return 1;
+	ok = keys_derive(&keys, secret);
+	sodium_memzero(secret, sizeof(secret));
+	if (!ok)
+		return 1;
+	email_hash(&keys, argv[0], hash);
+	keys_wipe(&keys);
+	hex[0] = '\\';
+	hex[1] = 'x';
+	sodium_bin2hex(hex + 2, sizeof(hex) - 2, hash, sizeof(hash));
+	if (!exec_cmd(conn, "BEGIN", 0, NULL, NULL) ||
+	    !exec_cmd(conn, "SELECT coalesce(array_agg(id), '{}')::text FROM "
+	    "comments WHERE email_hash = $1", 1, params, &res))
+		return fail(conn, "forget");
+	params[0] = PQgetvalue(res, 0, 0);
+	ok = remove_ids(conn, params[0], &n) &&
+	    exec_cmd(conn, "COMMIT", 0, NULL, NULL);
+	PQclear(res);
+	if (!ok)
+		return fail(conn, "forget");
+	/* Say nothing of the address itself: it may be pasted from a ticket
+	 * into a terminal that is logged. */
+	printf("forget: %ld comment%s removed\n", n, n == 1 ? "" : "s");
+	return 0;
+}
+
+/*
+ * Run `fascia comments ARGS`.  Returns the process's exit status.
+ */
+int
+cli_comments(const struct conf *c, int argc, char **argv)
+{
+	PGconn *conn;
+	int rc;
+
+	if (argc < 1 || strcmp(argv[0], "--help") == 0 ||
+	    strcmp(argv[0], "-h") == 0) {
+		fputs(cli_comments_help, argc < 1 ? stderr : stdout);
+		return argc < 1 ? 2 : 0;
+	}
+	conn = PQconnectdb(c->database);
+	if (PQstatus(conn) != CONNECTION_OK) {
+		rc = fail(conn, "cannot connect to the database");
+		PQfinish(conn);
+		return rc;
+	}
+	if (strcmp(argv[0], "list") == 0)
+		rc = cmd_list(conn, argc - 1, argv + 1);
+	else if (strcmp(argv[0], "approve") == 0 ||
+	    strcmp(argv[0], "spam") == 0 || strcmp(argv[0], "trash") == 0 ||
+	    strcmp(argv[0], "delete") == 0)
+		rc = cmd_change(conn, argv[0], argc - 1, argv + 1);
+	else if (strcmp(argv[0], "forget") == 0)
+		rc = cmd_forget(c, conn, argc - 1, argv + 1);
+	else {
+		fprintf(stderr, "fascia comments: unknown command \"%s\"\n%s",
+		    argv[0], cli_comments_help);
+		rc = 2;
+	}
+	PQfinish(conn);
+	return rc;
+}
