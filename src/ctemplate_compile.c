@@ -1073,7 +1073,7 @@ ctmpl_include(TMPL_template *t, const struct ctmpl_unit *from,
  * limit do not need their includes, which could never be rendered (and
  * ".../" chains would otherwise never end).  Returns 0, or -1 (reported)
  * on out of memory or too many files, or when strict and an include is
- * broken, has bad tags, or ends a chain at the depth limit.
+ * broken or has bad tags.
  */
 static int
 resolve_includes(TMPL_template *t, FILE *errout)
@@ -1085,21 +1085,17 @@ resolve_includes(TMPL_template *t, FILE *errout)
 
 	for (i = 0; i < t->nunits; i++) {
 		u = t->units[i];
+		if (t->strict && i > 0 && (u->state == UNIT_BROKEN ||
+		    u->nbad > 0))
+			rc = -1;
 		if (u->state != UNIT_OK)
 			continue;
 		for (j = 0; j < u->nops; j++) {
 			op = &u->ops[j];
 			if (op->type != OP_INCLUDE)
 				continue;
-			if (u->depth >= CTMPL_MAX_DEPTH) {
-				if (!t->strict)
-					continue;
-				ctmpl_msg(errout, "Ignoring bad TMPL_INCLUDE "
-				    "tag " R_CYCLE "in file \"%s\" line %lu\n",
-				    u->path, op->line);
-				rc = -1;
+			if (u->depth >= CTMPL_MAX_DEPTH)
 				continue;
-			}
 			if ((op->unit = include_unit(t, u, op, errout)) ==
 			    NULL) {
 				ctmpl_msg(errout, "C Template library: out of "
@@ -1108,11 +1104,94 @@ resolve_includes(TMPL_template *t, FILE *errout)
 				return -1;
 			}
 		}
-		if (t->strict && i > 0 && (u->state == UNIT_BROKEN ||
-		    u->nbad > 0))
-			rc = -1;
 	}
 	return rc;
+}
+
+static void
+cycle_msg(FILE *errout, const struct ctmpl_unit *u, const struct ctmpl_op *op)
+{
+	ctmpl_msg(errout, "Ignoring bad TMPL_INCLUDE tag " R_CYCLE "in file "
+	    "\"%s\" line %lu\n", u->path, op->line);
+}
+
+/* The next OP_INCLUDE of u from u->next on, or NULL. */
+static const struct ctmpl_op *
+next_include(struct ctmpl_unit *u)
+{
+	for (; u->next < u->nops; u->next++)
+		if (u->ops[u->next].type == OP_INCLUDE)
+			return &u->ops[u->next];
+	return NULL;
+}
+
+/*
+ * Strict mode: could a render reach the include depth limit?  That needs
+ * an include cycle, or a chain of includes more than CTMPL_MAX_DEPTH long
+ * from the main file.  A depth-first walk (with its own stack) finds
+ * cycles and the height of every unit: the longest chain of includes
+ * below it.  Returns 0, or -1 after naming the include at fault.
+ */
+static int
+check_depth(TMPL_template *t, FILE *errout)
+{
+	struct ctmpl_unit **stk, *u, *v;
+	const struct ctmpl_op *op;
+	size_t n = 0, i, h;
+
+	if ((stk = calloc(t->nunits, sizeof(*stk))) == NULL) {
+		ctmpl_msg(errout, "C Template library: out of memory\n");
+		return -1;
+	}
+	for (i = 0; i < t->nunits; i++) {
+		t->units[i]->mark = 0;
+		t->units[i]->height = 0;
+		t->units[i]->next = 0;
+	}
+	stk[n++] = t->units[0];
+	t->units[0]->mark = 1;
+	while (n > 0) {
+		u = stk[n - 1];
+		if ((op = next_include(u)) == NULL) {
+			u->mark = 2;
+			n--;
+			continue;
+		}
+		v = op->unit;
+		if (v != NULL && v->state == UNIT_OK && v->mark == 1) {
+			cycle_msg(errout, u, op);
+			free(stk);
+			return -1;
+		}
+		if (v != NULL && v->state == UNIT_OK && v->mark == 0) {
+			v->mark = 1;
+			stk[n++] = v;
+			continue;
+		}
+		h = 1 + (v != NULL && v->state == UNIT_OK ? v->height : 0);
+		if (h > u->height)
+			u->height = h;
+		u->next++;
+	}
+	free(stk);
+	if (t->units[0]->height <= CTMPL_MAX_DEPTH)
+		return 0;
+	/* Follow the longest chain down to the include at the limit. */
+	for (u = t->units[0], i = 0;; i++) {
+		for (u->next = 0; (op = next_include(u)) != NULL; u->next++) {
+			v = op->unit;
+			h = 1 + (v != NULL && v->state == UNIT_OK ? v->height :
+			    0);
+			if (h == u->height)
+				break;
+		}
+		if (i == CTMPL_MAX_DEPTH || op == NULL || op->unit == NULL) {
+			if (op != NULL)
+				cycle_msg(errout, u, op);
+			return -1;
+		}
+		u = op->unit;
+	}
 }
 
 /*
@@ -1180,7 +1259,8 @@ ctmpl_compile(const char *name, const char *src, size_t len,
 	if (t->strict && u->nbad > 0)
 		goto fail;
 	if (!lazy) {
-		if (resolve_includes(t, errout) == -1)
+		if (resolve_includes(t, errout) == -1 ||
+		    (t->strict && check_depth(t, errout) == -1))
 			goto fail;
 		t->fl = NULL;
 	}

@@ -134,6 +134,8 @@ struct ctmpl_unit {
 	size_t nstrs;
 	char *msgs;
 	size_t msgslen;
+	int mark;		/* scratch for the strict mode's walk */
+	size_t height, next;	/* the same */
 };
 
 struct TMPL_template {

@@ -394,7 +394,8 @@ comment_form_vars(struct req *r, const struct rows *p, const struct rows *c,
 		    strcmp(ROW(c, i, CC_STATUS), "approved") == 0) {
 			req_var(r, "comment_parent", ROW(c, i, CC_ID));
 			req_var(r, "replying_to", ROW(c, i, CC_AUTHOR));
-			req_var(r, "cancel_reply_url", "#respond");
+			req_var(r, "cancel_reply_url", req_url(r, "%s#respond",
+			    post_path(r, ROW(p, 0, PC_SLUG))));
 			break;
 		}
 }
