@@ -239,9 +239,10 @@ comment_links(const char *body)
 	const char *p;
 	int n = 0;
 
-	for (p = body; (p = strstr(p, "http")) != NULL; p += 4)
-		if (strncasecmp(p, "http://", 7) == 0 ||
-		    strncasecmp(p, "https://", 8) == 0)
+	for (p = body; *p != '\0'; p++)
+		if ((*p == 'h' || *p == 'H') &&
+		    (strncasecmp(p, "http://", 7) == 0 ||
+		    strncasecmp(p, "https://", 8) == 0))
 			n++;
 	return n;
 }

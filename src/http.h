@@ -100,8 +100,6 @@ int resp_page(struct req *r, enum view which, int status);
 int resp_text(struct req *r, int status, const char *text);
 void resp_finish(struct req *r, int status);
 
-/* route.c */
-void route_dispatch(struct req *r);
 
 /*
  * The handlers take the route's parameters in order (a slug, a page
@@ -118,6 +116,11 @@ int post_find(struct req *r, const char *slug, struct rows *post);
 
 /* comments.c */
 handler_fn h_comment_post;
+
+/* route.c */
+#define ROUTE_ARGS_MAX 2
+int route_resolve(struct req *r, handler_fn **h, char **arg);
+void route_dispatch(struct req *r);
 void page_common(struct req *r, const char *title, const char *description,
     const char *canonical_path);
 

@@ -11,8 +11,6 @@
 
 #include "http.h"
 
-#define ROUTE_ARGS_MAX 2
-
 struct route {
 	const char *pattern;	/* "/"-separated; ":s" a slug, ":n" a page */
 	unsigned methods;	/* GET implies HEAD */
@@ -121,19 +119,20 @@ allow_header(unsigned methods)
 }
 
 /*
- * Find the route for r and run its handler; returns the status of the
- * response the handler prepared (or the error status to answer with).
+ * Find the route for the parsed request r.  Returns 0 with the handler in
+ * *h and its parameters in arg (ROUTE_ARGS_MAX + 1 slots), or the status
+ * to answer with instead: 301 (r->location set), 404, or 405 (r->allow
+ * set).
  */
-static int
-route_find(struct req *r)
+int
+route_resolve(struct req *r, handler_fn **h, char **arg)
 {
-	char *arg[ROUTE_ARGS_MAX + 1];
 	unsigned allowed = 0;
 	size_t i;
 	const char *q;
 
 	for (i = 0; i < NROUTES; i++) {
-		memset(arg, 0, sizeof(arg));
+		memset(arg, 0, sizeof(*arg) * (ROUTE_ARGS_MAX + 1));
 		switch (route_match(r, routes[i].pattern, arg)) {
 		case MATCH_NONE:
 			continue;
@@ -145,8 +144,10 @@ route_find(struct req *r)
 			    r->path, q ? q : "");
 			return 301;
 		case MATCH_FULL:
-			if (allows(routes[i].methods, r->method))
-				return routes[i].handler(r, arg);
+			if (allows(routes[i].methods, r->method)) {
+				*h = routes[i].handler;
+				return 0;
+			}
 			allowed |= routes[i].methods;
 			break;
 		}
@@ -162,9 +163,12 @@ route_find(struct req *r)
 void
 route_dispatch(struct req *r)
 {
+	char *arg[ROUTE_ARGS_MAX + 1];
+	handler_fn *h;
 	int status;
 
-	if ((status = req_parse(r)) == 0)
-		status = route_find(r);
+	if ((status = req_parse(r)) == 0 &&
+	    (status = route_resolve(r, &h, arg)) == 0)
+		status = h(r, arg);
 	resp_finish(r, status);
 }

@@ -111,6 +111,84 @@ test_query(void **state)
 	    "&i=9&j=10&k=11&l=12&m=13&n=14&o=15&p=16&q=17"), 400);
 }
 
+static struct conf route_conf = { .base_url = (char *)"https://blog.example" };
+
+/* Resolve method+uri; returns the status (0: a handler) and sets *h. */
+static int
+resolve(struct req *r, const char *method, const char *uri, handler_fn **h,
+    char **arg)
+{
+	int status;
+
+	*h = NULL;
+	if ((status = parse(r, method, uri)) != 0)
+		return status;
+	r->conf = &route_conf;
+	return route_resolve(r, h, arg);
+}
+
+static void
+test_routes(void **state)
+{
+	char *arg[ROUTE_ARGS_MAX + 1];
+	handler_fn *h;
+	struct req r;
+
+	(void)state;
+	assert_int_equal(resolve(&r, "GET", "/", &h, arg), 0);
+	assert_ptr_equal(h, h_home);
+	assert_null(arg[0]);
+	assert_int_equal(resolve(&r, "HEAD", "/page/3/", &h, arg), 0);
+	assert_ptr_equal(h, h_home);
+	assert_string_equal(arg[0], "3");
+	assert_int_equal(resolve(&r, "GET", "/my-post/", &h, arg), 0);
+	assert_ptr_equal(h, h_post);
+	assert_string_equal(arg[0], "my-post");
+	assert_int_equal(resolve(&r, "GET", "/author/maya/", &h, arg), 0);
+	assert_ptr_equal(h, h_author);
+	assert_string_equal(arg[0], "maya");
+	assert_null(arg[1]);
+	assert_int_equal(resolve(&r, "GET", "/author/maya/page/2/", &h, arg),
+	    0);
+	assert_string_equal(arg[1], "2");
+	assert_int_equal(resolve(&r, "GET", "/tag/self-care/page/12/", &h,
+	    arg), 0);
+	assert_ptr_equal(h, h_tag);
+	assert_int_equal(resolve(&r, "GET", "/healthz", &h, arg), 0);
+	assert_ptr_equal(h, h_health);
+	assert_int_equal(resolve(&r, "POST", "/my-post/comments", &h, arg), 0);
+	assert_ptr_equal(h, h_comment_post);
+	assert_string_equal(arg[0], "my-post");
+}
+
+static void
+test_route_redirects_and_errors(void **state)
+{
+	char *arg[ROUTE_ARGS_MAX + 1];
+	handler_fn *h;
+	struct req r;
+
+	(void)state;
+	assert_int_equal(resolve(&r, "GET", "/my-post", &h, arg), 301);
+	assert_string_equal(r.location, "https://blog.example/my-post/");
+	assert_int_equal(resolve(&r, "GET", "/tag/x?utm=1", &h, arg), 301);
+	assert_string_equal(r.location, "https://blog.example/tag/x/?utm=1");
+	assert_int_equal(resolve(&r, "POST", "/my-post/", &h, arg), 405);
+	assert_string_equal(r.allow, "GET, HEAD");
+	assert_int_equal(resolve(&r, "GET", "/my-post/comments", &h, arg), 405);
+	assert_string_equal(r.allow, "POST");
+	assert_int_equal(resolve(&r, "PUT", "/", &h, arg), 405);
+	assert_int_equal(resolve(&r, "POST", "/my-post", &h, arg), 404);
+	assert_int_equal(resolve(&r, "GET", "/page/0/", &h, arg), 404);
+	assert_int_equal(resolve(&r, "GET", "/page/01/", &h, arg), 404);
+	assert_int_equal(resolve(&r, "GET", "/page/x/", &h, arg), 404);
+	assert_int_equal(resolve(&r, "GET", "/page/", &h, arg), 404);
+	assert_int_equal(resolve(&r, "GET", "/author/", &h, arg), 404);
+	assert_int_equal(resolve(&r, "GET", "/healthz/", &h, arg), 404);
+	assert_int_equal(resolve(&r, "GET", "/a/b/", &h, arg), 404);
+	assert_int_equal(resolve(&r, "GET", "/my-post/extra/", &h, arg), 404);
+}
+
 static int
 setup(void **state)
 {
@@ -134,6 +212,8 @@ main(void)
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_bad_paths),
 		cmocka_unit_test(test_query),
+		cmocka_unit_test(test_routes),
+		cmocka_unit_test(test_route_redirects_and_errors),
 	};
 
 	return cmocka_run_group_tests_name("req", tests, setup, teardown);
