@@ -805,6 +805,30 @@ good_tag(struct comp *c, const struct tag *t, const char *p)
 }
 
 /*
+ * Give u the n bytes of strings at p (taking ownership), moved to half a
+ * page into a page of their own when memory allows (see CTMPL_PAGE).
+ */
+static void
+place_strs(struct ctmpl_unit *u, char *p, size_t n)
+{
+	size_t size;
+	char *m;
+
+	u->strs = p;
+	u->nstrs = n;
+	if (p == NULL || n > SIZE_MAX / 2)
+		return;
+	size = (n + 1 + CTMPL_PAGE / 2 + CTMPL_PAGE - 1) &
+	    ~(size_t)(CTMPL_PAGE - 1);
+	if ((m = aligned_alloc(CTMPL_PAGE, size)) == NULL)
+		return;
+	memcpy(m + CTMPL_PAGE / 2, p, n + 1);
+	free(p);
+	u->strsmem = m;
+	u->strs = m + CTMPL_PAGE / 2;
+}
+
+/*
  * Compile the len bytes at src into u.  Messages go to c->errout and, if
  * cap is not NULL, are copied there.  Sets u->state; out of memory is
  * reported and makes the unit broken.
@@ -881,8 +905,7 @@ compile_unit(TMPL_template *tp, struct ctmpl_unit *u, const char *src,
 	}
 	u->ops = c.ops;
 	u->nops = c.nops;
-	u->strs = c.strs.p;
-	u->nstrs = c.strs.len;
+	place_strs(u, c.strs.p, c.strs.len);
 	u->state = UNIT_OK;
 }
 
@@ -959,7 +982,10 @@ free_unit(struct ctmpl_unit *u)
 	free(u->name);
 	free(u->path);
 	free(u->ops);
-	free(u->strs);
+	if (u->strsmem != NULL)
+		free(u->strsmem);
+	else
+		free(u->strs);
 	free(u->msgs);
 	free(u);
 }

@@ -489,14 +489,19 @@ TMPL_buf_append(struct TMPL_buf *b, const char *p, size_t n)
 		return -1;
 	}
 	if ((need = b->len + n + 1) > b->cap) {
-		for (cap = b->cap != 0 ? b->cap : 1024; cap < need;)
+		/* Page-aligned, whole pages: see CTMPL_PAGE. */
+		for (cap = b->cap >= CTMPL_PAGE ? b->cap : CTMPL_PAGE;
+		    cap < need;)
 			cap *= 2;
 		if (b->max != 0 && cap > b->max + 1)
-			cap = b->max + 1;
-		if ((np = realloc(b->data, cap)) == NULL) {
+			cap = (b->max + CTMPL_PAGE) & ~(size_t)(CTMPL_PAGE - 1);
+		if ((np = aligned_alloc(CTMPL_PAGE, cap)) == NULL) {
 			b->failed = 1;
 			return -1;
 		}
+		if (b->data != NULL)
+			memcpy(np, b->data, b->len + 1);
+		free(b->data);
 		b->data = np;
 		b->cap = cap;
 	}

@@ -11,7 +11,7 @@
 #include "arena.h"
 
 /* The newest migration this build knows; older schemas are refused. */
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 
 enum stmt {
 	STMT_HEALTH,
