@@ -280,19 +280,7 @@ h_comment_post(struct req *r, char **arg)
 	spam = tok == TOKEN_TOO_FAST || (f[FF_HONEYPOT].value != NULL &&
 	    *f[FF_HONEYPOT].value != '\0');
 	if (!spam) {
-		snprintf(flood, sizeof(flood), "%d", r->conf->flood_interval);
-		params[0] = ehex;
-		params[1] = chex;
-		params[2] = flood;
-		if ((res = db_query(&r->w->db, r->arena, STMT_COMMENT_FLOOD,
-		    params, &rows)) != DB_OK)
-			goto db_failed;
-		if (rows.n > 0) {
-			fs.notice = "You are posting comments too quickly. "
-			    "Slow down.";
-			r->retry_after = r->conf->flood_interval;
-			return post_page(r, &p, &fs, 429);
-		}
+		/* WordPress's order: a duplicate first, then a flood. */
 		params[0] = ROW(&p, 0, PC_ID);
 		params[1] = parent;
 		params[2] = fs.in.v[CF_AUTHOR];
@@ -305,6 +293,19 @@ h_comment_post(struct req *r, char **arg)
 			fs.notice = "Duplicate comment detected; it looks as "
 			    "though you\xe2\x80\x99ve already said that!";
 			return post_page(r, &p, &fs, 409);
+		}
+		snprintf(flood, sizeof(flood), "%d", r->conf->flood_interval);
+		params[0] = ehex;
+		params[1] = chex;
+		params[2] = flood;
+		if ((res = db_query(&r->w->db, r->arena, STMT_COMMENT_FLOOD,
+		    params, &rows)) != DB_OK)
+			goto db_failed;
+		if (rows.n > 0) {
+			fs.notice = "You are posting comments too quickly. "
+			    "Slow down.";
+			r->retry_after = r->conf->flood_interval;
+			return post_page(r, &p, &fs, 429);
 		}
 	}
 

@@ -130,7 +130,7 @@ TMPL_add_var(TMPL_varlist *vl, ...)
 		return vl;
 	va_start(ap, vl);
 	while ((name = va_arg(ap, char *)) != NULL &&
-	    (value = va_arg(ap, char *)) != NULL) {
+	       (value = va_arg(ap, char *)) != NULL) {
 		if (vl == NULL && (vl = calloc(1, sizeof(*vl))) == NULL)
 			break;
 		n = strlen(name);
@@ -172,8 +172,7 @@ TMPL_add_loop(TMPL_varlist *vl, const char *name, TMPL_loop *loop)
 	char *s;
 	size_t n;
 
-	if (name == NULL || loop == NULL || loop->parent != NULL ||
-	    loop->arena)
+	if (name == NULL || loop == NULL || loop->parent != NULL || loop->arena)
 		return vl;
 	if (vl != NULL && (vl->arena || loop_above_list(loop, vl)))
 		return vl;
@@ -225,8 +224,8 @@ TMPL_free_varlist(TMPL_varlist *vl)
 }
 
 static TMPL_fmtlist *
-add_fmt(TMPL_fmtlist *fl, const char *name, TMPL_fmtfunc ff,
-    TMPL_fmtfunc_sink sf)
+add_fmt(
+    TMPL_fmtlist *fl, const char *name, TMPL_fmtfunc ff, TMPL_fmtfunc_sink sf)
 {
 	TMPL_fmtlist *e;
 	size_t n;
@@ -277,12 +276,12 @@ TMPL_std_fmtlist(void)
 {
 	TMPL_fmtlist *fl;
 
-	if ((fl = TMPL_add_fmt_sink(NULL, "entity",
-	    TMPL_encode_entity_sink)) == NULL)
+	if ((fl = TMPL_add_fmt_sink(NULL, "entity", TMPL_encode_entity_sink)) ==
+	    NULL)
 		return NULL;
 	if (TMPL_add_fmt_sink(fl, "url", TMPL_encode_url_sink)->next == NULL ||
 	    TMPL_add_fmt_sink(fl, "raw", TMPL_encode_raw_sink)->next->next ==
-	    NULL) {
+		NULL) {
 		TMPL_free_fmtlist(fl);
 		return NULL;
 	}
@@ -300,86 +299,108 @@ ctmpl_fmt_find(const TMPL_fmtlist *fl, const char *name)
 }
 
 /*
- * Runs of bytes that need no escaping go out in one sink call; most values
- * have few or no special characters.
+ * Encoders stage their output in a small local buffer, so that a value
+ * costs one sink call instead of one per escaped character.
  */
+struct stage {
+	TMPL_sinkfunc sink;
+	void *ctx;
+	size_t n;
+	char buf[512];
+};
+
+static void
+stage_flush(struct stage *s)
+{
+	if (s->n > 0)
+		s->sink(s->ctx, s->buf, s->n);
+	s->n = 0;
+}
+
+static void
+stage_add(struct stage *s, const char *p, size_t n)
+{
+	if (n > sizeof(s->buf) - s->n) {
+		stage_flush(s);
+		if (n > sizeof(s->buf)) {
+			s->sink(s->ctx, p, n);
+			return;
+		}
+	}
+	memcpy(s->buf + s->n, p, n);
+	s->n += n;
+}
+
+/* The entity for each byte that needs one; NUL ends the value. */
+static const struct {
+	const char *rep;
+	size_t len;
+} entities[256] = {
+	['&'] = { "&amp;", 5 },
+	['<'] = { "&lt;", 4 },
+	['>'] = { "&gt;", 4 },
+	['"'] = { "&quot;", 6 },
+	['\''] = { "&#39;", 5 },
+	['\n'] = { "&#10;", 5 },
+	['\r'] = { "&#13;", 5 },
+};
+
 void
 TMPL_encode_entity_sink(const char *v, TMPL_sinkfunc sink, void *ctx)
 {
-	const char *run, *rep;
-
-	if (v == NULL)
-		return;
-	for (run = v;; v++) {
-		switch (*v) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '\'':
-			rep = "&#39;";
-			break;
-		case '\n':
-			rep = "&#10;";
-			break;
-		case '\r':
-			rep = "&#13;";
-			break;
-		case '\0':
-			if (v > run)
-				sink(ctx, run, (size_t)(v - run));
-			return;
-		default:
-			continue;
-		}
-		if (v > run)
-			sink(ctx, run, (size_t)(v - run));
-		sink(ctx, rep, strlen(rep));
-		run = v + 1;
-	}
-}
-
-/*
- * Output is staged in a small local buffer: nearly every byte of a URL
- * value can expand, so per-byte sink calls would dominate.
- */
-void
-TMPL_encode_url_sink(const char *v, TMPL_sinkfunc sink, void *ctx)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char buf[256];
-	size_t n = 0;
+	struct stage s;
+	const char *p;
 	unsigned char c;
 
 	if (v == NULL)
 		return;
+	s.sink = sink;
+	s.ctx = ctx;
+	s.n = 0;
+	for (;;) {
+		/* Values are short: a table beats strcspn()'s set-up. */
+		for (p = v;
+		     (c = (unsigned char)*p) != '\0' && entities[c].rep == NULL;
+		     p++)
+			continue;
+		if (p > v)
+			stage_add(&s, v, (size_t)(p - v));
+		if (c == '\0')
+			break;
+		stage_add(&s, entities[c].rep, entities[c].len);
+		v = p + 1;
+	}
+	stage_flush(&s);
+}
+
+void
+TMPL_encode_url_sink(const char *v, TMPL_sinkfunc sink, void *ctx)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct stage s;
+	unsigned char c;
+	char esc[3];
+
+	if (v == NULL)
+		return;
+	s.sink = sink;
+	s.ctx = ctx;
+	s.n = 0;
 	for (; (c = (unsigned char)*v) != '\0'; v++) {
-		if (n > sizeof(buf) - 3) {
-			sink(ctx, buf, n);
-			n = 0;
-		}
 		/* ASCII only: isalnum() would depend on the locale. */
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_')
-			buf[n++] = (char)c;
+			stage_add(&s, v, 1);
 		else if (c == ' ')
-			buf[n++] = '+';
+			stage_add(&s, "+", 1);
 		else {
-			buf[n++] = '%';
-			buf[n++] = hex[c >> 4];
-			buf[n++] = hex[c & 0xf];
+			esc[0] = '%';
+			esc[1] = hex[c >> 4];
+			esc[2] = hex[c & 0xf];
+			stage_add(&s, esc, 3);
 		}
 	}
-	if (n > 0)
-		sink(ctx, buf, n);
+	stage_flush(&s);
 }
 
 void
@@ -455,8 +476,8 @@ arena_alloc(TMPL_arena *a, size_t n)
 	if (a->cur == NULL) {
 		size = n > a->chunk ? n : a->chunk;
 		if (size > SIZE_MAX - sizeof(*c) ||
-		    (a->max != 0 && (size > a->max - a->total ||
-		    a->total > a->max)) ||
+		    (a->max != 0 &&
+			(size > a->max - a->total || a->total > a->max)) ||
 		    (c = malloc(sizeof(*c) + size)) == NULL)
 			return NULL;
 		c->next = NULL;
@@ -524,8 +545,8 @@ arena_list(TMPL_arena *a)
 }
 
 TMPL_varlist *
-TMPL_arena_add_var(TMPL_arena *a, TMPL_varlist *vl, const char *name,
-    const char *value)
+TMPL_arena_add_var(
+    TMPL_arena *a, TMPL_varlist *vl, const char *name, const char *value)
 {
 	struct ctmpl_var *v;
 
@@ -558,8 +579,8 @@ TMPL_arena_add_varlist(TMPL_arena *a, TMPL_loop *loop, TMPL_varlist *vl)
 }
 
 TMPL_varlist *
-TMPL_arena_add_loop(TMPL_arena *a, TMPL_varlist *vl, const char *name,
-    TMPL_loop *loop)
+TMPL_arena_add_loop(
+    TMPL_arena *a, TMPL_varlist *vl, const char *name, TMPL_loop *loop)
 {
 	if (a == NULL || name == NULL || loop == NULL || !loop->arena ||
 	    loop->parent != NULL)

@@ -1,24 +1,19 @@
 /*
- * ctemplate_compile.c: the template compiler.  It turns a template file
- * into a flat list of instructions (struct ctmpl_op) with static text
- * already unescaped, fmt names bound to functions and IF/LOOP structure
- * resolved into jumps; it finds every include reachable from the main file
- * (eagerly for TMPL_compile_*, lazily for TMPL_write) and owns the
- * template's lifetime.  The messages it prints are the original's, word
- * for word.
+ * ctemplate_compile.c: the template compiler proper.  It turns the text of
+ * one template file into a flat list of instructions (struct ctmpl_op)
+ * with static text already unescaped, fmt names bound to functions and the
+ * IF/LOOP structure resolved into jumps, printing the original's messages
+ * word for word.  Files, includes and whole templates are handled in
+ * ctemplate_include.c.
  */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "ctemplate_int.h"
 
 #define NONE ((size_t)-1)
-
-/* A bound on the files one template may pull in (".../" can go deep). */
-#define MAX_UNITS 4096
 
 enum tagkind {
 	TK_VAR,
@@ -36,26 +31,19 @@ enum tagkind {
 	TK__MAX
 };
 
-enum attr {
-	AT_NAME,
-	AT_DEFAULT,
-	AT_FMT,
-	AT_VALUE,
-	AT_LEVEL,
-	AT__MAX
-};
+enum attr { AT_NAME, AT_DEFAULT, AT_FMT, AT_VALUE, AT_LEVEL, AT__MAX };
 
 #define A(x) (1u << (x))
 
 static const struct tagdef {
 	const char *name;
 	size_t len;
-	unsigned attrs;		/* allowed attributes */
-	int selfclose;		/* may end in "/>" */
-	int ext;		/* only with opt->extensions */
+	unsigned attrs; /* allowed attributes */
+	int selfclose;	/* may end in "/>" */
+	int ext;	/* only with opt->extensions */
 } tagdefs[TK__MAX] = {
-	[TK_VAR] = { "TMPL_VAR", 8, A(AT_NAME) | A(AT_DEFAULT) | A(AT_FMT),
-	    1, 0 },
+	[TK_VAR] = { "TMPL_VAR", 8, A(AT_NAME) | A(AT_DEFAULT) | A(AT_FMT), 1,
+	    0 },
 	[TK_IF] = { "TMPL_IF", 7, A(AT_NAME) | A(AT_VALUE), 0, 0 },
 	[TK_ELSIF] = { "TMPL_ELSIF", 10, A(AT_NAME) | A(AT_VALUE), 1, 0 },
 	[TK_ELSE] = { "TMPL_ELSE", 9, 0, 1, 0 },
@@ -69,9 +57,8 @@ static const struct tagdef {
 	[TK_ENDUNLESS] = { "/TMPL_UNLESS", 12, 0, 0, 1 },
 };
 
-static const char *const attrnames[AT__MAX] = {
-	"NAME", "DEFAULT", "FMT", "VALUE", "LEVEL"
-};
+static const char *const attrnames[AT__MAX] = { "NAME", "DEFAULT", "FMT",
+	"VALUE", "LEVEL" };
 
 static const char *const specials[] = {
 	[SP_FIRST] = "__first__",
@@ -86,22 +73,14 @@ static const char *const specials[] = {
 #define R_FMT "(bad \"fmt=\" attribute) "
 #define R_LOOP "(not inside a loop) "
 #define R_LEVEL "(bad \"level=\" attribute) "
-#define R_CYCLE "(check for include cycle) "
-
-/* A growable string; every byte appended is followed by a NUL. */
-struct dbuf {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
 
 /* An IF, UNLESS or LOOP whose closing tag has not been seen yet. */
 struct construct {
 	enum tagkind kind;
 	unsigned long line;
-	size_t op;		/* its OP_IF or OP_LOOP */
-	size_t cond;		/* the OP_IF whose false jump is unpatched */
-	size_t jumps;		/* OP_JUMPs to the end, chained through jump */
+	size_t op;    /* its OP_IF or OP_LOOP */
+	size_t cond;  /* the OP_IF whose false jump is unpatched */
+	size_t jumps; /* OP_JUMPs to the end, chained through jump */
 	int has_else;
 };
 
@@ -109,7 +88,7 @@ struct construct {
 struct tag {
 	enum tagkind kind;
 	unsigned long line;
-	const char *end;	/* first byte after the tag, or where it broke */
+	const char *end; /* first byte after the tag, or where it broke */
 	int bad;
 	const char *reason;
 	unsigned seen;
@@ -125,22 +104,26 @@ struct comp {
 	TMPL_template *t;
 	struct ctmpl_unit *u;
 	const char *src, *end;
-	const char *lp;		/* the position line refers to */
+	const char *lp; /* the position line refers to */
 	unsigned long line;
 	FILE *errout;
-	struct dbuf *cap;	/* a copy of the messages, or NULL */
+	struct ctmpl_dbuf *cap; /* a copy of the messages, or NULL */
 	struct ctmpl_op *ops;
 	size_t nops, capops;
-	struct dbuf strs;
-	size_t text;		/* start of the pending text in strs, or NONE */
+	struct ctmpl_dbuf strs;
+	size_t text; /* start of the pending text in strs, or NONE */
 	struct construct *stk;
 	size_t nstk, capstk;
-	unsigned loops;		/* open loops in this file */
+	unsigned loops; /* open loops in this file */
 	int fatal;
 };
 
-static int
-dbuf_add(struct dbuf *b, const void *p, size_t n)
+/*
+ * Append n bytes at p to b, keeping a NUL after them.  Returns 0, or -1
+ * when memory ran out (b->oom stays set, and later appends do nothing).
+ */
+int
+ctmpl_dbuf_add(struct ctmpl_dbuf *b, const void *p, size_t n)
 {
 	size_t cap;
 	char *np;
@@ -168,15 +151,12 @@ dbuf_add(struct dbuf *b, const void *p, size_t n)
 	return 0;
 }
 
-static void vmsg(FILE *, struct dbuf *, const char *, va_list)
-    __attribute__((format(printf, 3, 0)));
-
 /*
  * Format once, then print to errout and keep a copy in cap: the copy is
  * what a render repeats when it reaches an include that failed.
  */
-static void
-vmsg(FILE *errout, struct dbuf *cap, const char *fmt, va_list ap)
+void
+ctmpl_vmsg(FILE *errout, struct ctmpl_dbuf *cap, const char *fmt, va_list ap)
 {
 	char sbuf[512], *p = sbuf;
 	va_list ap2;
@@ -196,33 +176,33 @@ vmsg(FILE *errout, struct dbuf *cap, const char *fmt, va_list ap)
 	if (errout != NULL)
 		fwrite(p, 1, (size_t)n, errout);
 	if (cap != NULL)
-		dbuf_add(cap, p, (size_t)n);
+		ctmpl_dbuf_add(cap, p, (size_t)n);
 	if (p != sbuf)
 		free(p);
 }
 
+/* Print a message to errout (NULL: nowhere). */
 void
 ctmpl_msg(FILE *errout, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(errout, NULL, fmt, ap);
+	ctmpl_vmsg(errout, NULL, fmt, ap);
 	va_end(ap);
 }
 
-static void msg_cap(FILE *, struct dbuf *, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
 static void cmsg(struct comp *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 
-static void
-msg_cap(FILE *errout, struct dbuf *cap, const char *fmt, ...)
+/* Print a message to errout and append a copy to cap. */
+void
+ctmpl_msg_cap(FILE *errout, struct ctmpl_dbuf *cap, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(errout, cap, fmt, ap);
+	ctmpl_vmsg(errout, cap, fmt, ap);
 	va_end(ap);
 }
 
@@ -232,7 +212,7 @@ cmsg(struct comp *c, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(c->errout, c->cap, fmt, ap);
+	ctmpl_vmsg(c->errout, c->cap, fmt, ap);
 	va_end(ap);
 }
 
@@ -240,7 +220,7 @@ static int
 is_ws(char ch)
 {
 	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' ||
-	    ch == '\f' || ch == '\v';
+	       ch == '\f' || ch == '\v';
 }
 
 static int
@@ -287,8 +267,8 @@ line_at(struct comp *c, const char *p)
 {
 	const char *q;
 
-	while (c->lp < p && (q = memchr(c->lp, '\n',
-	    (size_t)(p - c->lp))) != NULL) {
+	while (c->lp < p &&
+	       (q = memchr(c->lp, '\n', (size_t)(p - c->lp))) != NULL) {
 		c->line++;
 		c->lp = q + 1;
 	}
@@ -303,7 +283,8 @@ add_str(struct comp *c, const char *p, size_t n)
 {
 	size_t off = c->strs.len;
 
-	if (dbuf_add(&c->strs, p, n) == -1 || dbuf_add(&c->strs, "", 1) == -1)
+	if (ctmpl_dbuf_add(&c->strs, p, n) == -1 ||
+	    ctmpl_dbuf_add(&c->strs, "", 1) == -1)
 		return 0;
 	return off;
 }
@@ -313,6 +294,17 @@ pending_text(struct comp *c)
 {
 	if (c->text == NONE)
 		c->text = c->strs.len;
+}
+
+/* The length of the line ending at p: 1 for LF, 2 for CRLF, else 0. */
+static size_t
+eol_at(const char *p, const char *e)
+{
+	if (p < e && *p == '\n')
+		return 1;
+	if (e - p >= 2 && p[0] == '\r' && p[1] == '\n')
+		return 2;
+	return 0;
 }
 
 /*
@@ -330,20 +322,17 @@ add_text_run(struct comp *c, const char *p, size_t n)
 		return;
 	pending_text(c);
 	while ((bs = memchr(p, '\\', (size_t)(e - p))) != NULL) {
-		dbuf_add(&c->strs, p, (size_t)(bs - p));
+		ctmpl_dbuf_add(&c->strs, p, (size_t)(bs - p));
 		p = bs + 1;
-		eol = p < e && *p == '\n' ? 1 :
-		    e - p >= 2 && p[0] == '\r' && p[1] == '\n' ? 2 : 0;
-		if (eol > 0) {
+		if ((eol = eol_at(p, e)) > 0) {
 			p += eol;
 			continue;
 		}
-		dbuf_add(&c->strs, "\\", 1);
-		if (p < e && *p == '\\' && ((e - p >= 2 && p[1] == '\n') ||
-		    (e - p >= 3 && p[1] == '\r' && p[2] == '\n')))
+		ctmpl_dbuf_add(&c->strs, "\\", 1);
+		if (p < e && *p == '\\' && eol_at(p + 1, e) > 0)
 			p++;
 	}
-	dbuf_add(&c->strs, p, (size_t)(e - p));
+	ctmpl_dbuf_add(&c->strs, p, (size_t)(e - p));
 }
 
 static size_t
@@ -381,7 +370,7 @@ flush_text(struct comp *c)
 		op.len = c->strs.len - c->text;
 		emit(c, &op);
 		/* Keep the NUL after the text out of the next string. */
-		dbuf_add(&c->strs, "", 1);
+		ctmpl_dbuf_add(&c->strs, "", 1);
 	}
 	c->text = NONE;
 }
@@ -424,10 +413,10 @@ check_tag(struct comp *c, struct tag *t)
 	if (t->kind == TK_VAR) {
 		if (t->seen & A(AT_FMT)) {
 			for (t->fmt = c->t->fl; t->fmt != NULL;
-			    t->fmt = t->fmt->next)
+			     t->fmt = t->fmt->next)
 				if (strlen(t->fmt->name) == t->al[AT_FMT] &&
 				    memcmp(t->fmt->name, t->av[AT_FMT],
-				    t->al[AT_FMT]) == 0)
+					t->al[AT_FMT]) == 0)
 					break;
 			if (t->fmt == NULL) {
 				t->bad = 1;
@@ -447,9 +436,10 @@ check_tag(struct comp *c, struct tag *t)
 			v = t->av[AT_LEVEL];
 			n = t->al[AT_LEVEL];
 			level = 0;
-			for (i = 0; i < n && is_digit(v[i]) &&
-			    level <= c->loops; i++)
-				level = level * 10 + (unsigned long)(v[i] - '0');
+			for (i = 0;
+			     i < n && is_digit(v[i]) && level <= c->loops; i++)
+				level =
+				    level * 10 + (unsigned long)(v[i] - '0');
 			if (n == 0 || i < n || level < 1 || level > c->loops) {
 				t->bad = 1;
 				t->reason = R_LEVEL;
@@ -462,7 +452,7 @@ check_tag(struct comp *c, struct tag *t)
 		for (k = SP_FIRST; k <= SP_COUNTER; k++)
 			if (strlen(specials[k]) == t->al[AT_NAME] &&
 			    memcmp(specials[k], t->av[AT_NAME],
-			    t->al[AT_NAME]) == 0)
+				t->al[AT_NAME]) == 0)
 				t->special = (enum ctmpl_special)k;
 }
 
@@ -520,8 +510,8 @@ parse_tag(struct comp *c, const char *p, struct tag *t)
 		}
 		if (!sawws)
 			goto broken;
-		for (an = q; q < e && (is_alpha(*q) || is_digit(*q) ||
-		    *q == '_'); q++)
+		for (an = q;
+		     q < e && (is_alpha(*q) || is_digit(*q) || *q == '_'); q++)
 			continue;
 		if ((alen = (size_t)(q - an)) == 0)
 			goto broken;
@@ -596,8 +586,9 @@ push(struct comp *c, enum tagkind kind, unsigned long line, size_t op)
 static const char *
 closer(enum tagkind k)
 {
-	return k == TK_LOOP ? "/TMPL_LOOP" : k == TK_IF ? "/TMPL_IF" :
-	    "/TMPL_UNLESS";
+	if (k == TK_LOOP)
+		return "/TMPL_LOOP";
+	return k == TK_IF ? "/TMPL_IF" : "/TMPL_UNLESS";
 }
 
 /* Report and drop every construct above stack index keep. */
@@ -634,8 +625,8 @@ owner(struct comp *c, const struct tag *t)
 		    (t->kind == TK_ENDIF && s->kind == TK_IF) ||
 		    (t->kind == TK_ENDUNLESS && s->kind == TK_UNLESS) ||
 		    (t->kind == TK_ELSIF && s->kind == TK_IF) ||
-		    (t->kind == TK_ELSE && (s->kind == TK_IF ||
-		    s->kind == TK_UNLESS))) {
+		    (t->kind == TK_ELSE &&
+			(s->kind == TK_IF || s->kind == TK_UNLESS))) {
 			unwind(c, i + 1);
 			if ((t->kind == TK_ELSIF || t->kind == TK_ELSE) &&
 			    s->has_else)
@@ -693,8 +684,8 @@ include_path(struct comp *c, const char *v, size_t n)
 	if ((slash = strrchr(c->u->name, '/')) == NULL)
 		return add_str(c, v + 4, n - 4);
 	off = c->strs.len;
-	if (dbuf_add(&c->strs, c->u->name, (size_t)(slash - c->u->name)) ==
-	    -1)
+	if (ctmpl_dbuf_add(
+		&c->strs, c->u->name, (size_t)(slash - c->u->name)) == -1)
 		return 0;
 	add_str(c, v + 3, n - 3);
 	return off;
@@ -713,8 +704,8 @@ good_tag(struct comp *c, const struct tag *t, const char *p)
 		op_from_tag(c, &op, OP_VAR, t);
 		if (t->seen & A(AT_DEFAULT)) {
 			op.has_value = 1;
-			op.val = add_str(c, t->av[AT_DEFAULT],
-			    t->al[AT_DEFAULT]);
+			op.val =
+			    add_str(c, t->av[AT_DEFAULT], t->al[AT_DEFAULT]);
 			op.vallen = t->al[AT_DEFAULT];
 		}
 		if (t->fmt != NULL) {
@@ -765,8 +756,8 @@ good_tag(struct comp *c, const struct tag *t, const char *p)
 		break;
 	case TK_LOOP:
 		op_from_tag(c, &op, OP_LOOP, t);
-		if ((i = emit(c, &op)) != NONE && push(c, TK_LOOP, t->line,
-		    i) == 0)
+		if ((i = emit(c, &op)) != NONE &&
+		    push(c, TK_LOOP, t->line, i) == 0)
 			c->loops++;
 		break;
 	case TK_ENDLOOP:
@@ -819,7 +810,7 @@ place_strs(struct ctmpl_unit *u, char *p, size_t n)
 	if (p == NULL || n > SIZE_MAX / 2)
 		return;
 	size = (n + 1 + CTMPL_PAGE / 2 + CTMPL_PAGE - 1) &
-	    ~(size_t)(CTMPL_PAGE - 1);
+	       ~(size_t)(CTMPL_PAGE - 1);
 	if ((m = aligned_alloc(CTMPL_PAGE, size)) == NULL)
 		return;
 	memcpy(m + CTMPL_PAGE / 2, p, n + 1);
@@ -829,13 +820,13 @@ place_strs(struct ctmpl_unit *u, char *p, size_t n)
 }
 
 /*
- * Compile the len bytes at src into u.  Messages go to c->errout and, if
- * cap is not NULL, are copied there.  Sets u->state; out of memory is
+ * Compile the len bytes at src into u.  Messages go to errout and, if cap
+ * is not NULL, are copied there.  Sets u->state; out of memory is
  * reported and makes the unit broken.
  */
-static void
-compile_unit(TMPL_template *tp, struct ctmpl_unit *u, const char *src,
-    size_t len, FILE *errout, struct dbuf *cap)
+void
+ctmpl_compile_unit(TMPL_template *tp, struct ctmpl_unit *u, const char *src,
+    size_t len, FILE *errout, struct ctmpl_dbuf *cap)
 {
 	struct comp c;
 	struct ctmpl_op op;
@@ -851,17 +842,20 @@ compile_unit(TMPL_template *tp, struct ctmpl_unit *u, const char *src,
 	c.errout = errout;
 	c.cap = cap;
 	c.text = NONE;
-	for (p = run = src; p < e && (p = memchr(p, '<', (size_t)(e - p))) !=
-	    NULL;) {
+	for (p = run = src;
+	     p < e && (p = memchr(p, '<', (size_t)(e - p))) != NULL;) {
 		if (e - p >= 2 && p[1] == '*') {
 			add_text_run(&c, run, (size_t)(p - run));
 			for (q = p + 2; q < e && (q = memchr(q, '*',
-			    (size_t)(e - q))) != NULL; q++)
+						      (size_t)(e - q))) != NULL;
+			     q++)
 				if (e - q >= 2 && q[1] == '>')
 					break;
 			if (q == NULL || q >= e) {
-				cmsg(&c, "\"<*\" in file \"%s\" line %lu has "
-				    "no \"*>\"\n", u->path, line_at(&c, p));
+				cmsg(&c,
+				    "\"<*\" in file \"%s\" line %lu has "
+				    "no \"*>\"\n",
+				    u->path, line_at(&c, p));
 				c.fatal = 1;
 				run = e;
 				break;
@@ -875,12 +869,14 @@ compile_unit(TMPL_template *tp, struct ctmpl_unit *u, const char *src,
 		}
 		add_text_run(&c, run, (size_t)(p - run));
 		if (t.bad) {
-			cmsg(&c, "Ignoring bad %s tag %sin file \"%s\" "
-			    "line %lu\n", tagdefs[t.kind].name,
+			cmsg(&c,
+			    "Ignoring bad %s tag %sin file \"%s\" "
+			    "line %lu\n",
+			    tagdefs[t.kind].name,
 			    t.reason != NULL ? t.reason : "", u->path, t.line);
 			u->nbad++;
 			pending_text(&c);
-			dbuf_add(&c.strs, p, (size_t)(t.end - p));
+			ctmpl_dbuf_add(&c.strs, p, (size_t)(t.end - p));
 		} else
 			good_tag(&c, &t, p);
 		p = run = t.end;
@@ -907,430 +903,4 @@ compile_unit(TMPL_template *tp, struct ctmpl_unit *u, const char *src,
 	u->nops = c.nops;
 	place_strs(u, c.strs.p, c.strs.len);
 	u->state = UNIT_OK;
-}
-
-/*
- * Read the whole regular file path.  Returns 0 and a malloc'd buffer (NUL
- * terminated, *lenp bytes) or -1.
- */
-static int
-read_file(const char *path, char **bufp, size_t *lenp)
-{
-	struct stat st;
-	char *buf = NULL;
-	size_t n;
-	FILE *f;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return -1;
-	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size < 0 || (uintmax_t)st.st_size >= SIZE_MAX / 2)
-		goto fail;
-	n = (size_t)st.st_size;
-	if ((buf = malloc(n + 1)) == NULL ||
-	    (n > 0 && fread(buf, 1, n, f) != n))
-		goto fail;
-	buf[n] = '\0';
-	fclose(f);
-	*bufp = buf;
-	*lenp = n;
-	return 0;
-fail:
-	free(buf);
-	fclose(f);
-	return -1;
-}
-
-static char *
-copy(const char *s, size_t n)
-{
-	char *p;
-
-	if ((p = malloc(n + 1)) != NULL) {
-		memcpy(p, s, n);
-		p[n] = '\0';
-	}
-	return p;
-}
-
-/* The path to open for name: root_dir/name when name is relative. */
-static char *
-open_path(const TMPL_template *t, const char *name)
-{
-	size_t rn, nn;
-	char *p;
-
-	if (t->root_dir == NULL || name[0] == '/')
-		return copy(name, strlen(name));
-	rn = strlen(t->root_dir);
-	nn = strlen(name);
-	while (rn > 1 && t->root_dir[rn - 1] == '/')
-		rn--;
-	if ((p = malloc(rn + nn + 2)) == NULL)
-		return NULL;
-	memcpy(p, t->root_dir, rn);
-	p[rn] = '/';
-	memcpy(p + rn + 1, name, nn + 1);
-	return p;
-}
-
-static void
-free_unit(struct ctmpl_unit *u)
-{
-	if (u == NULL)
-		return;
-	free(u->name);
-	free(u->path);
-	free(u->ops);
-	if (u->strsmem != NULL)
-		free(u->strsmem);
-	else
-		free(u->strs);
-	free(u->msgs);
-	free(u);
-}
-
-/*
- * Add a unit for name, to be opened at path (both copied).  Returns it, or
- * NULL on out of memory or past MAX_UNITS.
- */
-static struct ctmpl_unit *
-new_unit(TMPL_template *t, const char *name, const char *path,
-    unsigned depth)
-{
-	struct ctmpl_unit *u, **n;
-	size_t cap;
-
-	if (t->nunits == t->capunits) {
-		cap = t->capunits != 0 ? t->capunits * 2 : 8;
-		if (cap > MAX_UNITS ||
-		    (n = realloc(t->units, cap * sizeof(*n))) == NULL)
-			return NULL;
-		t->units = n;
-		t->capunits = cap;
-	}
-	if ((u = calloc(1, sizeof(*u))) == NULL)
-		return NULL;
-	if ((u->name = copy(name, strlen(name))) == NULL ||
-	    (u->path = copy(path, strlen(path))) == NULL) {
-		free_unit(u);
-		return NULL;
-	}
-	u->hash = ctmpl_hash(path, strlen(path));
-	u->depth = depth;
-	u->state = UNIT_BROKEN;
-	t->units[t->nunits++] = u;
-	return u;
-}
-
-/* Read and compile u, keeping its messages if it fails. */
-static void
-load_unit(TMPL_template *t, struct ctmpl_unit *u, FILE *errout)
-{
-	struct dbuf cap;
-	size_t len;
-	char *src;
-
-	memset(&cap, 0, sizeof(cap));
-	if (read_file(u->path, &src, &len) == -1) {
-		u->state = UNIT_UNREADABLE;
-		msg_cap(errout, &cap, "C Template library: failed to read "
-		    "template from file \"%s\"\n", u->path);
-	} else {
-		compile_unit(t, u, src, len, errout, &cap);
-		free(src);
-	}
-	if (u->state != UNIT_OK && !cap.oom) {
-		u->msgs = cap.p;
-		u->msgslen = cap.len;
-	} else
-		free(cap.p);
-}
-
-static struct ctmpl_unit *
-find_unit(const TMPL_template *t, const char *path)
-{
-	uint32_t h = ctmpl_hash(path, strlen(path));
-	size_t i;
-
-	for (i = 0; i < t->nunits; i++)
-		if (t->units[i]->hash == h && strcmp(t->units[i]->path,
-		    path) == 0)
-			return t->units[i];
-	return NULL;
-}
-
-/*
- * The unit an OP_INCLUDE of from names, read and compiled on first use
- * (its messages go to errout then).  Returns NULL on out of memory.
- */
-static struct ctmpl_unit *
-include_unit(TMPL_template *t, const struct ctmpl_unit *from,
-    const struct ctmpl_op *op, FILE *errout)
-{
-	struct ctmpl_unit *u;
-	const char *name = from->strs + op->str;
-	char *path;
-
-	if ((path = open_path(t, name)) == NULL)
-		return NULL;
-	if ((u = find_unit(t, path)) == NULL &&
-	    (u = new_unit(t, name, path, from->depth + 1)) != NULL)
-		load_unit(t, u, errout);
-	free(path);
-	return u;
-}
-
-/*
- * For TMPL_write's lazy mode: the unit an include reached during the
- * render names, compiled now if it is the first time.  Returns NULL on out
- * of memory.
- */
-struct ctmpl_unit *
-ctmpl_include(TMPL_template *t, const struct ctmpl_unit *from,
-    const struct ctmpl_op *op, FILE *errout)
-{
-	return include_unit(t, from, op, errout);
-}
-
-/*
- * Compile every include reachable from the main file, breadth first so
- * that each unit's depth is that of its shortest chain; units at the depth
- * limit do not need their includes, which could never be rendered (and
- * ".../" chains would otherwise never end).  Returns 0, or -1 (reported)
- * on out of memory or too many files, or when strict and an include is
- * broken or has bad tags.
- */
-static int
-resolve_includes(TMPL_template *t, FILE *errout)
-{
-	struct ctmpl_unit *u;
-	struct ctmpl_op *op;
-	size_t i, j;
-	int rc = 0;
-
-	for (i = 0; i < t->nunits; i++) {
-		u = t->units[i];
-		if (t->strict && i > 0 && (u->state == UNIT_BROKEN ||
-		    u->nbad > 0))
-			rc = -1;
-		if (u->state != UNIT_OK)
-			continue;
-		for (j = 0; j < u->nops; j++) {
-			op = &u->ops[j];
-			if (op->type != OP_INCLUDE)
-				continue;
-			if (u->depth >= CTMPL_MAX_DEPTH)
-				continue;
-			if ((op->unit = include_unit(t, u, op, errout)) ==
-			    NULL) {
-				ctmpl_msg(errout, "C Template library: out of "
-				    "memory or more than %d files\n",
-				    MAX_UNITS);
-				return -1;
-			}
-		}
-	}
-	return rc;
-}
-
-static void
-cycle_msg(FILE *errout, const struct ctmpl_unit *u, const struct ctmpl_op *op)
-{
-	ctmpl_msg(errout, "Ignoring bad TMPL_INCLUDE tag " R_CYCLE "in file "
-	    "\"%s\" line %lu\n", u->path, op->line);
-}
-
-/* The next OP_INCLUDE of u from u->next on, or NULL. */
-static const struct ctmpl_op *
-next_include(struct ctmpl_unit *u)
-{
-	for (; u->next < u->nops; u->next++)
-		if (u->ops[u->next].type == OP_INCLUDE)
-			return &u->ops[u->next];
-	return NULL;
-}
-
-/*
- * Strict mode: could a render reach the include depth limit?  That needs
- * an include cycle, or a chain of includes more than CTMPL_MAX_DEPTH long
- * from the main file.  A depth-first walk (with its own stack) finds
- * cycles and the height of every unit: the longest chain of includes
- * below it.  Returns 0, or -1 after naming the include at fault.
- */
-static int
-check_depth(TMPL_template *t, FILE *errout)
-{
-	struct ctmpl_unit **stk, *u, *v;
-	const struct ctmpl_op *op;
-	size_t n = 0, i, h;
-
-	if ((stk = calloc(t->nunits, sizeof(*stk))) == NULL) {
-		ctmpl_msg(errout, "C Template library: out of memory\n");
-		return -1;
-	}
-	for (i = 0; i < t->nunits; i++) {
-		t->units[i]->mark = 0;
-		t->units[i]->height = 0;
-		t->units[i]->next = 0;
-	}
-	stk[n++] = t->units[0];
-	t->units[0]->mark = 1;
-	while (n > 0) {
-		u = stk[n - 1];
-		if ((op = next_include(u)) == NULL) {
-			u->mark = 2;
-			n--;
-			continue;
-		}
-		v = op->unit;
-		if (v != NULL && v->state == UNIT_OK && v->mark == 1) {
-			cycle_msg(errout, u, op);
-			free(stk);
-			return -1;
-		}
-		if (v != NULL && v->state == UNIT_OK && v->mark == 0) {
-			v->mark = 1;
-			stk[n++] = v;
-			continue;
-		}
-		h = 1 + (v != NULL && v->state == UNIT_OK ? v->height : 0);
-		if (h > u->height)
-			u->height = h;
-		u->next++;
-	}
-	free(stk);
-	if (t->units[0]->height <= CTMPL_MAX_DEPTH)
-		return 0;
-	/* Follow the longest chain down to the include at the limit. */
-	for (u = t->units[0], i = 0;; i++) {
-		for (u->next = 0; (op = next_include(u)) != NULL; u->next++) {
-			v = op->unit;
-			h = 1 + (v != NULL && v->state == UNIT_OK ? v->height :
-			    0);
-			if (h == u->height)
-				break;
-		}
-		if (i == CTMPL_MAX_DEPTH || op == NULL || op->unit == NULL) {
-			if (op != NULL)
-				cycle_msg(errout, u, op);
-			return -1;
-		}
-		u = op->unit;
-	}
-}
-
-/*
- * Compile a template: from src (len bytes) when it is not NULL, named name
- * (which may be NULL), else from the file name.  lazy leaves includes to
- * be compiled when a render reaches them, keeping fl for that.  Returns
- * the template or NULL after reporting why.
- */
-TMPL_template *
-ctmpl_compile(const char *name, const char *src, size_t len,
-    const TMPL_fmtlist *fl, const struct TMPL_options *opt, int lazy,
-    FILE *errout)
-{
-	const TMPL_fmtlist *df;
-	struct ctmpl_unit *u;
-	TMPL_template *t;
-	char *path = NULL, *buf = NULL;
-
-	if (src == NULL && name == NULL) {
-		ctmpl_msg(errout, "C Template library: no template "
-		    "specified\n");
-		return NULL;
-	}
-	if ((t = calloc(1, sizeof(*t))) == NULL)
-		goto oom;
-	t->fl = fl;
-	t->lazy = lazy;
-	if (opt != NULL) {
-		t->strict = opt->strict;
-		t->extensions = opt->extensions;
-		if (opt->root_dir != NULL && (t->root_dir =
-		    copy(opt->root_dir, strlen(opt->root_dir))) == NULL)
-			goto oom;
-		if (opt->default_fmt != NULL) {
-			if ((df = ctmpl_fmt_find(fl, opt->default_fmt)) ==
-			    NULL) {
-				ctmpl_msg(errout, "C Template library: "
-				    "default fmt \"%s\" is not in the fmtlist"
-				    "\n", opt->default_fmt);
-				goto fail;
-			}
-			t->dffunc = df->ffunc;
-			t->dsfunc = df->sfunc;
-		}
-	}
-	if (src != NULL) {
-		if (name == NULL)
-			name = "(none)";
-		if ((u = new_unit(t, name, name, 0)) == NULL)
-			goto oom;
-		compile_unit(t, u, src, len, errout, NULL);
-	} else {
-		if ((path = open_path(t, name)) == NULL ||
-		    (u = new_unit(t, name, path, 0)) == NULL)
-			goto oom;
-		if (read_file(path, &buf, &len) == -1) {
-			ctmpl_msg(errout, "C Template library: failed to read "
-			    "template from file \"%s\"\n", path);
-			goto fail;
-		}
-		compile_unit(t, u, buf, len, errout, NULL);
-	}
-	if (u->state != UNIT_OK)
-		goto fail;
-	if (t->strict && u->nbad > 0)
-		goto fail;
-	if (!lazy) {
-		if (resolve_includes(t, errout) == -1 ||
-		    (t->strict && check_depth(t, errout) == -1))
-			goto fail;
-		t->fl = NULL;
-	}
-	free(path);
-	free(buf);
-	return t;
-oom:
-	ctmpl_msg(errout, "C Template library: out of memory\n");
-fail:
-	free(path);
-	free(buf);
-	TMPL_free_template(t);
-	return NULL;
-}
-
-TMPL_template *
-TMPL_compile_file(const char *filename, const TMPL_fmtlist *fl,
-    const struct TMPL_options *opt, FILE *errout)
-{
-	return ctmpl_compile(filename, NULL, 0, fl, opt, 0, errout);
-}
-
-TMPL_template *
-TMPL_compile_string(const char *name, const char *src, size_t len,
-    const TMPL_fmtlist *fl, const struct TMPL_options *opt, FILE *errout)
-{
-	if (src == NULL) {
-		ctmpl_msg(errout, "C Template library: no template "
-		    "specified\n");
-		return NULL;
-	}
-	return ctmpl_compile(name, src, len, fl, opt, 0, errout);
-}
-
-void
-TMPL_free_template(TMPL_template *t)
-{
-	size_t i;
-
-	if (t == NULL)
-		return;
-	for (i = 0; i < t->nunits; i++)
-		free_unit(t->units[i]);
-	free(t->units);
-	free(t->root_dir);
-	free(t);
 }

@@ -1,12 +1,14 @@
 /*
- * ctemplate_int.h: the template engine's private types, shared by
- * ctemplate.c (variables, formats, arena, encoders), ctemplate_compile.c
- * (parser and include resolution) and ctemplate_render.c (the render walk,
- * sinks, buffers and TMPL_write).  Nothing outside those files includes it.
+ * ctemplate_int.h: the template engine's private types and functions,
+ * shared by ctemplate.c (variables, formats, arena, encoders),
+ * ctemplate_compile.c (the parser), ctemplate_include.c (files, includes,
+ * template lifetime) and ctemplate_render.c (the render walk, sinks,
+ * buffers and TMPL_write).  Nothing outside those files includes it.
  */
 #ifndef FASCIA_CTEMPLATE_INT_H
 #define FASCIA_CTEMPLATE_INT_H
 
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "ctemplate.h"
@@ -106,24 +108,20 @@ enum ctmpl_special {
 struct ctmpl_op {
 	unsigned char type;
 	unsigned char special;
-	unsigned char has_value;	/* IF: value=; VAR: default= */
-	unsigned char negate;		/* TMPL_UNLESS */
-	unsigned level;			/* BREAK, CONTINUE */
-	uint32_t hash;			/* of the name */
+	unsigned char has_value; /* IF: value=; VAR: default= */
+	unsigned char negate;	 /* TMPL_UNLESS */
+	unsigned level;		 /* BREAK, CONTINUE */
+	uint32_t hash;		 /* of the name */
 	unsigned long line;
 	size_t jump;
-	size_t str, len;		/* text; name; include path */
-	size_t val, vallen;		/* value=; default=; include tag */
+	size_t str, len;    /* text; name; include path */
+	size_t val, vallen; /* value=; default=; include tag */
 	TMPL_fmtfunc ffunc;
 	TMPL_fmtfunc_sink sfunc;
-	struct ctmpl_unit *unit;	/* include target, when eager */
+	struct ctmpl_unit *unit; /* include target, when eager */
 };
 
-enum ctmpl_state {
-	UNIT_OK,
-	UNIT_UNREADABLE,
-	UNIT_BROKEN
-};
+enum ctmpl_state { UNIT_OK, UNIT_UNREADABLE, UNIT_BROKEN };
 
 /*
  * One template file, compiled.  A template holds one unit per distinct
@@ -132,41 +130,62 @@ enum ctmpl_state {
  * reaches it.
  */
 struct ctmpl_unit {
-	char *name;		/* as written, ".../" resolved: for ".../" */
-	char *path;		/* as opened (root_dir prefixed): for messages */
-	uint32_t hash;		/* of path */
+	char *name;    /* as written, ".../" resolved: for ".../" */
+	char *path;    /* as opened (root_dir prefixed): for messages */
+	uint32_t hash; /* of path */
 	enum ctmpl_state state;
-	unsigned depth;		/* shortest include chain from the main file */
-	size_t nbad;		/* bad tags found */
+	unsigned depth; /* shortest include chain from the main file */
+	size_t nbad;	/* bad tags found */
 	struct ctmpl_op *ops;
 	size_t nops;
-	char *strs;		/* inside strsmem: see place_strs() */
+	char *strs; /* inside strsmem: see place_strs() */
 	size_t nstrs;
 	char *strsmem;
 	char *msgs;
 	size_t msgslen;
-	int mark;		/* scratch for the strict mode's walk */
-	size_t height, next;	/* the same */
+	int mark;	     /* scratch for the strict mode's walk */
+	size_t height, next; /* the same */
 };
 
 struct TMPL_template {
-	struct ctmpl_unit **units;	/* units[0] is the main file */
+	struct ctmpl_unit **units; /* units[0] is the main file */
 	size_t nunits, capunits;
 	char *root_dir;
-	TMPL_fmtfunc dffunc;		/* the default fmt, bound */
+	TMPL_fmtfunc dffunc; /* the default fmt, bound */
 	TMPL_fmtfunc_sink dsfunc;
 	int strict;
 	int extensions;
-	int lazy;			/* TMPL_write: open includes when reached */
-	const TMPL_fmtlist *fl;		/* only while lazy */
+	int lazy;		/* TMPL_write: open includes when reached */
+	const TMPL_fmtlist *fl; /* only while lazy */
 };
 
+/* A growable string; every byte appended is followed by a NUL. */
+struct ctmpl_dbuf {
+	char *p;
+	size_t len, cap;
+	int oom;
+};
+
+#define CTMPL_R_CYCLE "(check for include cycle) "
+
+/* ctemplate.c */
 uint32_t ctmpl_hash(const char *, size_t);
 const TMPL_fmtlist *ctmpl_fmt_find(const TMPL_fmtlist *, const char *);
+
+/* ctemplate_compile.c */
+int ctmpl_dbuf_add(struct ctmpl_dbuf *, const void *, size_t);
+void ctmpl_vmsg(FILE *, struct ctmpl_dbuf *, const char *, va_list)
+    __attribute__((format(printf, 3, 0)));
+void ctmpl_msg(FILE *, const char *, ...) __attribute__((format(printf, 2, 3)));
+void ctmpl_msg_cap(FILE *, struct ctmpl_dbuf *, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+void ctmpl_compile_unit(TMPL_template *, struct ctmpl_unit *, const char *,
+    size_t, FILE *, struct ctmpl_dbuf *);
+
+/* ctemplate_include.c */
 TMPL_template *ctmpl_compile(const char *, const char *, size_t,
     const TMPL_fmtlist *, const struct TMPL_options *, int, FILE *);
 struct ctmpl_unit *ctmpl_include(TMPL_template *, const struct ctmpl_unit *,
     const struct ctmpl_op *, FILE *);
-void ctmpl_msg(FILE *, const char *, ...) __attribute__((format(printf, 2, 3)));
 
 #endif /* FASCIA_CTEMPLATE_INT_H */

@@ -21,28 +21,28 @@
 #define NWARNED 16
 
 struct frame {
-	const struct ctmpl_unit *u;	/* include frame: unit to return to */
-	size_t pc;			/* the OP_INCLUDE, or the OP_LOOP */
-	const TMPL_loop *loop;		/* NULL for an include frame */
+	const struct ctmpl_unit *u; /* include frame: unit to return to */
+	size_t pc;		    /* the OP_INCLUDE, or the OP_LOOP */
+	const TMPL_loop *loop;	    /* NULL for an include frame */
 	const TMPL_varlist *row;
-	const TMPL_varlist *saved;	/* the scope around the loop */
+	const TMPL_varlist *saved; /* the scope around the loop */
 	size_t index;
 };
 
 struct render {
 	const TMPL_template *t;
-	TMPL_template *lazy;		/* TMPL_write: may compile includes */
+	TMPL_template *lazy; /* TMPL_write: may compile includes */
 	TMPL_sinkfunc sink;
 	void *ctx;
-	FILE *file;			/* for FILE* formats, if the output is */
-	FILE *ms;			/* else their output goes through this */
+	FILE *file; /* for FILE* formats, if the output is */
+	FILE *ms;   /* else their output goes through this */
 	char *msbuf;
 	size_t mslen, msdone;
 	FILE *errout;
-	const int *stop;		/* set when the output buffer failed */
+	const int *stop; /* set when the output buffer failed */
 	struct frame *frames;
 	size_t nframes, capframes;
-	unsigned depth;			/* of includes */
+	unsigned depth; /* of includes */
 	const struct ctmpl_op *warned[NWARNED];
 	size_t nwarned;
 	char counter[24];
@@ -114,8 +114,8 @@ special(struct render *r, int sp, const char **vp, size_t *lp)
 		on = f->index % 2 == 1;
 		break;
 	case SP_COUNTER:
-		*lp = (size_t)snprintf(r->counter, sizeof(r->counter), "%zu",
-		    f->index + 1);
+		*lp = (size_t)snprintf(
+		    r->counter, sizeof(r->counter), "%zu", f->index + 1);
 		*vp = r->counter;
 		return 1;
 	default:
@@ -139,8 +139,7 @@ lookup(struct render *r, const struct ctmpl_unit *u, const struct ctmpl_op *op,
 
 	if (op->special != SP_NONE && special(r, op->special, &s, lp))
 		return s;
-	if ((v = find_var(scope, u->strs + op->str, op->len, op->hash)) ==
-	    NULL)
+	if ((v = find_var(scope, u->strs + op->str, op->len, op->hash)) == NULL)
 		return NULL;
 	*lp = v->valuelen;
 	return v->value;
@@ -214,13 +213,14 @@ test(struct render *r, const struct ctmpl_unit *u, const struct ctmpl_op *op,
 	v = lookup(r, u, op, scope, &n);
 	if (op->has_value && op->vallen > 0)
 		on = v != NULL && n == op->vallen &&
-		    memcmp(v, u->strs + op->val, n) == 0;
+		     memcmp(v, u->strs + op->val, n) == 0;
 	else {
 		if (v != NULL)
 			on = n > 0;
 		else
-			on = op->special == SP_NONE && find_loop(scope,
-			    u->strs + op->str, op->len, op->hash) != NULL;
+			on = op->special == SP_NONE &&
+			     find_loop(scope, u->strs + op->str, op->len,
+				 op->hash) != NULL;
 		if (op->has_value)
 			on = !on;
 	}
@@ -264,8 +264,10 @@ cycle(struct render *r, const struct ctmpl_unit *u, const struct ctmpl_op *op)
 			return;
 	if (r->nwarned < NWARNED)
 		r->warned[r->nwarned++] = op;
-	ctmpl_msg(r->errout, "Ignoring bad TMPL_INCLUDE tag (check for include "
-	    "cycle) in file \"%s\" line %lu\n", u->path, op->line);
+	ctmpl_msg(r->errout,
+	    "Ignoring bad TMPL_INCLUDE tag (check for include "
+	    "cycle) in file \"%s\" line %lu\n",
+	    u->path, op->line);
 }
 
 /*
@@ -312,8 +314,8 @@ run(struct render *r, const TMPL_varlist *vl)
 			pc = op->jump;
 			break;
 		case OP_LOOP:
-			l = find_loop(scope, u->strs + op->str, op->len,
-			    op->hash);
+			l = find_loop(
+			    scope, u->strs + op->str, op->len, op->hash);
 			if (l == NULL || l->head == NULL) {
 				pc = op->jump + 1;
 				break;
@@ -357,12 +359,17 @@ run(struct render *r, const TMPL_varlist *vl)
 				pc++;
 				break;
 			}
-			inc = r->lazy != NULL ? ctmpl_include(r->lazy, u, op,
-			    r->errout) : op->unit;
+			if (r->lazy != NULL)
+				inc = ctmpl_include(r->lazy, u, op, r->errout);
+			else
+				inc = op->unit;
 			if (inc == NULL)
 				goto oom;
 			if (inc->state != UNIT_OK) {
-				/* Compiled just now, it has said why. */
+				/*
+				 * Lazily compiled, it has just said why;
+				 * else repeat what its compilation said.
+				 */
 				if (r->lazy == NULL && r->errout != NULL &&
 				    inc->msgslen > 0)
 					fwrite(inc->msgs, 1, inc->msgslen,
@@ -398,7 +405,7 @@ render(const TMPL_template *t, TMPL_template *lazy, const TMPL_varlist *vl,
 		return -1;
 	if (vl != NULL && vl->failed) {
 		ctmpl_msg(errout, "C Template library: the variables are "
-		    "incomplete (out of memory)\n");
+				  "incomplete (out of memory)\n");
 		return -1;
 	}
 	memset(&r, 0, offsetof(struct render, local));
@@ -423,15 +430,15 @@ render(const TMPL_template *t, TMPL_template *lazy, const TMPL_varlist *vl,
 }
 
 int
-TMPL_render(const TMPL_template *t, const TMPL_varlist *vl,
-    TMPL_sinkfunc sink, void *ctx, FILE *errout)
+TMPL_render(const TMPL_template *t, const TMPL_varlist *vl, TMPL_sinkfunc sink,
+    void *ctx, FILE *errout)
 {
 	return render(t, NULL, vl, sink, ctx, NULL, errout, NULL);
 }
 
 int
-TMPL_render_file(const TMPL_template *t, const TMPL_varlist *vl, FILE *out,
-    FILE *errout)
+TMPL_render_file(
+    const TMPL_template *t, const TMPL_varlist *vl, FILE *out, FILE *errout)
 {
 	if (out == NULL)
 		return -1;
@@ -446,8 +453,8 @@ TMPL_render_buf(const TMPL_template *t, const TMPL_varlist *vl,
 
 	if (out == NULL)
 		return -1;
-	rc = render(t, NULL, vl, TMPL_sink_buf, out, NULL, errout,
-	    &out->failed);
+	rc =
+	    render(t, NULL, vl, TMPL_sink_buf, out, NULL, errout, &out->failed);
 	return out->failed ? -1 : rc;
 }
 
@@ -460,15 +467,15 @@ sink_null(void *ctx, const char *p, size_t n)
 }
 
 int
-TMPL_write(const char *filename, const char *tmplstr,
-    const TMPL_fmtlist *fl, const TMPL_varlist *vl, FILE *out,
-    FILE *errout)
+TMPL_write(const char *filename, const char *tmplstr, const TMPL_fmtlist *fl,
+    const TMPL_varlist *vl, FILE *out, FILE *errout)
 {
 	TMPL_template *t;
 	int rc;
 
-	if ((t = ctmpl_compile(filename, tmplstr, tmplstr != NULL ?
-	    strlen(tmplstr) : 0, fl, NULL, 1, errout)) == NULL)
+	if ((t = ctmpl_compile(filename, tmplstr,
+		 tmplstr != NULL ? strlen(tmplstr) : 0, fl, NULL, 1, errout)) ==
+	    NULL)
 		return -1;
 	rc = render(t, t, vl, out != NULL ? TMPL_sink_file : sink_null, out,
 	    out, errout, NULL);
@@ -491,7 +498,7 @@ TMPL_buf_append(struct TMPL_buf *b, const char *p, size_t n)
 	if ((need = b->len + n + 1) > b->cap) {
 		/* Page-aligned, whole pages: see CTMPL_PAGE. */
 		for (cap = b->cap >= CTMPL_PAGE ? b->cap : CTMPL_PAGE;
-		    cap < need;)
+		     cap < need;)
 			cap *= 2;
 		if (b->max != 0 && cap > b->max + 1)
 			cap = (b->max + CTMPL_PAGE) & ~(size_t)(CTMPL_PAGE - 1);

@@ -79,8 +79,7 @@ run_write(const char *file, const char *tmpl, const TMPL_fmtlist *fl,
 /* Compile, render into a TMPL_buf, free. */
 static void
 run_compiled(const char *file, const char *tmpl, const TMPL_fmtlist *fl,
-    const struct TMPL_options *opt, const TMPL_varlist *vl,
-    struct result *r)
+    const struct TMPL_options *opt, const TMPL_varlist *vl, struct result *r)
 {
 	struct TMPL_buf b;
 	TMPL_template *t;
@@ -138,8 +137,8 @@ expect(const char *tmpl, const TMPL_varlist *vl, const char *out)
 }
 
 static void
-expect_err(const char *tmpl, const TMPL_varlist *vl, const char *out,
-    int rc, const char *err)
+expect_err(const char *tmpl, const TMPL_varlist *vl, const char *out, int rc,
+    const char *err)
 {
 	expect_x(NULL, tmpl, vl, out, rc, err, 1);
 }
@@ -150,16 +149,14 @@ data_loop1(void)
 {
 	TMPL_loop *l;
 
-	l = TMPL_add_varlist(NULL, TMPL_add_var(NULL, "var1", "value1",
-	    "var2", "value2", (char *)NULL));
+	l = TMPL_add_varlist(NULL, TMPL_add_var(NULL, "var1", "value1", "var2",
+				       "value2", (char *)NULL));
 	TMPL_add_varlist(l, TMPL_add_var(NULL, "var1", "value3", "var2",
-	    "value4", (char *)NULL));
-	TMPL_add_varlist(l, TMPL_add_var(NULL, "var1", "value5",
-	    (char *)NULL));
-	TMPL_add_varlist(l, TMPL_add_var(NULL, "var2", "value6",
-	    (char *)NULL));
-	return TMPL_add_loop(TMPL_add_var(NULL, "var1", "outervalue",
-	    (char *)NULL), "loop1", l);
+				"value4", (char *)NULL));
+	TMPL_add_varlist(l, TMPL_add_var(NULL, "var1", "value5", (char *)NULL));
+	TMPL_add_varlist(l, TMPL_add_var(NULL, "var2", "value6", (char *)NULL));
+	return TMPL_add_loop(
+	    TMPL_add_var(NULL, "var1", "outervalue", (char *)NULL), "loop1", l);
 }
 
 /* A loop named name with one row per value, each setting key. */
@@ -172,8 +169,8 @@ rows(const char *key, ...)
 
 	va_start(ap, key);
 	while ((v = va_arg(ap, char *)) != NULL)
-		l = TMPL_add_varlist(l, TMPL_add_var(NULL, key, v,
-		    (char *)NULL));
+		l = TMPL_add_varlist(
+		    l, TMPL_add_var(NULL, key, v, (char *)NULL));
 	va_end(ap);
 	return l;
 }
@@ -233,10 +230,10 @@ static void
 t05_04_default(void **state)
 {
 	(void)state;
-	expect("<TMPL_VAR name=\"bogus\" default=\"DEFAULT\">", NULL,
-	    "DEFAULT");
-	expect("<TMPL_VAR default=\"DEFAULT\" name=\"bogus\">", NULL,
-	    "DEFAULT");
+	expect(
+	    "<TMPL_VAR name=\"bogus\" default=\"DEFAULT\">", NULL, "DEFAULT");
+	expect(
+	    "<TMPL_VAR default=\"DEFAULT\" name=\"bogus\">", NULL, "DEFAULT");
 	expect("<TMPL_VAR DEFAULT=DEFAULT NAME=bogus>", NULL, "DEFAULT");
 }
 
@@ -261,7 +258,8 @@ t05_06_fmt_entity(void **state)
 	expect("<TMPL_VAR name=\"var\" fmt=\"entity\">", vl,
 	    "&lt;&quot;test&amp;value&quot;&gt;");
 	expect("<TMPL_VAR name=\"bogus\" default=\"<<DEFAULT>>\" "
-	    "fmt=\"entity\">", vl, "&lt;&lt;DEFAULT&gt;&gt;");
+	       "fmt=\"entity\">",
+	    vl, "&lt;&lt;DEFAULT&gt;&gt;");
 	expect("<TMPL_VAR fmt=\"url\" name=\"var\">", vl,
 	    "%3C%22test%26value%22%3E");
 	/* Without fmt nothing is escaped. */
@@ -277,8 +275,9 @@ t05_07_quoting(void **state)
 	(void)state;
 	vl = TMPL_add_var(NULL, "var", "v", "d", "x", (char *)NULL);
 	expect("<TMPL_VAR name=\"var\">|<TMPL_VAR name='var'>|"
-	    "<TMPL_VAR name=var>|<TMPL_VAR name=\"bogus\" default='D'>|"
-	    "<TMPL_VAR name='bogus' default=D>", vl, "v|v|v|D|D");
+	       "<TMPL_VAR name=var>|<TMPL_VAR name=\"bogus\" default='D'>|"
+	       "<TMPL_VAR name='bogus' default=D>",
+	    vl, "v|v|v|D|D");
 	TMPL_free_varlist(vl);
 }
 
@@ -317,8 +316,8 @@ t05_09_unquoted_limits(void **state)
 	TMPL_varlist *vl;
 
 	(void)state;
-	vl = TMPL_add_var(NULL, "my_var", "M", "x", "X", "a.b-c", "ABC",
-	    (char *)NULL);
+	vl = TMPL_add_var(
+	    NULL, "my_var", "M", "x", "X", "a.b-c", "ABC", (char *)NULL);
 	expect_err("<TMPL_VAR name=my_var>", vl, "<TMPL_VAR name=my_var>", 0,
 	    "Ignoring bad TMPL_VAR tag in file \"(none)\" line 1\n");
 	expect("<TMPL_VAR name=\"my_var\">", vl, "M");
@@ -363,8 +362,8 @@ t05_11_unknown_tag_silent(void **state)
 	vl = TMPL_add_var(NULL, "x", "X", (char *)NULL);
 	expect("<TMPL_UNLESS name=x>no</TMPL_UNLESS>", vl,
 	    "<TMPL_UNLESS name=x>no</TMPL_UNLESS>");
-	expect("<TMPL_FOO><!-- TMPL_BAR -->", vl,
-	    "<TMPL_FOO><!-- TMPL_BAR -->");
+	expect(
+	    "<TMPL_FOO><!-- TMPL_BAR -->", vl, "<TMPL_FOO><!-- TMPL_BAR -->");
 	TMPL_free_varlist(vl);
 }
 
@@ -374,10 +373,10 @@ t05_12_newest_duplicate_wins(void **state)
 	TMPL_varlist *vl;
 
 	(void)state;
-	vl = TMPL_add_var(NULL, "var1", "value 1", "var2", "value 2",
-	    (char *)NULL);
-	vl = TMPL_add_var(vl, "var3", "value 3", "var1", "value 4",
-	    (char *)NULL);
+	vl = TMPL_add_var(
+	    NULL, "var1", "value 1", "var2", "value 2", (char *)NULL);
+	vl = TMPL_add_var(
+	    vl, "var3", "value 3", "var1", "value 4", (char *)NULL);
 	expect("<TMPL_VAR name=var1>", vl, "value 4");
 	TMPL_free_varlist(vl);
 }
@@ -452,16 +451,19 @@ t05_17_if_truth_table(void **state)
 		    "T" },
 		{ "<TMPL_IF name=bogus value=''>T<TMPL_ELSE>F</TMPL_IF>", "T" },
 		{ "<TMPL_IF name=var value=\"testvalue\">T<TMPL_ELSE>F"
-		    "</TMPL_IF>", "T" },
+		  "</TMPL_IF>",
+		    "T" },
 		{ "<TMPL_IF name=var value=\"wrong\">T<TMPL_ELSE>F</TMPL_IF>",
 		    "F" },
 		{ "<TMPL_IF name=var value=\"TESTVALUE\">T<TMPL_ELSE>F"
-		    "</TMPL_IF>", "F" },
+		  "</TMPL_IF>",
+		    "F" },
 		{ "<TMPL_IF name=var2 value=testvalue2>T</TMPL_IF>", "T" },
 		{ "<TMPL_IF value=testvalue name=var>T</TMPL_IF>", "T" },
 		{ "<TMPL_IF name=bogus value=x>T<TMPL_ELSE>F</TMPL_IF>", "F" },
 		{ "<!-- TMPL_IF name=var -->T<!-- TMPL_ELSE -->F"
-		    "<!-- /TMPL_IF -->", "T" },
+		  "<!-- /TMPL_IF -->",
+		    "T" },
 		{ "<TMPL_IF name=var>T<TMPL_ELSE/>F</TMPL_IF>", "T" },
 	};
 	TMPL_varlist *vl;
@@ -495,7 +497,8 @@ static void
 t05_19_elsif_chains(void **state)
 {
 	TMPL_varlist *vl;
-	const char *chain = "<TMPL_IF name=bogus>A<TMPL_ELSIF name=null>B"
+	const char *chain =
+	    "<TMPL_IF name=bogus>A<TMPL_ELSIF name=null>B"
 	    "<TMPL_ELSIF name=var>C<TMPL_ELSIF name=var2>D<TMPL_ELSE>E"
 	    "</TMPL_IF>";
 
@@ -504,19 +507,24 @@ t05_19_elsif_chains(void **state)
 	    "null", "", (char *)NULL);
 	expect(chain, vl, "C");
 	expect("<TMPL_IF name=bogus>A<TMPL_ELSIF name=null>B<TMPL_ELSE>E"
-	    "</TMPL_IF>", vl, "E");
-	expect("<TMPL_IF name=bogus>A<TMPL_ELSIF name=null>B</TMPL_IF>", vl,
-	    "");
+	       "</TMPL_IF>",
+	    vl, "E");
+	expect(
+	    "<TMPL_IF name=bogus>A<TMPL_ELSIF name=null>B</TMPL_IF>", vl, "");
 	expect("<TMPL_IF name=var>A<TMPL_ELSIF name=var2>B<TMPL_ELSE>E"
-	    "</TMPL_IF>", vl, "A");
+	       "</TMPL_IF>",
+	    vl, "A");
 	expect("<TMPL_IF name=bogus>A<TMPL_ELSIF name=var2 value=testvalue2/>"
-	    "B<TMPL_ELSIF name=var>C</TMPL_IF>", vl, "B");
+	       "B<TMPL_ELSIF name=var>C</TMPL_IF>",
+	    vl, "B");
 	expect("<TMPL_IF name=var>1<TMPL_IF name=bogus>2<TMPL_ELSE>3"
-	    "<TMPL_IF name=var2 value=testvalue2>4<TMPL_ELSIF name=var>5"
-	    "</TMPL_IF>6</TMPL_IF>7<TMPL_ELSE>8</TMPL_IF>9", vl, "134679");
+	       "<TMPL_IF name=var2 value=testvalue2>4<TMPL_ELSIF name=var>5"
+	       "</TMPL_IF>6</TMPL_IF>7<TMPL_ELSE>8</TMPL_IF>9",
+	    vl, "134679");
 	expect("<TMPL_IF name=bogus>1<TMPL_IF name=var>2</TMPL_IF>3"
-	    "<TMPL_ELSIF name=var>4<TMPL_IF name=null>5<TMPL_ELSE>6"
-	    "</TMPL_IF>7</TMPL_IF>", vl, "467");
+	       "<TMPL_ELSIF name=var>4<TMPL_IF name=null>5<TMPL_ELSE>6"
+	       "</TMPL_IF>7</TMPL_IF>",
+	    vl, "467");
 	TMPL_free_varlist(vl);
 }
 
@@ -543,10 +551,11 @@ t05_21_loop_rows_and_fallback(void **state)
 	(void)state;
 	vl = data_loop1();
 	expect("<TMPL_LOOP name=loop1>[<TMPL_VAR name=var1>,"
-	    "<TMPL_VAR name=var2>]</TMPL_LOOP>", vl,
-	    "[value1,value2][value3,value4][value5,][outervalue,value6]");
+	       "<TMPL_VAR name=var2>]</TMPL_LOOP>",
+	    vl, "[value1,value2][value3,value4][value5,][outervalue,value6]");
 	expect("<TMPL_VAR name=var1><TMPL_LOOP name=\"loop1\"></TMPL_LOOP>"
-	    "<TMPL_VAR name=var1>", vl, "outervalueoutervalue");
+	       "<TMPL_VAR name=var1>",
+	    vl, "outervalueoutervalue");
 	TMPL_free_varlist(vl);
 }
 
@@ -560,7 +569,8 @@ t05_22_loop_missing(void **state)
 	expect("a<TMPL_LOOP name=bogus>x</TMPL_LOOP>b", vl, "ab");
 	expect("a<TMPL_LOOP name=var1>x</TMPL_LOOP>b", vl, "ab");
 	expect("a<TMPL_LOOP name=bogus><TMPL_LOOP name=loop1>x</TMPL_LOOP>"
-	    "</TMPL_LOOP>b", vl, "ab");
+	       "</TMPL_LOOP>b",
+	    vl, "ab");
 	TMPL_free_varlist(vl);
 }
 
@@ -576,9 +586,11 @@ t05_23_loop_inside_itself(void **state)
 	 * on to the root list (the list holding the loop), not to the outer
 	 * row: var2 of the outer row is not seen by the inner row 3.
 	 */
-	expect("<TMPL_LOOP name=loop1>{<TMPL_VAR name=var1>:"
+	expect(
+	    "<TMPL_LOOP name=loop1>{<TMPL_VAR name=var1>:"
 	    "<TMPL_LOOP name=loop1><TMPL_VAR name=var1>/<TMPL_VAR name=var2>;"
-	    "</TMPL_LOOP>}</TMPL_LOOP>", vl,
+	    "</TMPL_LOOP>}</TMPL_LOOP>",
+	    vl,
 	    "{value1:value1/value2;value3/value4;value5/;outervalue/value6;}"
 	    "{value3:value1/value2;value3/value4;value5/;outervalue/value6;}"
 	    "{value5:value1/value2;value3/value4;value5/;outervalue/value6;}"
@@ -594,20 +606,22 @@ t05_24_nested_loops(void **state)
 	TMPL_loop *outer, *inner;
 
 	(void)state;
-	inner = TMPL_add_varlist(NULL, TMPL_add_var(NULL, "var2", "i1",
-	    (char *)NULL));
-	TMPL_add_varlist(inner, TMPL_add_var(NULL, "var2", "i2", "var1", "own",
-	    (char *)NULL));
-	r1 = TMPL_add_loop(TMPL_add_var(NULL, "var1", "o1", (char *)NULL),
-	    "inner", inner);
+	inner = TMPL_add_varlist(
+	    NULL, TMPL_add_var(NULL, "var2", "i1", (char *)NULL));
+	TMPL_add_varlist(inner,
+	    TMPL_add_var(NULL, "var2", "i2", "var1", "own", (char *)NULL));
+	r1 = TMPL_add_loop(
+	    TMPL_add_var(NULL, "var1", "o1", (char *)NULL), "inner", inner);
 	r2 = TMPL_add_var(NULL, "var1", "o2", (char *)NULL);
 	outer = TMPL_add_varlist(NULL, r1);
 	TMPL_add_varlist(outer, r2);
-	vl = TMPL_add_loop(TMPL_add_var(NULL, "var2", "root", (char *)NULL),
-	    "outer", outer);
-	expect("<TMPL_LOOP name=outer><TMPL_VAR name=var1>:"
+	vl = TMPL_add_loop(
+	    TMPL_add_var(NULL, "var2", "root", (char *)NULL), "outer", outer);
+	expect(
+	    "<TMPL_LOOP name=outer><TMPL_VAR name=var1>:"
 	    "<TMPL_LOOP name=inner>(<TMPL_VAR name=var1>,<TMPL_VAR name=var2>)"
-	    "</TMPL_LOOP>;</TMPL_LOOP>", vl, "o1:(o1,i1)(own,i2);o2:;");
+	    "</TMPL_LOOP>;</TMPL_LOOP>",
+	    vl, "o1:(o1,i1)(own,i2);o2:;");
 	TMPL_free_varlist(vl);
 }
 
@@ -619,8 +633,8 @@ t05_25_include_in_loop(void **state)
 	(void)state;
 	vl = data_loop1();
 	expect_x("loop_inc.tmpl", NULL, vl,
-	    "(value1,value2)(value3,value4)(value5,)(outervalue,value6)", 0,
-	    "", 1);
+	    "(value1,value2)(value3,value4)(value5,)(outervalue,value6)", 0, "",
+	    1);
 	TMPL_free_varlist(vl);
 }
 
@@ -637,14 +651,17 @@ data_abc(void)
 		for (j = 0; j < 2; j++) {
 			c = NULL;
 			for (k = 0; k < 2; k++)
-				c = TMPL_add_varlist(c, TMPL_add_var(NULL,
-				    "c", v[k], (char *)NULL));
-			b = TMPL_add_varlist(b, TMPL_add_loop(
-			    TMPL_add_var(NULL, "b", v[j], (char *)NULL), "C",
-			    c));
+				c = TMPL_add_varlist(
+				    c, TMPL_add_var(
+					   NULL, "c", v[k], (char *)NULL));
+			b = TMPL_add_varlist(
+			    b, TMPL_add_loop(
+				   TMPL_add_var(NULL, "b", v[j], (char *)NULL),
+				   "C", c));
 		}
-		a = TMPL_add_varlist(a, TMPL_add_loop(TMPL_add_var(NULL, "a",
-		    v[i], (char *)NULL), "B", b));
+		a = TMPL_add_varlist(a,
+		    TMPL_add_loop(
+			TMPL_add_var(NULL, "a", v[i], (char *)NULL), "B", b));
 	}
 	return TMPL_add_loop(NULL, "A", a);
 }
@@ -673,11 +690,13 @@ t05_26_break_continue_levels(void **state)
 	(void)state;
 	vl = data_abc();
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		snprintf(tmpl, sizeof(tmpl), "<TMPL_LOOP name=A>a"
+		snprintf(tmpl, sizeof(tmpl),
+		    "<TMPL_LOOP name=A>a"
 		    "<TMPL_VAR name=a>[<TMPL_LOOP name=B>b<TMPL_VAR name=b>["
 		    "<TMPL_LOOP name=C>c<TMPL_VAR name=c><TMPL_IF name=c "
 		    "value=1>%s</TMPL_IF>.</TMPL_LOOP>]</TMPL_LOOP>]"
-		    "</TMPL_LOOP>|", cases[i].tag);
+		    "</TMPL_LOOP>|",
+		    cases[i].tag);
 		expect(tmpl, vl, cases[i].out);
 	}
 	TMPL_free_varlist(vl);
@@ -691,9 +710,11 @@ t05_27_continue_skips_row(void **state)
 	(void)state;
 	vl = TMPL_add_loop(NULL, "L", rows("a", "1", "2", "3", (char *)NULL));
 	expect("<TMPL_LOOP name=L><TMPL_IF name=a value=2><TMPL_CONTINUE>"
-	    "</TMPL_IF><TMPL_VAR name=a></TMPL_LOOP>", vl, "13");
+	       "</TMPL_IF><TMPL_VAR name=a></TMPL_LOOP>",
+	    vl, "13");
 	expect("<TMPL_LOOP name=L><TMPL_IF name=a value=2><TMPL_BREAK>"
-	    "</TMPL_IF><TMPL_VAR name=a></TMPL_LOOP>", vl, "1");
+	       "</TMPL_IF><TMPL_VAR name=a></TMPL_LOOP>",
+	    vl, "1");
 	TMPL_free_varlist(vl);
 }
 
@@ -714,12 +735,13 @@ t05_28_bad_break_continue(void **state)
 	    "<TMPL_BREAK level=0>", 0,
 	    "Ignoring bad TMPL_BREAK tag (bad \"level=\" attribute) in file "
 	    "\"(none)\" line 1\n");
-	expect_err("<TMPL_LOOP name=L>\n<TMPL_BREAK level=2>\n</TMPL_LOOP>",
-	    vl, "\n<TMPL_BREAK level=2>\n", 0,
+	expect_err("<TMPL_LOOP name=L>\n<TMPL_BREAK level=2>\n</TMPL_LOOP>", vl,
+	    "\n<TMPL_BREAK level=2>\n", 0,
 	    "Ignoring bad TMPL_BREAK tag (bad \"level=\" attribute) in file "
 	    "\"(none)\" line 2\n");
 	expect_err("<TMPL_LOOP name=L><TMPL_CONTINUE level=\"non-numeric\">"
-	    "</TMPL_LOOP>", vl, "<TMPL_CONTINUE level=\"non-numeric\">", 0,
+		   "</TMPL_LOOP>",
+	    vl, "<TMPL_CONTINUE level=\"non-numeric\">", 0,
 	    "Ignoring bad TMPL_CONTINUE tag (bad \"level=\" attribute) in "
 	    "file \"(none)\" line 1\n");
 	expect_err("<TMPL_LOOP name=L><TMPL_BREAK level=\"\"></TMPL_LOOP>", vl,
@@ -741,8 +763,10 @@ t05_29_break_in_include(void **state)
 	vl = TMPL_add_loop(NULL, "L", rows("a", "1", "2", (char *)NULL));
 	/* Parsed once per call, so one warning for two rows. */
 	expect_x("loop_break_inc.tmpl", NULL, vl, "1<TMPL_BREAK>2<TMPL_BREAK>",
-	    0, "Ignoring bad TMPL_BREAK tag (not inside a loop) in file "
-	    "\"inc/brk.tmpl\" line 1\n", 1);
+	    0,
+	    "Ignoring bad TMPL_BREAK tag (not inside a loop) in file "
+	    "\"inc/brk.tmpl\" line 1\n",
+	    1);
 	TMPL_free_varlist(vl);
 }
 
@@ -755,8 +779,8 @@ t05_30_include_paths(void **state)
 	(void)state;
 	vl = TMPL_add_var(NULL, "var1", "v", (char *)NULL);
 	expect_x("top_plain.tmpl", NULL, vl, "A[v]B[v]C", 0, "", 1);
-	expect_x("inc/top_dots.tmpl", NULL, vl, "A[v]B(leaf{leaf2 v})C", 0,
-	    "", 1);
+	expect_x(
+	    "inc/top_dots.tmpl", NULL, vl, "A[v]B(leaf{leaf2 v})C", 0, "", 1);
 	snprintf(abs, sizeof(abs), "%s/inc/top_dots.tmpl", fixtures);
 	expect_x(abs, NULL, vl, "A[v]B(leaf{leaf2 v})C", 0, "", 1);
 	snprintf(abs, sizeof(abs), "%s/top_nodir.tmpl", fixtures);
@@ -790,7 +814,8 @@ t05_31_include_cycles(void **state)
 	want[n] = '\0';
 	expect_x("cycle/self.tmpl", NULL, NULL, want, 0,
 	    "Ignoring bad TMPL_INCLUDE tag (check for include cycle) in file "
-	    "\"cycle/self.tmpl\" line 1\n", 0);
+	    "\"cycle/self.tmpl\" line 1\n",
+	    0);
 	n = 0;
 	for (i = 0; i < 15; i++) {
 		want[n++] = 'A';
@@ -800,7 +825,8 @@ t05_31_include_cycles(void **state)
 	strcpy(want + n, "<TMPL_INCLUDE name=\"cycle/b.tmpl\">");
 	expect_x("cycle/a.tmpl", NULL, NULL, want, 0,
 	    "Ignoring bad TMPL_INCLUDE tag (check for include cycle) in file "
-	    "\"cycle/a.tmpl\" line 1\n", 0);
+	    "\"cycle/a.tmpl\" line 1\n",
+	    0);
 	free(want);
 }
 
@@ -810,15 +836,18 @@ t05_32_missing_include(void **state)
 	(void)state;
 	expect_x("missing.tmpl", NULL, NULL, "before", -1,
 	    "C Template library: failed to read template from file "
-	    "\"does/not/exist.tmpl\"\n", 0);
+	    "\"does/not/exist.tmpl\"\n",
+	    0);
 	/* Not a regular file. */
 	expect_x("dir_inc.tmpl", NULL, NULL, "before", -1,
 	    "C Template library: failed to read template from file "
-	    "\"inc\"\n", 0);
+	    "\"inc\"\n",
+	    0);
 	/* A syntax error inside an include is found when it is reached. */
 	expect_x("broken_inc.tmpl", NULL, NULL, "before", -1,
 	    "TMPL_IF tag in file \"inc/broken.tmpl\" line 2 has no /TMPL_IF "
-	    "tag\n", 0);
+	    "tag\n",
+	    0);
 }
 
 static void
@@ -847,7 +876,8 @@ t05_34_unclosed(void **state)
 	    "TMPL_IF tag in file \"(none)\" line 1 has no /TMPL_IF tag\n");
 	/* Recovery: /TMPL_LOOP closes the loop and ends the IF in it. */
 	expect_err("<TMPL_LOOP name=l>\n<TMPL_IF name=a>\n</TMPL_LOOP>", NULL,
-	    "", -1, "TMPL_IF tag in file \"(none)\" line 2 has no /TMPL_IF "
+	    "", -1,
+	    "TMPL_IF tag in file \"(none)\" line 2 has no /TMPL_IF "
 	    "tag\n");
 	expect_x("f.tmpl", "<TMPL_IF name=a>", NULL, "", -1,
 	    "TMPL_IF tag in file \"f.tmpl\" line 1 has no /TMPL_IF tag\n", 1);
@@ -858,10 +888,12 @@ t05_35_unexpected(void **state)
 {
 	(void)state;
 	expect_err("<TMPL_IF name=a>x<TMPL_ELSE>y<TMPL_ELSIF name=b>z"
-	    "</TMPL_IF>", NULL, "", -1,
+		   "</TMPL_IF>",
+	    NULL, "", -1,
 	    "Unexpected TMPL_ELSIF tag in file \"(none)\" line 1\n");
 	expect_err("<TMPL_IF name=a>\n<TMPL_ELSE>\n<TMPL_ELSE>\n</TMPL_IF>\n"
-	    "</TMPL_IF>\n</TMPL_LOOP>\n<TMPL_ELSIF name=x>", NULL, "", -1,
+		   "</TMPL_IF>\n</TMPL_LOOP>\n<TMPL_ELSIF name=x>",
+	    NULL, "", -1,
 	    "Unexpected TMPL_ELSE tag in file \"(none)\" line 3\n"
 	    "Unexpected /TMPL_IF tag in file \"(none)\" line 5\n"
 	    "Unexpected /TMPL_LOOP tag in file \"(none)\" line 6\n"
@@ -912,7 +944,7 @@ t05_37_encode_entity(void **state)
 	TMPL_encode_entity("|\r|\xc3\xa9|plain", f);
 	fclose(f);
 	assert_string_equal(buf, "a&#39;b&quot;c&lt;&gt;&amp;&#10;d"
-	    "|&#13;|\xc3\xa9|plain");
+				 "|&#13;|\xc3\xa9|plain");
 	free(buf);
 }
 
@@ -922,8 +954,8 @@ t05_38_value_not_reparsed(void **state)
 	TMPL_varlist *vl;
 
 	(void)state;
-	vl = TMPL_add_var(NULL, "x", "<TMPL_VAR name=x><* c *>\\\n",
-	    (char *)NULL);
+	vl = TMPL_add_var(
+	    NULL, "x", "<TMPL_VAR name=x><* c *>\\\n", (char *)NULL);
 	expect("<TMPL_VAR name=x>", vl, "<TMPL_VAR name=x><* c *>\\\n");
 	TMPL_free_varlist(vl);
 }
@@ -936,8 +968,8 @@ t05_39_add_var_null_value(void **state)
 	(void)state;
 	vl = TMPL_add_var(NULL, "a", "1", "b", NULL, "c", "3", (char *)NULL);
 	assert_non_null(vl);
-	expect("<TMPL_VAR name=a>|<TMPL_VAR name=b>|<TMPL_VAR name=c>", vl,
-	    "1||");
+	expect(
+	    "<TMPL_VAR name=a>|<TMPL_VAR name=b>|<TMPL_VAR name=c>", vl, "1||");
 	assert_ptr_equal(TMPL_add_var(vl, (char *)NULL), vl);
 	TMPL_free_varlist(vl);
 	assert_null(TMPL_add_var(NULL, "a", NULL, (char *)NULL));
@@ -956,8 +988,7 @@ t05_40_no_sharing(void **state)
 	assert_non_null(l1);
 	/* The same row into a second loop: nothing happens. */
 	assert_null(TMPL_add_varlist(NULL, row));
-	l2 = TMPL_add_varlist(NULL, TMPL_add_var(NULL, "a", "2",
-	    (char *)NULL));
+	l2 = TMPL_add_varlist(NULL, TMPL_add_var(NULL, "a", "2", (char *)NULL));
 	assert_ptr_equal(TMPL_add_varlist(l2, row), l2);
 	root = TMPL_add_loop(NULL, "L", l1);
 	root = TMPL_add_loop(root, "M", l2);
@@ -967,15 +998,15 @@ t05_40_no_sharing(void **state)
 	assert_null(TMPL_add_loop(NULL, "L2", l1));
 	assert_ptr_equal(TMPL_add_loop(root, "L3", l1), root);
 	expect("<TMPL_LOOP name=L><TMPL_VAR name=a></TMPL_LOOP>|"
-	    "<TMPL_LOOP name=M><TMPL_VAR name=a></TMPL_LOOP>|"
-	    "<TMPL_IF name=L3>x</TMPL_IF>", root, "1|2|");
+	       "<TMPL_LOOP name=M><TMPL_VAR name=a></TMPL_LOOP>|"
+	       "<TMPL_IF name=L3>x</TMPL_IF>",
+	    root, "1|2|");
 	expect("<TMPL_IF name=L2>x</TMPL_IF>", root2, "");
 	/* Cycles are refused both ways. */
 	a = TMPL_add_var(NULL, "a", "A", (char *)NULL);
 	m = TMPL_add_varlist(NULL, a);
 	assert_ptr_equal(TMPL_add_loop(a, "m", m), a);
-	m2 = TMPL_add_varlist(NULL, TMPL_add_var(NULL, "b", "B",
-	    (char *)NULL));
+	m2 = TMPL_add_varlist(NULL, TMPL_add_var(NULL, "b", "B", (char *)NULL));
 	x = TMPL_add_loop(NULL, "m2", m2);
 	assert_ptr_equal(TMPL_add_varlist(m2, x), m2);
 	/* NULL arguments are no-ops. */
@@ -985,7 +1016,8 @@ t05_40_no_sharing(void **state)
 	assert_ptr_equal(TMPL_add_loop(x, "n", NULL), x);
 	x = TMPL_add_loop(x, "m", m);
 	expect("<TMPL_LOOP name=m><TMPL_VAR name=a></TMPL_LOOP>"
-	    "<TMPL_LOOP name=m2><TMPL_VAR name=b></TMPL_LOOP>", x, "AB");
+	       "<TMPL_LOOP name=m2><TMPL_VAR name=b></TMPL_LOOP>",
+	    x, "AB");
 	/* Freeing a row inside a loop is refused, not a double free. */
 	TMPL_free_varlist(row);
 	TMPL_free_varlist(root);
@@ -1029,11 +1061,12 @@ data_page(const char *who, int n)
 	for (i = 0; i < n; i++) {
 		snprintf(title, sizeof(title), "Post <%d> & \"%s\"", i, who);
 		snprintf(url, sizeof(url), "/p/%d?who=%s", i, who);
-		l = TMPL_add_varlist(l, TMPL_add_var(NULL, "title", title,
-		    "url", url, "odd", i % 2 ? "1" : "", (char *)NULL));
+		l = TMPL_add_varlist(
+		    l, TMPL_add_var(NULL, "title", title, "url", url, "odd",
+			   i % 2 ? "1" : "", (char *)NULL));
 	}
-	return TMPL_add_loop(TMPL_add_var(NULL, "who", who, (char *)NULL),
-	    "posts", l);
+	return TMPL_add_loop(
+	    TMPL_add_var(NULL, "who", who, (char *)NULL), "posts", l);
 }
 
 static const char page_tmpl[] =
@@ -1063,22 +1096,22 @@ t05_41_compile_once(void **state)
 	assert_int_equal(r2.rc, 0);
 	assert_non_null(strstr(r1.out, "Post &lt;19&gt; &amp; &quot;alice"));
 	assert_non_null(strstr(r2.out, "Hello bob!\n"));
-	t = TMPL_compile_string(NULL, page_tmpl, strlen(page_tmpl), cli_fl,
-	    NULL, stderr);
+	t = TMPL_compile_string(
+	    NULL, page_tmpl, strlen(page_tmpl), cli_fl, NULL, stderr);
 	assert_non_null(t);
 	memset(&b, 0, sizeof(b));
 	for (i = 0; i < 50; i++) {
 		TMPL_buf_reset(&b);
-		assert_int_equal(TMPL_render_buf(t, i % 2 ? v2 : v1, &b, NULL),
-		    0);
+		assert_int_equal(
+		    TMPL_render_buf(t, i % 2 ? v2 : v1, &b, NULL), 0);
 		assert_string_equal(b.data, i % 2 ? r2.out : r1.out);
 	}
 	TMPL_buf_free(&b);
 	th[0] = (struct thr){ t, v1, r1.out, 300, 0 };
 	th[1] = (struct thr){ t, v2, r2.out, 300, 0 };
 	for (i = 0; i < 2; i++)
-		assert_int_equal(pthread_create(&tid[i], NULL, thr_run, &th[i]),
-		    0);
+		assert_int_equal(
+		    pthread_create(&tid[i], NULL, thr_run, &th[i]), 0);
 	for (i = 0; i < 2; i++) {
 		pthread_join(tid[i], NULL);
 		assert_int_equal(th[i].bad, 0);
@@ -1096,11 +1129,12 @@ t05_42_blank_lines(void **state)
 	TMPL_varlist *vl;
 
 	(void)state;
-	vl = TMPL_add_loop(NULL, "customers", rows("name", "Bill", "Susan",
-	    "Jane", (char *)NULL));
+	vl = TMPL_add_loop(NULL, "customers",
+	    rows("name", "Bill", "Susan", "Jane", (char *)NULL));
 	expect_x("doc_example.tmpl", NULL, vl,
 	    "Customers:\n\n\nName: Bill\n\n\nName: Susan\n\n\nName: Jane\n\n"
-	    "\n\nThat is all.\n", 0, "", 1);
+	    "\n\nThat is all.\n",
+	    0, "", 1);
 	TMPL_free_varlist(vl);
 }
 
@@ -1129,9 +1163,8 @@ t_messages_lines(void **state)
 	expect_err("<TMPL_VAR name=x default=\"a\nb\">", NULL,
 	    "<TMPL_VAR name=x default=\"a\nb\">", 0,
 	    "Ignoring bad TMPL_VAR tag in file \"(none)\" line 1\n");
-	expect_err("<TMPL_IF name=x>y<TMPL_ELSE name=x>z</TMPL_IF>", NULL,
-	    "", 0,
-	    "Ignoring bad TMPL_ELSE tag in file \"(none)\" line 1\n");
+	expect_err("<TMPL_IF name=x>y<TMPL_ELSE name=x>z</TMPL_IF>", NULL, "",
+	    0, "Ignoring bad TMPL_ELSE tag in file \"(none)\" line 1\n");
 	expect_err("<TMPL_VAR name=x", NULL, "<TMPL_VAR name=x", 0,
 	    "Ignoring bad TMPL_VAR tag in file \"(none)\" line 1\n");
 	expect_err("<TMPL_VAR name=\"x\"fmt=\"entity\">", NULL,
@@ -1147,23 +1180,24 @@ t_write_errors(void **state)
 	(void)state;
 	run_write(NULL, NULL, cli_fl, NULL, &r);
 	assert_int_equal(r.rc, -1);
-	assert_string_equal(r.err,
-	    "C Template library: no template specified\n");
+	assert_string_equal(
+	    r.err, "C Template library: no template specified\n");
 	result_free(&r);
 	run_write("no/such/file.tmpl", NULL, cli_fl, NULL, &r);
 	assert_int_equal(r.rc, -1);
 	assert_string_equal(r.out, "");
-	assert_string_equal(r.err, "C Template library: failed to read "
+	assert_string_equal(r.err,
+	    "C Template library: failed to read "
 	    "template from file \"no/such/file.tmpl\"\n");
 	result_free(&r);
 	run_write("inc", NULL, cli_fl, NULL, &r);
 	assert_int_equal(r.rc, -1);
 	result_free(&r);
 	/* errout NULL: silent. */
-	assert_int_equal(TMPL_write("no/such/file.tmpl", NULL, NULL, NULL,
-	    NULL, NULL), -1);
-	assert_int_equal(TMPL_write(NULL, "<TMPL_VAR>", NULL, NULL, NULL,
-	    NULL), 0);
+	assert_int_equal(
+	    TMPL_write("no/such/file.tmpl", NULL, NULL, NULL, NULL, NULL), -1);
+	assert_int_equal(
+	    TMPL_write(NULL, "<TMPL_VAR>", NULL, NULL, NULL, NULL), 0);
 	assert_null(TMPL_compile_file(NULL, NULL, NULL, NULL));
 	assert_null(TMPL_compile_string("x", NULL, 0, NULL, NULL, NULL));
 	assert_null(TMPL_compile_file("no/such/file.tmpl", NULL, NULL, NULL));
@@ -1186,7 +1220,7 @@ t_compiled_include_failures(void **state)
 	fclose(e);
 	assert_non_null(t);
 	assert_string_equal(err, "C Template library: failed to read template "
-	    "from file \"does/not/exist.tmpl\"\n");
+				 "from file \"does/not/exist.tmpl\"\n");
 	free(err);
 	e = mopen(&err, &len);
 	assert_int_equal(TMPL_render_buf(t, NULL, &b, e), -1);
@@ -1195,7 +1229,8 @@ t_compiled_include_failures(void **state)
 	assert_int_equal(TMPL_render_buf(t, NULL, &b, e), -1);
 	assert_string_equal(b.data, "before");
 	fclose(e);
-	assert_string_equal(err, "C Template library: failed to read template "
+	assert_string_equal(err,
+	    "C Template library: failed to read template "
 	    "from file \"does/not/exist.tmpl\"\n"
 	    "C Template library: failed to read template from file "
 	    "\"does/not/exist.tmpl\"\n");
@@ -1299,9 +1334,11 @@ t_include_depth_chain(void **state)
 		run_compiled(path, NULL, NULL, &opt, NULL, &r);
 		assert_int_equal(r.rc, len == 31 ? -1 : 0);
 		if (len == 31) {
-			snprintf(want, sizeof(want), "Ignoring bad TMPL_INCLUDE "
+			snprintf(want, sizeof(want),
+			    "Ignoring bad TMPL_INCLUDE "
 			    "tag (check for include cycle) in file \"%s/c30\" "
-			    "line 1\n", dir);
+			    "line 1\n",
+			    dir);
 			assert_string_equal(r.err, want);
 		}
 		result_free(&r);
@@ -1329,8 +1366,10 @@ t_strict(void **state)
 	memset(&opt, 0, sizeof(opt));
 	opt.strict = 1;
 	e = mopen(&err, &len);
-	assert_null(TMPL_compile_string("s.html", "<TMPL_VAR name=x fmt=nope>"
-	    "\n<TMPL_VAR name=y escape=html>", 54, fl, &opt, e));
+	assert_null(TMPL_compile_string("s.html",
+	    "<TMPL_VAR name=x fmt=nope>"
+	    "\n<TMPL_VAR name=y escape=html>",
+	    54, fl, &opt, e));
 	fclose(e);
 	assert_string_equal(err,
 	    "Ignoring bad TMPL_VAR tag (bad \"fmt=\" attribute) in file "
@@ -1343,7 +1382,8 @@ t_strict(void **state)
 	e = mopen(&err, &len);
 	assert_null(TMPL_compile_file("cycle/self.tmpl", fl, &opt, e));
 	fclose(e);
-	assert_string_equal(err, "Ignoring bad TMPL_INCLUDE tag (check for "
+	assert_string_equal(err,
+	    "Ignoring bad TMPL_INCLUDE tag (check for "
 	    "include cycle) in file \"cycle/self.tmpl\" line 1\n");
 	free(err);
 	/* A missing include still fails only the render. */
@@ -1354,8 +1394,8 @@ t_strict(void **state)
 	assert_non_null(t);
 	TMPL_free_template(t);
 	/* Not strict: the same template compiles. */
-	t = TMPL_compile_string("s.html", "<TMPL_VAR name=x fmt=nope>", 26, fl,
-	    NULL, NULL);
+	t = TMPL_compile_string(
+	    "s.html", "<TMPL_VAR name=x fmt=nope>", 26, fl, NULL, NULL);
 	assert_non_null(t);
 	TMPL_free_template(t);
 	/* A default fmt that is not registered. */
@@ -1364,7 +1404,7 @@ t_strict(void **state)
 	assert_null(TMPL_compile_string("s", "x", 1, fl, &opt, e));
 	fclose(e);
 	assert_string_equal(err, "C Template library: default fmt \"html\" is "
-	    "not in the fmtlist\n");
+				 "not in the fmtlist\n");
 	free(err);
 	TMPL_free_fmtlist(fl);
 }
@@ -1391,7 +1431,8 @@ t_default_and_raw_fmt(void **state)
 	struct result r;
 	TMPL_fmtlist *fl;
 	TMPL_varlist *vl;
-	const char *tmpl = "<TMPL_VAR name=e>|<TMPL_VAR name=e fmt=\"raw\">|"
+	const char *tmpl =
+	    "<TMPL_VAR name=e>|<TMPL_VAR name=e fmt=\"raw\">|"
 	    "<TMPL_VAR name=nope default=\"<d>\">|<TMPL_VAR name=e fmt=url>|"
 	    "<TMPL_VAR name=e fmt=up>|<TMPL_VAR name=e fmt=star>";
 
@@ -1404,23 +1445,24 @@ t_default_and_raw_fmt(void **state)
 	opt.default_fmt = "entity";
 	run_compiled("p.html", tmpl, fl, &opt, vl, &r);
 	assert_int_equal(r.rc, 0);
-	assert_string_equal(r.out, "&lt;b&gt;&amp;&#39;x&#39;|<b>&'x'|&lt;d&gt;|"
+	assert_string_equal(r.out,
+	    "&lt;b&gt;&amp;&#39;x&#39;|<b>&'x'|&lt;d&gt;|"
 	    "%3Cb%3E%26%27x%27|<B>&'X'|*<b>&'x'*");
 	result_free(&r);
 	/* Without the option: opt-in only, as the original. */
 	run_compiled("p.html", tmpl, fl, NULL, vl, &r);
 	assert_string_equal(r.out, "<b>&'x'|<b>&'x'|<d>|%3Cb%3E%26%27x%27|"
-	    "<B>&'X'|*<b>&'x'*");
+				   "<B>&'X'|*<b>&'x'*");
 	result_free(&r);
 	/* Sink formats work through TMPL_write too. */
 	run_write("p.html", tmpl, fl, vl, &r);
 	assert_string_equal(r.out, "<b>&'x'|<b>&'x'|<d>|%3Cb%3E%26%27x%27|"
-	    "<B>&'X'|*<b>&'x'*");
+				   "<B>&'X'|*<b>&'x'*");
 	result_free(&r);
 	/* fascia's layout: default entity, raw body in an include. */
 	TMPL_free_varlist(vl);
-	vl = TMPL_add_var(NULL, "text", "a<b", "body", "<p>hi</p>",
-	    (char *)NULL);
+	vl = TMPL_add_var(
+	    NULL, "text", "a<b", "body", "<p>hi</p>", (char *)NULL);
 	run_compiled("fascia_page.tmpl", NULL, fl, &opt, vl, &r);
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.out, "<p>a&lt;b</p><div><p>hi</p></div>");
@@ -1457,8 +1499,8 @@ t_fmtlist_order(void **state)
 	assert_null(TMPL_add_fmt(NULL, "h", NULL));
 	vl = TMPL_add_var(NULL, "x", "1", (char *)NULL);
 	/* The head stays first: the first "f" wins. */
-	run_write(NULL, "<TMPL_VAR name=x fmt=f><TMPL_VAR name=x fmt=g>", fl,
-	    vl, &r);
+	run_write(
+	    NULL, "<TMPL_VAR name=x fmt=f><TMPL_VAR name=x fmt=g>", fl, vl, &r);
 	assert_string_equal(r.out, "A1B1");
 	result_free(&r);
 	TMPL_free_varlist(vl);
@@ -1481,8 +1523,10 @@ t_file_fmt_render_paths(void **state)
 	(void)state;
 	fl = TMPL_add_fmt(NULL, "up", upper_fmt);
 	vl = TMPL_add_var(NULL, "x", "abc", "y", "", (char *)NULL);
-	t = TMPL_compile_string(NULL, "<TMPL_VAR name=x fmt=up>-<TMPL_VAR "
-	    "name=y fmt=up>-<TMPL_VAR name=x fmt=up>", 74, fl, NULL, NULL);
+	t = TMPL_compile_string(NULL,
+	    "<TMPL_VAR name=x fmt=up>-<TMPL_VAR "
+	    "name=y fmt=up>-<TMPL_VAR name=x fmt=up>",
+	    74, fl, NULL, NULL);
 	assert_non_null(t);
 	memset(&b, 0, sizeof(b));
 	/* Through the per-render memory stream, more than once. */
@@ -1527,7 +1571,8 @@ t_render_sink_spans(void **state)
 	TMPL_varlist *vl;
 	TMPL_template *t;
 	struct spans s;
-	const char *src = "static text\\\nstill <* gone *>one span"
+	const char *src =
+	    "static text\\\nstill <* gone *>one span"
 	    "<TMPL_VAR name=x><TMPL_VAR name=bad fmt=zz> and more\n";
 
 	(void)state;
@@ -1538,7 +1583,7 @@ t_render_sink_spans(void **state)
 	assert_int_equal(TMPL_render(t, vl, count_sink, &s, NULL), 0);
 	s.data[s.len] = '\0';
 	assert_string_equal(s.data, "static textstill one span[X]"
-	    "<TMPL_VAR name=bad fmt=zz> and more\n");
+				    "<TMPL_VAR name=bad fmt=zz> and more\n");
 	/* Text, value, then text with the bad tag merged in: 3 calls. */
 	assert_int_equal(s.calls, 3);
 	assert_int_equal(TMPL_render(NULL, vl, count_sink, &s, NULL), -1);
@@ -1593,7 +1638,8 @@ t_arena_varlists(void **state)
 	TMPL_loop *l;
 	char names[3][8];
 	int round, i;
-	const char *src = "<TMPL_VAR name=title>:<TMPL_LOOP name=L>"
+	const char *src =
+	    "<TMPL_VAR name=title>:<TMPL_LOOP name=L>"
 	    "<TMPL_VAR name=n>=<TMPL_VAR name=title>;</TMPL_LOOP>";
 
 	(void)state;
@@ -1604,8 +1650,8 @@ t_arena_varlists(void **state)
 	memset(&b, 0, sizeof(b));
 	for (round = 0; round < 3; round++) {
 		TMPL_arena_reset(a);
-		root = TMPL_arena_add_var(a, NULL, "title",
-		    round == 0 ? "zero" : "other");
+		root = TMPL_arena_add_var(
+		    a, NULL, "title", round == 0 ? "zero" : "other");
 		assert_non_null(root);
 		l = NULL;
 		for (i = 0; i < 3; i++) {
@@ -1613,8 +1659,8 @@ t_arena_varlists(void **state)
 			row = TMPL_arena_add_var(a, NULL, "n", names[i]);
 			assert_non_null(row);
 			if (i == 1)
-				assert_non_null(TMPL_arena_add_var(a, row,
-				    "title", "own"));
+				assert_non_null(
+				    TMPL_arena_add_var(a, row, "title", "own"));
 			assert_non_null(l = TMPL_arena_add_varlist(a, l, row));
 			/* A row is not shared. */
 			assert_null(TMPL_arena_add_varlist(a, NULL, row));
@@ -1623,10 +1669,10 @@ t_arena_varlists(void **state)
 		assert_null(TMPL_arena_add_loop(a, root, "L", l));
 		TMPL_buf_reset(&b);
 		assert_int_equal(TMPL_render_buf(t, root, &b, NULL), 0);
-		assert_string_equal(b.data, round == 0 ?
-		    "zero:r0=zero;r1=own;r2=zero;" :
-		    round == 1 ? "other:r1=other;r2=own;r3=other;" :
-		    "other:r2=other;r3=own;r4=other;");
+		assert_string_equal(
+		    b.data, round == 0	 ? "zero:r0=zero;r1=own;r2=zero;"
+			    : round == 1 ? "other:r1=other;r2=own;r3=other;"
+					 : "other:r2=other;r3=own;r4=other;");
 		/* Arena lists are not freed by TMPL_free_varlist. */
 		TMPL_free_varlist(root);
 	}
@@ -1671,8 +1717,8 @@ t_arena_oom(void **state)
 		got++;
 	}
 	assert_true(got > 0 && got < 1000);
-	assert_null(TMPL_arena_add_varlist(a, NULL, TMPL_arena_add_var(a,
-	    NULL, "x", "y")));
+	assert_null(TMPL_arena_add_varlist(
+	    a, NULL, TMPL_arena_add_var(a, NULL, "x", "y")));
 	/* After a reset the memory is there again. */
 	TMPL_arena_reset(a);
 	assert_non_null(TMPL_arena_add_var(a, NULL, "n", "v"));
@@ -1684,10 +1730,10 @@ under_valgrind_or_asan(void)
 {
 	const char *p = getenv("LD_PRELOAD");
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 	return 1;
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 	return 1;
 #endif
 #endif
@@ -1747,8 +1793,9 @@ t_malloc_oom(void **state)
 		TMPL_buf_free(&b);
 		t = TMPL_compile_string(NULL, val, n - 1, NULL, NULL, NULL);
 		if (t != NULL) {
-			for (i = 0; i < 16 && TMPL_render_buf(t, NULL, &b,
-			    NULL) == 0; i++)
+			for (i = 0;
+			     i < 16 && TMPL_render_buf(t, NULL, &b, NULL) == 0;
+			     i++)
 				continue;
 			if (i == 16 || !b.failed)
 				_exit(8);
@@ -1767,33 +1814,42 @@ t_extensions(void **state)
 	struct TMPL_options opt;
 	TMPL_varlist *vl;
 	struct result r;
-	const char *src = "<TMPL_LOOP name=L><TMPL_VAR name=\"__counter__\">"
-	    "<TMPL_IF name=\"__first__\">F</TMPL_IF><TMPL_IF name=\"__last__\">L"
+	const char *src =
+	    "<TMPL_LOOP name=L><TMPL_VAR name=\"__counter__\">"
+	    "<TMPL_IF name=\"__first__\">F</TMPL_IF><TMPL_IF "
+	    "name=\"__last__\">L"
 	    "</TMPL_IF><TMPL_IF name=\"__inner__\">I</TMPL_IF><TMPL_IF "
-	    "name=\"__odd__\">o<TMPL_ELSE>e</TMPL_IF><TMPL_UNLESS name=\"__last__\">,"
+	    "name=\"__odd__\">o<TMPL_ELSE>e</TMPL_IF><TMPL_UNLESS "
+	    "name=\"__last__\">,"
 	    "</TMPL_UNLESS></TMPL_LOOP>|<TMPL_UNLESS name=x>no x"
 	    "<TMPL_ELSE>x</TMPL_UNLESS>|<TMPL_VAR name=\"__first__\">";
 
 	(void)state;
-	vl = TMPL_add_loop(TMPL_add_var(NULL, "__first__", "user",
-	    (char *)NULL), "L", rows("a", "1", "2", "3", (char *)NULL));
+	vl =
+	    TMPL_add_loop(TMPL_add_var(NULL, "__first__", "user", (char *)NULL),
+		"L", rows("a", "1", "2", "3", (char *)NULL));
 	memset(&opt, 0, sizeof(opt));
 	opt.extensions = 1;
 	run_compiled(NULL, src, NULL, &opt, vl, &r);
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.out, "1Fo,2Ie,3Lo|no x|user");
 	result_free(&r);
-	run_compiled(NULL, "<TMPL_UNLESS name=x>a<TMPL_ELSIF name=y>b"
-	    "</TMPL_UNLESS>", NULL, &opt, vl, &r);
+	run_compiled(NULL,
+	    "<TMPL_UNLESS name=x>a<TMPL_ELSIF name=y>b"
+	    "</TMPL_UNLESS>",
+	    NULL, &opt, vl, &r);
 	assert_int_equal(r.rc, -1);
-	assert_string_equal(r.err,
-	    "Unexpected TMPL_ELSIF tag in file \"(none)\" line 1\n");
+	assert_string_equal(
+	    r.err, "Unexpected TMPL_ELSIF tag in file \"(none)\" line 1\n");
 	result_free(&r);
 	/* Off: the original's output, literal UNLESS, plain variables. */
-	run_compiled(NULL, "<TMPL_LOOP name=L><TMPL_VAR name=\"__counter__\">"
+	run_compiled(NULL,
+	    "<TMPL_LOOP name=L><TMPL_VAR name=\"__counter__\">"
 	    "<TMPL_IF name=\"__first__\">F</TMPL_IF><TMPL_IF name=\"__odd__\">o"
-	    "<TMPL_ELSE>e</TMPL_IF><TMPL_UNLESS name=\"__last__\">,</TMPL_UNLESS>"
-	    "</TMPL_LOOP>|<TMPL_VAR name=\"__first__\">", NULL, NULL, vl, &r);
+	    "<TMPL_ELSE>e</TMPL_IF><TMPL_UNLESS "
+	    "name=\"__last__\">,</TMPL_UNLESS>"
+	    "</TMPL_LOOP>|<TMPL_VAR name=\"__first__\">",
+	    NULL, NULL, vl, &r);
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.out,
 	    "Fe<TMPL_UNLESS name=\"__last__\">,</TMPL_UNLESS>"
@@ -1814,8 +1870,9 @@ t_scope_and_namespaces(void **state)
 	vl = TMPL_add_loop(TMPL_add_var(NULL, "L", "", (char *)NULL), "L",
 	    rows("a", "1", "2", (char *)NULL));
 	expect("[<TMPL_VAR name=L>]<TMPL_LOOP name=L><TMPL_VAR name=a>"
-	    "</TMPL_LOOP><TMPL_IF name=L>T<TMPL_ELSE>F</TMPL_IF>"
-	    "<TMPL_IF name=L value=\"\">T<TMPL_ELSE>F</TMPL_IF>", vl, "[]12FT");
+	       "</TMPL_LOOP><TMPL_IF name=L>T<TMPL_ELSE>F</TMPL_IF>"
+	       "<TMPL_IF name=L value=\"\">T<TMPL_ELSE>F</TMPL_IF>",
+	    vl, "[]12FT");
 	/* The newest loop of a name wins. */
 	vl = TMPL_add_loop(vl, "L", rows("a", "3", (char *)NULL));
 	expect("<TMPL_LOOP name=L><TMPL_VAR name=a></TMPL_LOOP>", vl, "3");
@@ -1827,12 +1884,13 @@ t_scope_and_namespaces(void **state)
 	/* Variables added to a row after it went into a loop count. */
 	vl = TMPL_add_var(NULL, "a", "1", (char *)NULL);
 	{
-		TMPL_varlist *root = TMPL_add_loop(NULL, "L",
-		    TMPL_add_varlist(NULL, vl));
+		TMPL_varlist *root =
+		    TMPL_add_loop(NULL, "L", TMPL_add_varlist(NULL, vl));
 
 		TMPL_add_var(vl, "b", "2", (char *)NULL);
 		expect("<TMPL_LOOP name=L><TMPL_VAR name=a><TMPL_VAR name=b>"
-		    "</TMPL_LOOP>", root, "12");
+		       "</TMPL_LOOP>",
+		    root, "12");
 		TMPL_free_varlist(root);
 	}
 }
@@ -1855,8 +1913,7 @@ t_deep_and_wide(void **state)
 	assert_non_null(src);
 	for (p = src, i = 0; i < WIDE; i++)
 		p += sprintf(p, "<TMPL_VAR name=x>");
-	t = TMPL_compile_string(NULL, src, (size_t)(p - src), NULL, NULL,
-	    NULL);
+	t = TMPL_compile_string(NULL, src, (size_t)(p - src), NULL, NULL, NULL);
 	assert_non_null(t);
 	vl = TMPL_add_var(NULL, "x", "y", (char *)NULL);
 	assert_int_equal(TMPL_render_buf(t, vl, &b, NULL), 0);
@@ -1867,8 +1924,7 @@ t_deep_and_wide(void **state)
 	p += sprintf(p, "deep");
 	for (i = 0; i < DEEP; i++)
 		p += sprintf(p, "</TMPL_IF>");
-	t = TMPL_compile_string(NULL, src, (size_t)(p - src), NULL, NULL,
-	    NULL);
+	t = TMPL_compile_string(NULL, src, (size_t)(p - src), NULL, NULL, NULL);
 	assert_non_null(t);
 	TMPL_buf_reset(&b);
 	assert_int_equal(TMPL_render_buf(t, vl, &b, NULL), 0);
@@ -1879,16 +1935,15 @@ t_deep_and_wide(void **state)
 	row = TMPL_add_var(NULL, "x", "!", (char *)NULL);
 	for (i = 0; i < LOOPS; i++) {
 		l = TMPL_add_varlist(NULL, row);
-		row = TMPL_add_loop(TMPL_add_var(NULL, "d", "d", (char *)NULL),
-		    "L", l);
+		row = TMPL_add_loop(
+		    TMPL_add_var(NULL, "d", "d", (char *)NULL), "L", l);
 	}
 	for (p = src, i = 0; i < LOOPS; i++)
 		p += sprintf(p, "<TMPL_LOOP name=L>");
 	p += sprintf(p, "<TMPL_VAR name=x>");
 	for (i = 0; i < LOOPS; i++)
 		p += sprintf(p, "</TMPL_LOOP>");
-	t = TMPL_compile_string(NULL, src, (size_t)(p - src), NULL, NULL,
-	    NULL);
+	t = TMPL_compile_string(NULL, src, (size_t)(p - src), NULL, NULL, NULL);
 	assert_non_null(t);
 	TMPL_buf_reset(&b);
 	assert_int_equal(TMPL_render_buf(t, row, &b, NULL), 0);
@@ -1929,7 +1984,7 @@ t_root_dir(void **state)
 	run_compiled("nope.tmpl", NULL, NULL, &opt, vl, &r);
 	assert_int_equal(r.rc, -1);
 	assert_string_equal(r.err, "C Template library: failed to read "
-	    "template from file \"inc/nope.tmpl\"\n");
+				   "template from file \"inc/nope.tmpl\"\n");
 	result_free(&r);
 	TMPL_free_varlist(vl);
 }
