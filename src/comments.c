@@ -234,12 +234,9 @@ h_comment_post(struct req *r, char **arg)
 		}
 	if (f[FF_PARENT].bad || f[FF_TOKEN].bad)
 		fs.notice = "The form contains invalid characters.";
-	if (comment_validate(&fs.in) > 0 || fs.notice != NULL) {
-		if (fs.notice == NULL)
-			fs.notice = "Your comment could not be posted. Please "
-			    "correct the errors below.";
+	/* The error summary above the form says the rest. */
+	if (comment_validate(&fs.in) > 0 || fs.notice != NULL)
 		return post_page(r, &p, &fs, 400);
-	}
 	if (fs.parent != NULL && *fs.parent != '\0') {
 		params[0] = fs.parent;
 		params[1] = ROW(&p, 0, PC_ID);
@@ -255,7 +252,6 @@ h_comment_post(struct req *r, char **arg)
 			    "no longer available. Your reply can be posted "
 			    "as a new comment.";
 			fs.parent = NULL;
-			fs.notice = "Your comment could not be posted.";
 			return post_page(r, &p, &fs, 400);
 		}
 		parent = fs.parent;
