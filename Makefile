@@ -14,7 +14,7 @@ DATADIR ?= $(PREFIX)/share/fascia
 SYSCONFDIR ?= $(PREFIX)/etc
 
 CC ?= cc
-PKGS := libpq libsodium inih libcmark fcgi
+PKGS := libpq libsodium inih libcmark fcgi libxml-2.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

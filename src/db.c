@@ -33,6 +33,32 @@
 
 #define VISIBLE "p.status = 'published' AND p.published_at <= now() "
 
+/* Finding posts (see the statements at the end of the table). */
+#define HEADLINE_MARKS "StartSel=" DB_MARK_START ", StopSel=" DB_MARK_STOP
+#define MODIFIED_EPOCH \
+	"extract(epoch FROM greatest(p.updated_at, p.published_at))::bigint "
+#define FEED_STATE(from, where) \
+	"SELECT count(*), max(s.modified), " \
+	"string_agg(s.k, ',' ORDER BY s.published_at DESC, s.id DESC) " \
+	"FROM (SELECT p.id, p.published_at, " MODIFIED_EPOCH "AS modified, " \
+	"concat_ws(':', p.id, p.slug, extract(epoch FROM p.updated_at), " \
+	"a.name, (SELECT string_agg(t.name, ',' ORDER BY t.id) " \
+	"FROM post_tags pt2 JOIN tags t ON t.id = pt2.tag_id " \
+	"WHERE pt2.post_id = p.id)) AS k " \
+	"FROM " from " JOIN authors a ON a.id = p.author_id " \
+	"WHERE " where VISIBLE \
+	"ORDER BY p.published_at DESC, p.id DESC LIMIT 20) s"
+#define FEED_ITEMS(from, where) \
+	"SELECT p.id, p.slug, p.title, p.excerpt, p.body_html, " \
+	"extract(epoch FROM p.published_at)::bigint, " MODIFIED_EPOCH ", " \
+	"to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), " \
+	"a.slug, a.name, (SELECT string_agg(t.slug || E'\\x1f' || t.name, " \
+	"E'\\x1e' ORDER BY t.name, t.id) FROM post_tags pt2 " \
+	"JOIN tags t ON t.id = pt2.tag_id WHERE pt2.post_id = p.id) " \
+	"FROM " from " JOIN authors a ON a.id = p.author_id " \
+	"WHERE " where VISIBLE \
+	"ORDER BY p.published_at DESC, p.id DESC LIMIT 20"
+
 static const struct {
 	const char *name;
 	int nparams;
@@ -68,7 +94,9 @@ static const struct {
 	    "to_char(p.published_at AT TIME ZONE 'UTC', "
 	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
 	    "to_char(p.published_at, 'FMMonth FMDD, YYYY'), "
-	    "p.comments_open, a.slug, a.name, a.bio_html "
+	    "p.comments_open, a.slug, a.name, a.bio_html, "
+	    "to_char(greatest(p.updated_at, p.published_at) AT TIME ZONE "
+	    "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
 	    "FROM posts p JOIN authors a ON a.id = p.author_id "
 	    "WHERE p.slug = $1 AND " VISIBLE },
 	[STMT_POST_TAGS] = { "post_tags", 1,
@@ -113,6 +141,90 @@ static const struct {
 	    "AND c.author_name = $3 AND c.status = 'approved') THEN 'approved' "
 	    "ELSE 'pending' END::comment_status "
 	    "RETURNING id, status" },
+	/*
+	 * Search: the page's rows are ranked and cut first, and only they
+	 * get the costly headlines; count(*) OVER () is the number of all
+	 * matches.  The snippet is cut from the excerpt and the body with
+	 * its tags stripped (search.c decodes what entities remain).
+	 */
+	[STMT_SEARCH] = { "search", 3,
+	    "SELECT s.slug, ts_headline('english', s.title, s.q, "
+	    "'HighlightAll=true, " HEADLINE_MARKS "'), "
+	    "ts_headline('english', s.excerpt || E'\\n\\n' || "
+	    "regexp_replace(s.body_html, '<[^>]*>', ' ', 'g'), s.q, "
+	    "'MaxFragments=2, MaxWords=30, MinWords=12, "
+	    "FragmentDelimiter=\" \xe2\x80\xa6 \", " HEADLINE_MARKS "'), "
+	    "s.date_iso, s.date, s.author_slug, s.author_name, s.total "
+	    "FROM (SELECT p.id, p.slug, p.title, p.excerpt, p.body_html, "
+	    "p.published_at, q.q, ts_rank_cd(p.search, q.q) AS rank, "
+	    "to_char(p.published_at AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS date_iso, "
+	    "to_char(p.published_at, 'FMMonth FMDD, YYYY') AS date, "
+	    "a.slug AS author_slug, a.name AS author_name, "
+	    "count(*) OVER () AS total "
+	    "FROM websearch_to_tsquery('english', $1) q(q), "
+	    "posts p JOIN authors a ON a.id = p.author_id "
+	    "WHERE p.search @@ q.q AND " VISIBLE
+	    "ORDER BY rank DESC, p.published_at DESC, p.id DESC "
+	    "LIMIT $2 OFFSET $3) s "
+	    "ORDER BY s.rank DESC, s.published_at DESC, s.id DESC" },
+	/*
+	 * Months (of the site's time zone) with posts, newest first, and
+	 * how many: a skip scan down posts_published_idx, one probe per
+	 * month, then an index-only count of each month.
+	 */
+	[STMT_ARCHIVE_MONTHS] = { "archive_months", 0,
+	    "WITH RECURSIVE m(month) AS ("
+	    "SELECT date_trunc('month', max(p.published_at)) FROM posts p "
+	    "WHERE " VISIBLE
+	    "UNION ALL SELECT (SELECT date_trunc('month', max(p.published_at)) "
+	    "FROM posts p WHERE " VISIBLE "AND p.published_at < m.month) "
+	    "FROM m WHERE m.month IS NOT NULL) "
+	    "SELECT to_char(m.month, 'YYYY/MM'), (SELECT count(*) FROM posts p "
+	    "WHERE " VISIBLE "AND p.published_at >= m.month "
+	    "AND p.published_at < m.month + interval '1 month') "
+	    "FROM m WHERE m.month IS NOT NULL ORDER BY m.month DESC" },
+	[STMT_ARCHIVE_POSTS] = { "archive_posts", 3,
+	    "SELECT " LISTING_COLUMNS
+	    "FROM posts p JOIN authors a ON a.id = p.author_id "
+	    "WHERE p.published_at >= $1::timestamptz "
+	    "AND p.published_at < $1::timestamptz + interval '1 month' "
+	    "AND " VISIBLE
+	    "ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3" },
+	/*
+	 * Feeds.  The state of a feed (its ETag and Last-Modified) is read
+	 * from the keys of its 20 posts: what they are, when each changed,
+	 * their author's name and their tags.
+	 */
+	[STMT_FEED_STATE] = { "feed_state", 0,
+	    FEED_STATE("posts p", "") },
+	[STMT_FEED_STATE_TAG] = { "feed_state_tag", 1,
+	    FEED_STATE("post_tags pt JOIN posts p ON p.id = pt.post_id",
+	    "pt.tag_id = $1 AND ") },
+	[STMT_FEED_STATE_AUTHOR] = { "feed_state_author", 1,
+	    FEED_STATE("posts p", "p.author_id = $1 AND ") },
+	[STMT_FEED] = { "feed", 0, FEED_ITEMS("posts p", "") },
+	[STMT_FEED_TAG] = { "feed_tag", 1,
+	    FEED_ITEMS("post_tags pt JOIN posts p ON p.id = pt.post_id",
+	    "pt.tag_id = $1 AND ") },
+	[STMT_FEED_AUTHOR] = { "feed_author", 1,
+	    FEED_ITEMS("posts p", "p.author_id = $1 AND ") },
+	[STMT_SITEMAP_POSTS] = { "sitemap_posts", 0,
+	    "SELECT p.slug, " MODIFIED_EPOCH "FROM posts p WHERE " VISIBLE
+	    "ORDER BY p.published_at DESC, p.id DESC" },
+	[STMT_SITEMAP_AUTHORS] = { "sitemap_authors", 0,
+	    "SELECT a.slug, max(" MODIFIED_EPOCH ") "
+	    "FROM authors a JOIN posts p ON p.author_id = a.id "
+	    "WHERE " VISIBLE "GROUP BY a.id ORDER BY a.slug" },
+	[STMT_SITEMAP_TAGS] = { "sitemap_tags", 0,
+	    "SELECT t.slug, max(" MODIFIED_EPOCH ") "
+	    "FROM tags t JOIN post_tags pt ON pt.tag_id = t.id "
+	    "JOIN posts p ON p.id = pt.post_id "
+	    "WHERE " VISIBLE "GROUP BY t.id ORDER BY t.slug" },
+	[STMT_SLUG_REDIRECT] = { "slug_redirect", 1,
+	    "SELECT p.slug FROM slug_redirects r "
+	    "JOIN posts p ON p.id = r.post_id "
+	    "WHERE r.old_slug = $1 AND " VISIBLE },
 };
 
 void
@@ -165,7 +277,8 @@ db_setup(struct db *db)
 
 	res = PQexecParams(db->conn, "SELECT set_config('TimeZone', $1, false), "
 	    "set_config('statement_timeout', '5s', false), "
-	    "set_config('lock_timeout', '2s', false)",
+	    "set_config('lock_timeout', '2s', false), "
+	    "set_config('client_min_messages', 'warning', false)",
 	    1, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		log_err("session settings: %s", PQerrorMessage(db->conn));

@@ -80,6 +80,7 @@ struct req {
 	const char *location;
 	const char *allow;
 	const char *cache_control;
+	const char *headers;	/* more header lines, each ending in CRLF */
 	int retry_after;
 };
 
@@ -113,12 +114,14 @@ handler_fn h_home, h_author, h_tag, h_post, h_health;
 int post_page(struct req *r, const struct rows *post,
     const struct form_state *fs, int status);
 int post_find(struct req *r, const char *slug, struct rows *post);
+int listing(struct req *r, enum stmt s, const char *id, const char *page_arg,
+    const char *base, const char *title, const char *description);
 
 /* comments.c */
 handler_fn h_comment_post;
 
 /* route.c */
-#define ROUTE_ARGS_MAX 2
+#define ROUTE_ARGS_MAX 3
 int route_resolve(struct req *r, handler_fn **h, char **arg);
 void route_dispatch(struct req *r);
 void page_common(struct req *r, const char *title, const char *description,

@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_author.h"
 #include "cli_comments.h"
+#include "cli_post.h"
+#include "cli_wordpress.h"
 #include "conf.h"
 #include "log.h"
 #include "migrate.h"
@@ -70,6 +73,45 @@ cmd_comments(const char *conf_path, int argc, char **argv)
 	return rc;
 }
 
+static int
+cmd_post(const char *conf_path, int argc, char **argv)
+{
+	struct conf *c;
+	int rc;
+
+	if ((c = conf_load(conf_path)) == NULL)
+		return 1;
+	rc = cli_post(c, argc, argv);
+	conf_free(c);
+	return rc;
+}
+
+static int
+cmd_author(const char *conf_path, int argc, char **argv)
+{
+	struct conf *c;
+	int rc;
+
+	if ((c = conf_load(conf_path)) == NULL)
+		return 1;
+	rc = cli_author(c, argc, argv);
+	conf_free(c);
+	return rc;
+}
+
+static int
+cmd_import_wordpress(const char *conf_path, int argc, char **argv)
+{
+	struct conf *c;
+	int rc;
+
+	if ((c = conf_load(conf_path)) == NULL)
+		return 1;
+	rc = cli_wordpress(c, argc, argv);
+	conf_free(c);
+	return rc;
+}
+
 static const struct command commands[] = {
 	{ "serve", "run the FastCGI server",
 	    "usage: fascia [-c FILE] serve\n\n"
@@ -92,6 +134,11 @@ static const struct command commands[] = {
 	    cmd_keygen },
 	{ "comments", "list and moderate comments", cli_comments_help,
 	    cmd_comments },
+	{ "post", "import, list and publish posts", cli_post_help, cmd_post },
+	{ "author", "add, edit and list authors", cli_author_help,
+	    cmd_author },
+	{ "import-wordpress", "import a WordPress export (WXR)",
+	    cli_wordpress_help, cmd_import_wordpress },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -142,7 +189,9 @@ main(int argc, char **argv)
 	for (i = 0; i < NCOMMANDS; i++) {
 		if (strcmp(argv[a], commands[i].name) != 0)
 			continue;
-		for (j = a + 1; j < argc && commands[i].run != cmd_comments;
+		for (j = a + 1; j < argc && commands[i].run != cmd_comments &&
+		    commands[i].run != cmd_post && commands[i].run != cmd_author &&
+		    commands[i].run != cmd_import_wordpress;
 		    j++) {
 			if (strcmp(argv[j], "-h") == 0 ||
 			    strcmp(argv[j], "--help") == 0) {

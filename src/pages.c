@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "finding.h"
 #include "http.h"
 #include "log.h"
 #include "text.h"
@@ -108,6 +109,7 @@ page_common(struct req *r, const char *title, const char *description,
 	req_var(r, "site_title", c->site_title);
 	req_var(r, "site_description", c->site_description);
 	req_var(r, "base_url", c->base_url);
+	req_var(r, "og_title", title == NULL ? c->site_title : title);
 	req_var(r, "page_title", title == NULL ? c->site_title :
 	    req_url(r, "%s \xe2\x80\x93 %s", title, c->site_title));
 	req_var(r, "meta_description", description != NULL &&
@@ -162,11 +164,12 @@ posts_loop(struct req *r, const struct rows *rows, int n)
 }
 
 /*
- * The shared body of the three listings: run statement s with the
- * listing's own parameter (if any) and the page's limit and offset, and
- * render index.html.  base is the listing's first page ("/", "/tag/x/").
+ * The shared body of the listings: run statement s with the listing's own
+ * parameter (if any) and the page's limit and offset, and render
+ * index.html.  base is the listing's first page ("/", "/tag/x/").  A page
+ * past the end is a 404, and so is a month's archive without posts.
  */
-static int
+int
 listing(struct req *r, enum stmt s, const char *id, const char *page_arg,
     const char *base, const char *title, const char *description)
 {
@@ -191,7 +194,7 @@ listing(struct req *r, enum stmt s, const char *id, const char *page_arg,
 	params[np++] = offset;
 	if ((res = db_query(&r->w->db, r->arena, s, params, &rows)) != DB_OK)
 		return db_status(res);
-	if (rows.n == 0 && page > 1)
+	if (rows.n == 0 && (page > 1 || s == STMT_ARCHIVE_POSTS))
 		return 404;
 	self = page == 1 ? base : req_url(r, "%spage/%ld/", base, page);
 	page_common(r, page == 1 ? title : req_url(r, "%s \xe2\x80\x93 Page %ld",
@@ -212,8 +215,11 @@ listing(struct req *r, enum stmt s, const char *id, const char *page_arg,
 int
 h_home(struct req *r, char **arg)
 {
+	if (req_query(r, "s") != NULL)
+		return h_search(r, arg);	/* WordPress's /?s=words */
 	req_var(r, "is_home", "1");
 	req_var(r, "heading", "Latest posts");
+	archive_vars(r, NULL);
 	return listing(r, STMT_POSTS_PAGE, NULL, arg[0], "/", NULL, NULL);
 }
 
@@ -234,6 +240,8 @@ h_author(struct req *r, char **arg)
 	req_var(r, "author_name", ROW(&a, 0, 2));
 	req_var(r, "author_bio", ROW(&a, 0, 3));
 	req_var(r, "author_url", author_path(r, ROW(&a, 0, 1)));
+	feed_link_vars(r, author_path(r, ROW(&a, 0, 1)),
+	    req_url(r, "Posts by %s", ROW(&a, 0, 2)));
 	return listing(r, STMT_AUTHOR_POSTS, ROW(&a, 0, 0), arg[1],
 	    author_path(r, ROW(&a, 0, 1)), ROW(&a, 0, 2),
 	    req_url(r, "Posts by %s", ROW(&a, 0, 2)));
@@ -256,6 +264,7 @@ h_tag(struct req *r, char **arg)
 	    ROW(&t, 0, 1)));
 	req_var(r, "is_tag", "1");
 	req_var(r, "tag_name", ROW(&t, 0, 2));
+	feed_link_vars(r, base, req_url(r, "Posts tagged %s", ROW(&t, 0, 2)));
 	req_var(r, "heading", req_url(r, "Posts tagged \xe2\x80\x9c%s\xe2\x80\x9d",
 	    ROW(&t, 0, 2)));
 	return listing(r, STMT_TAG_POSTS, ROW(&t, 0, 0), arg[1], base,
@@ -507,6 +516,7 @@ post_page(struct req *r, const struct rows *p, const struct form_state *fs,
 		req_var(r, "comments_open", "1");
 		comment_form_vars(r, p, &comments, fs);
 	}
+	meta_post_vars(r, p, path);
 	return resp_page(r, VIEW_POST, status);
 }
 
@@ -517,7 +527,7 @@ h_post(struct req *r, char **arg)
 	int status;
 
 	if ((status = post_find(r, arg[0], &p)) != 200)
-		return status;
+		return status == 404 ? slug_redirect(r, arg[0]) : status;
 	return post_page(r, &p, NULL, 200);
 }
 

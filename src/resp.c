@@ -145,9 +145,14 @@ resp_finish(struct req *r, int status)
 	buf_reset(out);
 	buf_printf(out, "Status: %d %s\r\n", statuses[i].status,
 	    statuses[i].reason);
-	buf_printf(out, "Content-Type: %s\r\n", r->content_type != NULL ?
-	    r->content_type : "text/html; charset=utf-8");
-	buf_printf(out, "Content-Length: %zu\r\n", w->body.len);
+	/* A 304 has no body, so no length or type of one (RFC 9110 15.4.5). */
+	if (status != 304) {
+		buf_printf(out, "Content-Type: %s\r\n", r->content_type ?
+		    r->content_type : "text/html; charset=utf-8");
+		buf_printf(out, "Content-Length: %zu\r\n", w->body.len);
+	}
+	if (r->headers != NULL && status < 400)
+		buf_puts(out, r->headers);
 	if (r->location != NULL)
 		buf_printf(out, "Location: %s\r\n", r->location);
 	if (r->allow != NULL)

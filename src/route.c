@@ -9,10 +9,12 @@
  */
 #include <string.h>
 
+#include "finding.h"
 #include "http.h"
 
 struct route {
-	const char *pattern;	/* "/"-separated; ":s" a slug, ":n" a page */
+	const char *pattern;	/* "/"-separated; ":s" a slug, ":n" a page,
+				   ":y" a 4-digit year, ":m" a 2-digit month */
 	unsigned methods;	/* GET implies HEAD */
 	handler_fn *handler;
 };
@@ -21,6 +23,18 @@ static const struct route routes[] = {
 	{ "/", METHOD_GET, h_home },
 	{ "/page/:n/", METHOD_GET, h_home },
 	{ "/healthz", METHOD_GET, h_health },
+	{ "/feed/", METHOD_GET, h_feed_rss },
+	{ "/feed/rss2/", METHOD_GET, h_feed_rss },
+	{ "/feed/atom/", METHOD_GET, h_feed_atom },
+	{ "/sitemap.xml", METHOD_GET, h_sitemap },
+	{ "/robots.txt", METHOD_GET, h_robots },
+	{ "/search/:s/", METHOD_GET, h_search_path },
+	{ "/:y/:m/", METHOD_GET, h_archive },
+	{ "/:y/:m/page/:n/", METHOD_GET, h_archive },
+	{ "/author/:s/feed/", METHOD_GET, h_author_feed_rss },
+	{ "/author/:s/feed/atom/", METHOD_GET, h_author_feed_atom },
+	{ "/tag/:s/feed/", METHOD_GET, h_tag_feed_rss },
+	{ "/tag/:s/feed/atom/", METHOD_GET, h_tag_feed_atom },
 	{ "/author/:s/", METHOD_GET, h_author },
 	{ "/author/:s/page/:n/", METHOD_GET, h_author },
 	{ "/tag/:s/", METHOD_GET, h_tag },
@@ -31,10 +45,23 @@ static const struct route routes[] = {
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
-/* Slugs that name sections of the site, never a post. */
+/* Slugs that name sections of the site, never a post (nor a 4-digit
+ * year: those are archives). */
 static const char *const reserved[] = { "author", "tag", "page", "healthz",
-    "static", "feed", "wp-admin", "wp-content", "wp-includes",
+    "static", "feed", "search", "wp-admin", "wp-content", "wp-includes",
     "sitemap.xml", "robots.txt", NULL };
+
+/* Is s exactly n ASCII digits? */
+static int
+is_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return s[n] == '\0';
+}
 
 static int
 is_page_number(const char *s)
@@ -54,10 +81,28 @@ is_reserved(const char *s)
 {
 	int i;
 
+	if (is_digits(s, 4))
+		return 1;
 	for (i = 0; reserved[i] != NULL; i++)
 		if (strcmp(s, reserved[i]) == 0)
 			return 1;
 	return 0;
+}
+
+/* Does segment s, the path's segment number i, fit parameter kind k? */
+static int
+param_fits(char k, const char *s, int i)
+{
+	switch (k) {
+	case 'n':
+		return is_page_number(s);
+	case 'y':
+		return is_digits(s, 4);
+	case 'm':
+		return is_digits(s, 2);
+	default:
+		return !(i == 0 && is_reserved(s));
+	}
 }
 
 enum match {
@@ -80,8 +125,7 @@ route_match(const struct req *r, const char *pattern, char **arg)
 		if (i >= r->nseg)
 			return MATCH_NONE;
 		if (len == 2 && p[0] == ':') {
-			if (p[1] == 'n' ? !is_page_number(r->seg[i]) :
-			    (i == 0 && is_reserved(r->seg[i])))
+			if (!param_fits(p[1], r->seg[i], i))
 				return MATCH_NONE;
 			arg[nargs++] = r->seg[i];
 		} else if (strlen(r->seg[i]) != len ||

@@ -21,6 +21,7 @@ static const char *const view_files[VIEW__MAX] = {
 	[VIEW_INDEX] = "index.html",
 	[VIEW_POST] = "post.html",
 	[VIEW_ERROR] = "error.html",
+	[VIEW_SEARCH] = "search.html",
 };
 
 /*

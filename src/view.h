@@ -12,6 +12,7 @@ enum view {
 	VIEW_INDEX,
 	VIEW_POST,
 	VIEW_ERROR,
+	VIEW_SEARCH,
 	VIEW__MAX
 };
 

@@ -1,0 +1,272 @@
+/*
+ * cli_author.c: `fascia author`, the blog's authors from the command line.
+ *
+ * An author is a Markdown file: front matter with the name and the slug
+ * (the /author/<slug>/ URL and what a post's "author:" names), then the
+ * bio, rendered once with cmark and stored with its source.  add creates
+ * authors and refuses a slug that exists; edit updates the author with
+ * the file's slug and refuses one that does not, so a typo never creates
+ * a second author.  As with posts, every file of a run is checked first
+ * and all are written in one transaction, or none.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "cli_author.h"
+#include "cli_db.h"
+#include "frontmatter.h"
+#include "markdown.h"
+#include "slug.h"
+
+const char cli_author_help[] =
+    "usage: fascia [-c FILE] author add|edit FILE.md...\n"
+    "       fascia [-c FILE] author list\n\n"
+    "add   create authors from Markdown files (refused if the slug exists)\n"
+    "edit  update the authors with the files' slugs: name and bio\n"
+    "list  every author: slug, name, and published and total posts\n\n"
+    "An author file:\n\n"
+    "  ---\n"
+    "  name: Maya Okafor, LMT        (required, as shown on the site)\n"
+    "  slug: maya-okafor             (a-z, 0-9 and hyphens; default: made\n"
+    "                                 from the name)\n"
+    "  ---\n"
+    "  The bio, in CommonMark.  Raw HTML is not kept.\n\n"
+    "Every file is checked first; if any is bad, nothing is changed.\n";
+
+static const char *const author_keys[] = { "name", "slug", NULL };
+
+struct author_file {
+	const char *path;
+	struct fm_doc doc;
+	const char *name;
+	char slug[SLUG_MAX + 1];
+	int slug_line;
+	char *html;	/* owned */
+};
+
+/* Read and check af->path.  Returns 1, or 0 with e set. */
+static int
+author_read(struct author_file *af, struct fm_err *e)
+{
+	const struct fm_field *f;
+
+	if (!fm_load(&af->doc, af->path, author_keys, e))
+		return 0;
+	f = fm_get(&af->doc, "name");
+	if (f == NULL || f->value[0] == '\0') {
+		fm_errf(e, f != NULL ? f->line : af->doc.end_line,
+		    "missing name: add a \"name:\" line");
+		return 0;
+	}
+	af->name = f->value;
+	af->slug_line = f->line;
+	if ((f = fm_get(&af->doc, "slug")) != NULL) {
+		af->slug_line = f->line;
+		if (!slug_valid(f->value)) {
+			fm_errf(e, f->line, "bad slug \"%.60s\": use lowercase "
+			    "letters a-z, digits and single hyphens (at most "
+			    "%d)", f->value, SLUG_MAX);
+			return 0;
+		}
+		memcpy(af->slug, f->value, strlen(f->value) + 1);
+	} else if (!slug_from_text(af->name, af->slug)) {
+		fm_errf(e, af->slug_line, "cannot make a slug from the name: "
+		    "add a \"slug:\" line");
+		return 0;
+	}
+	if ((af->html = markdown_to_html(af->doc.body,
+	    af->doc.body_len)) == NULL) {
+		fm_errf(e, af->doc.end_line + 1, "cmark could not convert "
+		    "the Markdown");
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Check every file: readable, unique slugs, and (for add) not yet an
+ * author or (for edit) already one.  Returns how many are bad, or -1 on a
+ * database error.
+ */
+static int
+author_check(PGconn *conn, struct author_file *files, size_t nfiles,
+    int add)
+{
+	const char *params[1];
+	struct fm_err e;
+	PGresult *res;
+	size_t i, j;
+	int bad = 0, exists;
+
+	for (i = 0; i < nfiles; i++) {
+		if (!author_read(&files[i], &e)) {
+			fm_report(files[i].path, &e);
+			bad++;
+			continue;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(files[j].slug, files[i].slug) == 0)
+				break;
+		if (j < i) {
+			fm_errf(&e, files[i].slug_line, "the slug \"%s\" is "
+			    "also that of %s", files[i].slug, files[j].path);
+			fm_report(files[i].path, &e);
+			bad++;
+			continue;
+		}
+		params[0] = files[i].slug;
+		if (!cli_db_exec(conn, "SELECT 1 FROM authors WHERE slug = $1",
+		    1, params, &res))
+			return -1;
+		exists = PQntuples(res) > 0;
+		PQclear(res);
+		if (add && exists) {
+			fm_errf(&e, files[i].slug_line, "the author \"%s\" "
+			    "exists: use `fascia author edit` to change it",
+			    files[i].slug);
+			fm_report(files[i].path, &e);
+			bad++;
+		} else if (!add && !exists) {
+			fm_errf(&e, files[i].slug_line, "no author has the "
+			    "slug \"%s\": use `fascia author add` to create "
+			    "one", files[i].slug);
+			fm_report(files[i].path, &e);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+static int
+author_write(PGconn *conn, const struct author_file *af, int add)
+{
+	const char *params[4] = { af->slug, af->name, af->doc.body, af->html };
+
+	return cli_db_exec(conn, add ? "INSERT INTO authors (slug, name, "
+	    "bio_source, bio_html) VALUES ($1, $2, $3, $4)" :
+	    "UPDATE authors SET name = $2, bio_source = $3, bio_html = $4 "
+	    "WHERE slug = $1", 4, params, NULL);
+}
+
+static int
+cmd_add_edit(PGconn *conn, int add, int argc, char **argv)
+{
+	const char *prog = add ? "author add" : "author edit";
+	struct author_file *files;
+	char what[300];
+	size_t i;
+	int bad, rc = 1;
+
+	if (argc < 1) {
+		fputs(cli_author_help, stderr);
+		return 2;
+	}
+	if ((files = calloc((size_t)argc, sizeof(*files))) == NULL) {
+		fprintf(stderr, "fascia %s: out of memory\n", prog);
+		return 1;
+	}
+	for (i = 0; i < (size_t)argc; i++)
+		files[i].path = argv[i];
+	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL) ||
+	    (bad = author_check(conn, files, (size_t)argc, add)) < 0) {
+		rc = cli_db_fail(conn, prog, "checking the files");
+		goto out;
+	}
+	if (bad > 0) {
+		fprintf(stderr, "fascia %s: %d of %d file%s %s bad: nothing "
+		    "was changed\n", prog, bad, argc, argc == 1 ? "" : "s",
+		    bad == 1 ? "is" : "are");
+		goto out;
+	}
+	for (i = 0; i < (size_t)argc; i++) {
+		if (!author_write(conn, &files[i], add)) {
+			(void)snprintf(what, sizeof(what), "%s: nothing was "
+			    "changed", files[i].path);
+			rc = cli_db_fail(conn, prog, what);
+			goto out;
+		}
+		printf("%s %s (%s)\n", add ? "added" : "updated", files[i].slug,
+		    files[i].name);
+	}
+	if (!cli_db_exec(conn, "COMMIT", 0, NULL, NULL)) {
+		rc = cli_db_fail(conn, prog, "nothing was changed");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc != 0)
+		(void)cli_db_rollback(conn);
+	for (i = 0; i < (size_t)argc; i++) {
+		fm_free(&files[i].doc);
+		free(files[i].html);
+	}
+	free(files);
+	return rc;
+}
+
+static int
+cmd_list(PGconn *conn, int argc)
+{
+	PGresult *res;
+	int i;
+
+	if (argc != 0) {
+		fputs(cli_author_help, stderr);
+		return 2;
+	}
+	if (!cli_db_exec(conn, "SELECT a.slug, count(p.id) FILTER (WHERE "
+	    "p.status = 'published' AND p.published_at <= now()), count(p.id), "
+	    "a.name FROM authors a LEFT JOIN posts p ON p.author_id = a.id "
+	    "GROUP BY a.id ORDER BY a.slug", 0, NULL, &res))
+		return cli_db_fail(conn, "author list", "listing the authors");
+	printf("%-30s %9s %5s  %s\n", "SLUG", "PUBLISHED", "POSTS", "NAME");
+	for (i = 0; i < PQntuples(res); i++) {
+		cli_print_cell(PQgetvalue(res, i, 0), 30);
+		printf(" %9s %5s  ", PQgetvalue(res, i, 1),
+		    PQgetvalue(res, i, 2));
+		cli_print_cell(PQgetvalue(res, i, 3), 0);
+		putchar('\n');
+	}
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Run `fascia author ARGS`.  Returns the process's exit status: 0, 1 when
+ * something failed or a file is bad, 2 for a usage error.
+ */
+int
+cli_author(const struct conf *c, int argc, char **argv)
+{
+	PGconn *conn;
+	int rc;
+
+	if (argc < 1 || strcmp(argv[0], "--help") == 0 ||
+	    strcmp(argv[0], "-h") == 0) {
+		fputs(cli_author_help, argc < 1 ? stderr : stdout);
+		return argc < 1 ? 2 : 0;
+	}
+	if (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "edit") != 0 &&
+	    strcmp(argv[0], "list") != 0) {
+		fprintf(stderr, "fascia author: unknown command \"%s\"\n%s",
+		    argv[0], cli_author_help);
+		return 2;
+	}
+	if ((conn = cli_db_open(c, "author")) == NULL)
+		return 1;
+	if (strcmp(argv[0], "list") == 0)
+		rc = cmd_list(conn, argc - 1);
+	else
+		rc = cmd_add_edit(conn, strcmp(argv[0], "add") == 0, argc - 1,
+		    argv + 1);
+	PQfinish(conn);
+	/* printf and putchar set stdout's error flag when a write fails. */
+	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == 0) {
+		perror("fascia author: standard output");
+		rc = 1;
+	}
+	return rc;
+}

@@ -1,0 +1,191 @@
+/*
+ * pubdate.c: a post's publication date as written in its front matter.
+ *
+ * Two forms are read.  An ISO 8601 date and time, in the subset people
+ * write by hand:
+ *
+ *	2026-03-14                   midnight, in the site's time zone
+ *	2026-03-14T09:30             (or a space instead of the T)
+ *	2026-03-14T09:30:00
+ *	2026-03-14T09:30:00.250
+ *	...Z, ...+02:00, ...-0500, ...+05   an explicit UTC offset
+ *
+ * and "+N days" (or "+1 day"), a date relative to the moment of import,
+ * which the demo blog uses to keep one post scheduled whenever it is
+ * loaded.  Every field is range-checked here, leap years included, so
+ * that a bad date is reported with its file and line instead of as a
+ * PostgreSQL error; the result is text PostgreSQL reads as timestamptz
+ * (without an offset, in the session's time zone: the site's).
+ */
+#include <string.h>
+
+#include "pubdate.h"
+
+#define MAX_RELATIVE_DAYS 36500
+
+/* Read exactly n digits at *p into *v; advance *p.  Returns 1 or 0. */
+static int
+digits(const char **p, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return 0;
+		*v = *v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	return 1;
+}
+
+/* Write v, 0 <= v < 10^width, as width digits at p; return the end. */
+static char *
+put_digits(char *p, int v, int width)
+{
+	int i;
+
+	for (i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+/* "+N days": fill d and return 1, or return 0. */
+static int
+parse_relative(const char *s, struct pubdate *d)
+{
+	const char *p = s + 1;
+	int n = 0, i;
+
+	for (i = 0; p[i] >= '0' && p[i] <= '9'; i++) {
+		if (i == 5)
+			return 0;
+		n = n * 10 + (p[i] - '0');
+	}
+	if (i == 0 || p[i] != ' ' || n > MAX_RELATIVE_DAYS)
+		return 0;
+	p += i + 1;
+	if (strcmp(p, n == 1 ? "day" : "days") != 0 &&
+	    strcmp(p, "days") != 0)
+		return 0;
+	d->kind = PUBDATE_RELATIVE;
+	d->days = n;
+	d->text[0] = '\0';
+	return 1;
+}
+
+/*
+ * Parse the UTC offset at p ("Z", "+HH:MM", "+HHMM", "+HH" or "") and
+ * write it to out (7 bytes) as "+HH:MM" or "".  Returns 1 or 0.
+ */
+static int
+parse_zone(const char *p, char out[7])
+{
+	int hh = 0, mm = 0;
+	char sign;
+
+	out[0] = '\0';
+	if (*p == '\0')
+		return 1;
+	if ((p[0] == 'Z' || p[0] == 'z') && p[1] == '\0')
+		p = "+00";
+	if (*p != '+' && *p != '-')
+		return 0;
+	sign = *p++;
+	if (!digits(&p, 2, &hh))
+		return 0;
+	if (*p == ':') {
+		p++;
+		if (!digits(&p, 2, &mm))
+			return 0;
+	} else if (*p != '\0' && !digits(&p, 2, &mm))
+		return 0;
+	if (*p != '\0' || hh > 14 || mm > 59)
+		return 0;
+	out[0] = sign;
+	put_digits(out + 1, hh, 2)[0] = ':';
+	put_digits(out + 4, mm, 2)[0] = '\0';
+	return 1;
+}
+
+/*
+ * Parse the front-matter date s into d.  Returns 1, or 0 when s is not a
+ * date of one of the forms above or names a day or time that does not
+ * exist (2026-02-29, 24:00).
+ */
+int
+pubdate_parse(const char *s, struct pubdate *d)
+{
+	const char *p = s;
+	char frac[8] = "", zone[7], *t;
+	int y, mo, da, h = 0, mi = 0, se = 0, n;
+
+	if (s[0] == '+')
+		return parse_relative(s, d);
+	if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) ||
+	    *p++ != '-' || !digits(&p, 2, &da))
+		return 0;
+	if (y < 1 || mo < 1 || mo > 12 || da < 1 ||
+	    da > days_in_month(y, mo))
+		return 0;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi))
+			return 0;
+		if (*p == ':') {
+			p++;
+			if (!digits(&p, 2, &se))
+				return 0;
+			if (*p == '.' || *p == ',') {
+				p++;
+				for (n = 0; p[n] >= '0' && p[n] <= '9'; n++) {
+					if (n == 6)
+						return 0;
+					frac[n + 1] = p[n];
+				}
+				if (n == 0)
+					return 0;
+				frac[0] = '.';
+				frac[n + 1] = '\0';
+				p += n;
+			}
+		}
+		if (h > 23 || mi > 59 || se > 59 ||
+		    !parse_zone(p, zone))
+			return 0;
+	} else if (*p == '\0')
+		zone[0] = '\0';
+	else
+		return 0;
+	d->kind = PUBDATE_ABSOLUTE;
+	d->days = 0;
+	/* "YYYY-MM-DD HH:MM:SS" (19) + frac (7) + zone (6) fit in text. */
+	t = put_digits(d->text, y, 4);
+	*t++ = '-';
+	t = put_digits(t, mo, 2);
+	*t++ = '-';
+	t = put_digits(t, da, 2);
+	*t++ = ' ';
+	t = put_digits(t, h, 2);
+	*t++ = ':';
+	t = put_digits(t, mi, 2);
+	*t++ = ':';
+	t = put_digits(t, se, 2);
+	memcpy(t, frac, strlen(frac));
+	t += strlen(frac);
+	memcpy(t, zone, strlen(zone) + 1);
+	return 1;
+}

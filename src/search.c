@@ -1,0 +1,339 @@
+/*
+ * search.c: /?s=words and /page/N/?s=words, WordPress's search URLs.
+ *
+ * PostgreSQL does the work: websearch_to_tsquery() reads what a person
+ * types (quotes, "or", a leading "-") without ever failing on junk, the
+ * GIN index on posts.search finds the posts, ts_rank_cd() orders them and
+ * ts_headline() cuts the snippets.  ts_headline() marks the matches with
+ * two private-use characters (DB_MARK_START, DB_MARK_STOP) rather than
+ * HTML, so that the snippet can be escaped as the text it is and only then
+ * given its <mark> elements.  An empty query, one of only stop words or
+ * punctuation, or one that finds nothing gets the same page with a form
+ * and suggestions: never an error.  Search pages are not for robots.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "finding.h"
+
+/* Longer queries are cut (on a character boundary) to this many bytes. */
+#define SEARCH_MAX 200
+
+#define MARK_LEN 3	/* both markers are 3 bytes of UTF-8 */
+
+/* Append code point c as UTF-8. */
+static void
+put_utf8(struct buf *b, unsigned long c)
+{
+	char u[4];
+	size_t n;
+
+	if (c < 0x80) {
+		u[0] = (char)c;
+		n = 1;
+	} else if (c < 0x800) {
+		u[0] = (char)(0xc0 | (c >> 6));
+		u[1] = (char)(0x80 | (c & 0x3f));
+		n = 2;
+	} else if (c < 0x10000) {
+		u[0] = (char)(0xe0 | (c >> 12));
+		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | (c >> 18));
+		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (c & 0x3f));
+		n = 4;
+	}
+	buf_html_escape(b, u, n);
+}
+
+/* The named references that post bodies (cmark, WordPress) use. */
+static const struct {
+	const char *name;
+	unsigned long c;
+} named_refs[] = {
+	{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' },
+	{ "apos", '\'' }, { "nbsp", 0xa0 }, { "hellip", 0x2026 },
+	{ "ndash", 0x2013 }, { "mdash", 0x2014 }, { "lsquo", 0x2018 },
+	{ "rsquo", 0x2019 }, { "sbquo", 0x201a }, { "ldquo", 0x201c },
+	{ "rdquo", 0x201d }, { "bdquo", 0x201e }, { "laquo", 0xab },
+	{ "raquo", 0xbb }, { "copy", 0xa9 }, { "reg", 0xae },
+	{ "trade", 0x2122 }, { "deg", 0xb0 }, { "middot", 0xb7 },
+	{ "bull", 0x2022 }, { "times", 0xd7 }, { "frac12", 0xbd },
+};
+
+/*
+ * If the n bytes at s (s[0] == '&') start a character reference that
+ * stands for a character allowed in text, store it in *c and return the
+ * reference's length; else return 0.
+ */
+static size_t
+char_ref(const char *s, size_t n, unsigned long *c)
+{
+	size_t i, len, k;
+	int base = 10, d;
+
+	if (n < 3)
+		return 0;
+	if (s[1] != '#') {
+		for (len = 1; len < n && len < 10 &&
+		    ((s[len] >= 'a' && s[len] <= 'z') ||
+		    (s[len] >= 'A' && s[len] <= 'Z') ||
+		    (s[len] >= '0' && s[len] <= '9')); len++)
+			;
+		if (len >= n || s[len] != ';')
+			return 0;
+		for (k = 0; k < sizeof(named_refs) / sizeof(named_refs[0]); k++)
+			if (strlen(named_refs[k].name) == len - 1 &&
+			    memcmp(named_refs[k].name, s + 1, len - 1) == 0) {
+				*c = named_refs[k].c;
+				return len + 1;
+			}
+		return 0;
+	}
+	i = 2;
+	if (i < n && (s[i] == 'x' || s[i] == 'X')) {
+		base = 16;
+		i++;
+	}
+	*c = 0;
+	for (len = i; len < n && len - i < 7; len++) {
+		if (s[len] >= '0' && s[len] <= '9')
+			d = s[len] - '0';
+		else if (base == 16 && s[len] >= 'a' && s[len] <= 'f')
+			d = s[len] - 'a' + 10;
+		else if (base == 16 && s[len] >= 'A' && s[len] <= 'F')
+			d = s[len] - 'A' + 10;
+		else
+			break;
+		*c = *c * (unsigned long)base + (unsigned long)d;
+	}
+	if (len == i || len >= n || s[len] != ';')
+		return 0;
+	/* Controls, surrogates and non-characters stay as they were typed. */
+	if ((*c < 0x20 && *c != '\t' && *c != '\n') || (*c >= 0x7f &&
+	    *c < 0xa0) || (*c >= 0xd800 && *c <= 0xdfff) || *c > 0x10ffff ||
+	    (*c & 0xfffe) == 0xfffe)
+		return 0;
+	return len + 1;
+}
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+	    c == '\f' || c == '\v';
+}
+
+/*
+ * Append the n bytes at s, a ts_headline() result whose matches are
+ * wrapped in DB_MARK_START and DB_MARK_STOP, to b as HTML: the text
+ * escaped, each run of white space made one space, the markers turned
+ * into <mark> and </mark>.  The marks always balance, even when the text
+ * itself contained a marker character: a start inside a mark and a stop
+ * outside one are dropped, and a mark still open at the end is closed.
+ * With entities set, the text is HTML stripped of its tags, and its
+ * character references are decoded before being escaped again (so
+ * "&amp;" shows as "&", not "&amp;"); an unknown reference is shown as it
+ * was written.
+ */
+void
+search_highlight(struct buf *b, const char *s, size_t n, int entities)
+{
+	size_t i = 0, start = 0, len;
+	unsigned long c;
+	int open = 0;
+
+	while (i < n) {
+		if (n - i >= MARK_LEN &&
+		    memcmp(s + i, DB_MARK_START, MARK_LEN) == 0) {
+			buf_html_escape(b, s + start, i - start);
+			if (!open)
+				buf_puts(b, "<mark>");
+			open = 1;
+			i += MARK_LEN;
+			start = i;
+		} else if (n - i >= MARK_LEN &&
+		    memcmp(s + i, DB_MARK_STOP, MARK_LEN) == 0) {
+			buf_html_escape(b, s + start, i - start);
+			if (open)
+				buf_puts(b, "</mark>");
+			open = 0;
+			i += MARK_LEN;
+			start = i;
+		} else if (is_space(s[i]) && ((i + 1 < n &&
+		    is_space(s[i + 1])) || s[i] != ' ')) {
+			buf_html_escape(b, s + start, i - start);
+			buf_puts(b, " ");
+			while (i < n && is_space(s[i]))
+				i++;
+			start = i;
+		} else if (entities && s[i] == '&' &&
+		    (len = char_ref(s + i, n - i, &c)) > 0) {
+			buf_html_escape(b, s + start, i - start);
+			put_utf8(b, c);
+			i += len;
+			start = i;
+		} else
+			i++;
+	}
+	buf_html_escape(b, s + start, n - start);
+	if (open)
+		buf_puts(b, "</mark>");
+}
+
+/*
+ * Return the query as searched: raw without surrounding white space, cut
+ * to at most max bytes without splitting a UTF-8 character (raw is valid
+ * UTF-8: req.c checked it), in the arena; *cut tells whether anything
+ * was cut.  "" for a query of only white space; NULL without memory.
+ */
+char *
+search_normalize(struct arena *a, const char *raw, size_t max, int *cut)
+{
+	size_t n;
+
+	while (is_space(*raw))
+		raw++;
+	n = strlen(raw);
+	*cut = n > max;
+	if (*cut) {
+		n = max;
+		while (n > 0 && ((unsigned char)raw[n] & 0xc0) == 0x80)
+			n--;	/* raw[n] continues a character: back off */
+	}
+	while (n > 0 && is_space(raw[n - 1]))
+		n--;
+	return arena_strndup(a, raw, n);
+}
+
+static const char *
+highlighted(struct req *r, const char *s, int entities)
+{
+	struct buf *b = scratch_buf();
+
+	search_highlight(b, s, strlen(s), entities);
+	return scratch_copy(r, b);
+}
+
+/* Add the rows of a search as the "results" loop. */
+static void
+results_loop(struct req *r, const struct rows *rows)
+{
+	TMPL_loop *loop = NULL;
+	TMPL_varlist *row;
+	int i;
+
+	for (i = 0; i < rows->n; i++) {
+		row = req_row(r, NULL, "url", req_url(r, "/%s/",
+		    url_encode_segment(r->arena, ROW(rows, i, SC_SLUG))));
+		row = req_row(r, row, "title_html",
+		    highlighted(r, ROW(rows, i, SC_TITLE), 0));
+		row = req_row(r, row, "snippet",
+		    highlighted(r, ROW(rows, i, SC_SNIPPET), 1));
+		row = req_row(r, row, "date_iso", ROW(rows, i, SC_DATE_ISO));
+		row = req_row(r, row, "date", ROW(rows, i, SC_DATE));
+		row = req_row(r, row, "author_name",
+		    ROW(rows, i, SC_AUTHOR_NAME));
+		row = req_row(r, row, "author_url", req_url(r, "/author/%s/",
+		    url_encode_segment(r->arena, ROW(rows, i, SC_AUTHOR_SLUG))));
+		loop = req_loop_add(r, loop, row);
+	}
+	req_loop(r, &r->vars, "results", loop);
+}
+
+/*
+ * GET /?s=words and /page/N/?s=words (h_home hands them over).  arg[0] is
+ * the page number or NULL.
+ */
+int
+h_search(struct req *r, char **arg)
+{
+	const int per_page = r->conf->per_page;
+	const char *params[3];
+	char limit[16], offset[24];
+	struct rows rows;
+	enum db_res res;
+	const char *enc, *self, *title, *raw;
+	char *q;
+	long page = arg[0] != NULL ? strtol(arg[0], NULL, 10) : 1, total;
+	int cut;
+
+	if ((raw = req_query(r, "s")) == NULL)
+		raw = "";
+	if ((q = search_normalize(r->arena, raw, SEARCH_MAX, &cut)) == NULL)
+		return 500;
+	enc = url_encode_segment(r->arena, q);
+	if (enc == NULL)
+		return 500;
+	if (page == 1 && arg[0] != NULL) {
+		r->location = req_url(r, "%s/?s=%s", r->conf->base_url, enc);
+		return 301;	/* /page/1/ is the first page itself */
+	}
+	req_var(r, "is_search", "1");
+	req_var(r, "search_query", q);
+	if (cut)
+		req_var(r, "search_cut", "1");
+	if (*q == '\0') {
+		page_common(r, "Search", NULL, "/?s=");
+		req_var(r, "noindex", "1");
+		archive_vars(r, NULL);
+		return resp_page(r, VIEW_SEARCH, 200);
+	}
+
+	snprintf(limit, sizeof(limit), "%d", per_page);
+	snprintf(offset, sizeof(offset), "%ld", (page - 1) * per_page);
+	params[0] = q;
+	params[1] = limit;
+	params[2] = offset;
+	if ((res = db_query(&r->w->db, r->arena, STMT_SEARCH, params,
+	    &rows)) != DB_OK)
+		return res == DB_UNAVAILABLE ? 503 : 500;
+	if (rows.n == 0 && page > 1)
+		return 404;
+	total = rows.n > 0 ? strtol(ROW(&rows, 0, SC_TOTAL), NULL, 10) : 0;
+
+	title = req_url(r, "Search results for \xe2\x80\x9c%s\xe2\x80\x9d", q);
+	self = page == 1 ? req_url(r, "/?s=%s", enc) :
+	    req_url(r, "/page/%ld/?s=%s", page, enc);
+	page_common(r, page == 1 ? title :
+	    req_url(r, "%s \xe2\x80\x93 Page %ld", title, page),
+	    req_url(r, "Posts matching %s", q), self);
+	req_var(r, "noindex", "1");
+	req_var(r, "heading", title);
+	req_var(r, "result_count", total == 1 ? "1 result" :
+	    req_url(r, "%ld results", total));
+	results_loop(r, &rows);
+	if ((page - 1) * per_page + rows.n < total)
+		req_var(r, "older_url", req_url(r, "/page/%ld/?s=%s",
+		    page + 1, enc));
+	if (page == 2)
+		req_var(r, "newer_url", req_url(r, "/?s=%s", enc));
+	else if (page > 2)
+		req_var(r, "newer_url", req_url(r, "/page/%ld/?s=%s",
+		    page - 1, enc));
+	if (rows.n == 0)
+		archive_vars(r, NULL);	/* suggestions: browse by month */
+	return resp_page(r, VIEW_SEARCH, 200);
+}
+
+/*
+ * GET /search/<words>/, WordPress's other search URL: 301 to /?s=.  As in
+ * WordPress, a "+" in the path separates words.
+ */
+int
+h_search_path(struct req *r, char **arg)
+{
+	char *p;
+
+	for (p = arg[0]; *p != '\0'; p++)
+		if (*p == '+')
+			*p = ' ';
+	r->location = req_url(r, "%s/?s=%s", r->conf->base_url,
+	    url_encode_segment(r->arena, arg[0]));
+	return 301;
+}

@@ -1,0 +1,797 @@
+/*
+ * wptext.c: WordPress's text conventions, for the importer.
+ *
+ * WordPress keeps titles, term names and comments as HTML fragments
+ * (kses turns a typed "&" into "&amp;", a comment may carry <a>, <em> or
+ * <blockquote>), while fascia keeps them as plain text and escapes them
+ * when it renders a page.  So what comes in is turned into text here:
+ * tags removed, entities decoded, line breaks kept where they mean
+ * something, and a link's address kept next to its text.  The result is
+ * always valid UTF-8 without control characters other than a newline.
+ *
+ * Slugs arrive percent-encoded (WordPress stores "caf%c3%a9"), sometimes
+ * cut at 200 bytes in the middle of a character; fascia stores them
+ * decoded, as the schema's CHECK describes.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "text.h"
+#include "wptext.h"
+
+/* The state of one HTML-to-text conversion. */
+struct h2t {
+	struct buf *b;
+	enum wptext_mode mode;
+	size_t base;		/* b->len when the conversion began */
+	int nl;			/* line breaks waiting to be written, 0 to 2 */
+	int space;		/* a space waiting to be written */
+	int after_br;		/* a <br> came last: the newline after it is its */
+	int in_link;
+	size_t link_at;		/* where the link's text begins in b */
+	const char *href;	/* the link's address, entities not decoded */
+	size_t href_n;
+};
+
+/*
+ * Decode the UTF-8 sequence at s (n bytes available) into *cp.  Returns
+ * its length, or 1 with *cp = -1 for a byte that starts no valid sequence.
+ */
+static size_t
+utf8_next(const unsigned char *s, size_t n, long *cp)
+{
+	size_t len, i;
+	long v;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		v = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		v = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		v = s[0] & 0x07;
+	} else {
+		*cp = -1;
+		return 1;
+	}
+	if (len > n || !utf8_valid((const char *)s, len)) {
+		*cp = -1;
+		return 1;
+	}
+	for (i = 1; i < len; i++)
+		v = v << 6 | (s[i] & 0x3f);
+	*cp = v;
+	return len;
+}
+
+static void
+put_utf8(struct buf *b, long cp)
+{
+	char u[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	buf_append(b, u, n);
+}
+
+/* Is cp white space to the reader (a no-break space is)? */
+static int
+is_space(long cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
+	    cp == '\f' || cp == '\v' || cp == 0xa0 || cp == 0x1680 ||
+	    (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 ||
+	    cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000 ||
+	    cp == 0x85;
+}
+
+/* Write one character of text, with the white space waiting before it. */
+static void
+emit(struct h2t *h, long cp)
+{
+	if (cp == '\r')
+		return;
+	if (cp == '\n' && h->mode == WPTEXT_LINES) {
+		if (h->after_br)
+			h->after_br = 0;
+		else if (h->nl < 2)
+			h->nl++;
+		return;
+	}
+	if (is_space(cp)) {
+		h->space = 1;
+		return;
+	}
+	if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff || cp == 0xfeff)
+		return;
+	if (h->b->len > h->base) {
+		if (h->nl > 0)
+			buf_append(h->b, "\n\n", (size_t)h->nl);
+		else if (h->space)
+			buf_append(h->b, " ", 1);
+	}
+	h->nl = h->space = h->after_br = 0;
+	put_utf8(h->b, cp);
+}
+
+/* A line break (level 1, <br>) or a paragraph break (level 2). */
+static void
+emit_break(struct h2t *h, int level)
+{
+	if (h->mode != WPTEXT_LINES) {
+		h->space = 1;
+		return;
+	}
+	if (level == 1) {
+		if (h->nl < 2)
+			h->nl++;
+		h->after_br = 1;
+	} else {
+		h->nl = 2;
+		h->after_br = 0;
+	}
+}
+
+static const struct {
+	const char *name;
+	long cp;
+} entities[] = {
+	{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' },
+	{ "apos", '\'' }, { "nbsp", 0xa0 }, { "hellip", 0x2026 },
+	{ "mdash", 0x2014 }, { "ndash", 0x2013 }, { "lsquo", 0x2018 },
+	{ "rsquo", 0x2019 }, { "sbquo", 0x201a }, { "ldquo", 0x201c },
+	{ "rdquo", 0x201d }, { "bdquo", 0x201e }, { "laquo", 0xab },
+	{ "raquo", 0xbb }, { "copy", 0xa9 }, { "reg", 0xae },
+	{ "trade", 0x2122 }, { "middot", 0xb7 }, { "bull", 0x2022 },
+	{ "deg", 0xb0 }, { "euro", 0x20ac }, { "pound", 0xa3 },
+	{ "times", 0xd7 }, { "shy", 0xad }, { "iexcl", 0xa1 },
+	{ "iquest", 0xbf }, { "prime", 0x2032 }, { "larr", 0x2190 },
+	{ "rarr", 0x2192 }, { "hearts", 0x2665 },
+};
+
+/*
+ * Decode the character reference at s[0] == '&'.  Returns its length and
+ * sets *cp (-1 for a reference to nothing usable), or 0 when s starts no
+ * reference, so that the '&' is text.
+ */
+static size_t
+entity(const char *s, size_t n, long *cp)
+{
+	size_t i, j, k;
+	long v = 0;
+	int hex = 0;
+
+	if (n >= 3 && s[1] == '#') {
+		i = 2;
+		if (s[i] == 'x' || s[i] == 'X') {
+			hex = 1;
+			i++;
+		}
+		for (j = i; j < n && j < i + 8; j++) {
+			if (s[j] >= '0' && s[j] <= '9')
+				v = v * (hex ? 16 : 10) + (s[j] - '0');
+			else if (hex && s[j] >= 'a' && s[j] <= 'f')
+				v = v * 16 + (s[j] - 'a' + 10);
+			else if (hex && s[j] >= 'A' && s[j] <= 'F')
+				v = v * 16 + (s[j] - 'A' + 10);
+			else
+				break;
+		}
+		if (j == i || j >= n || s[j] != ';')
+			return 0;
+		*cp = v == 0 || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) ?
+		    -1 : v;
+		return j + 1;
+	}
+	for (j = 1; j < n && j < 10 && ((s[j] >= 'a' && s[j] <= 'z') ||
+	    (s[j] >= 'A' && s[j] <= 'Z') || (s[j] >= '0' && s[j] <= '9'));
+	    j++)
+		;
+	if (j == 1 || j >= n || s[j] != ';')
+		return 0;
+	for (k = 0; k < sizeof(entities) / sizeof(entities[0]); k++)
+		if (strlen(entities[k].name) == j - 1 &&
+		    memcmp(entities[k].name, s + 1, j - 1) == 0) {
+			*cp = entities[k].cp;
+			return j + 1;
+		}
+	return 0;
+}
+
+/* Write n bytes of text, decoding entities; invalid bytes are dropped. */
+static void
+emit_text(struct h2t *h, const char *s, size_t n)
+{
+	size_t i = 0, len;
+	long cp;
+
+	while (i < n) {
+		if (s[i] == '&' && (len = entity(s + i, n - i, &cp)) > 0) {
+			if (cp >= 0)
+				emit(h, cp);
+			i += len;
+			continue;
+		}
+		len = utf8_next((const unsigned char *)s + i, n - i, &cp);
+		if (cp >= 0)
+			emit(h, cp);
+		i += len;
+	}
+}
+
+/*
+ * Return the index of the '>' that ends the tag starting at s[i] == '<',
+ * quoted attribute values skipped, or n when there is none.
+ */
+static size_t
+tag_end(const char *s, size_t i, size_t n)
+{
+	char q = 0;
+
+	for (i++; i < n; i++) {
+		if (q != 0) {
+			if (s[i] == q)
+				q = 0;
+		} else if (s[i] == '"' || s[i] == '\'')
+			q = s[i];
+		else if (s[i] == '>')
+			return i;
+	}
+	return n;
+}
+
+/* Find needle in s[0..n) regardless of ASCII case. */
+static const char *
+find_ci(const char *s, size_t n, const char *needle)
+{
+	size_t m = strlen(needle), i;
+
+	for (i = 0; m <= n && i <= n - m; i++)
+		if (strncasecmp(s + i, needle, m) == 0)
+			return s + i;
+	return NULL;
+}
+
+/* The value of attribute name in the tag text t[0..n), entities kept. */
+static int
+attr_value(const char *t, size_t n, const char *name, const char **v,
+    size_t *vn)
+{
+	size_t m = strlen(name), i, j;
+	char q;
+
+	for (i = 1; i + m < n; i++) {
+		if (strncasecmp(t + i, name, m) != 0 ||
+		    !is_space((unsigned char)t[i - 1]))
+			continue;
+		j = i + m;
+		while (j < n && is_space((unsigned char)t[j]))
+			j++;
+		if (j >= n || t[j] != '=')
+			continue;
+		for (j++; j < n && is_space((unsigned char)t[j]); j++)
+			;
+		if (j < n && (t[j] == '"' || t[j] == '\'')) {
+			q = t[j++];
+			*v = t + j;
+			while (j < n && t[j] != q)
+				j++;
+		} else {
+			*v = t + j;
+			while (j < n && !is_space((unsigned char)t[j]) &&
+			    t[j] != '>')
+				j++;
+		}
+		*vn = (size_t)(t + j - *v);
+		return 1;
+	}
+	return 0;
+}
+
+/* Block elements: a paragraph break (2) or a line break (1) around them. */
+static int
+block_level(const char *name)
+{
+	static const char *const para[] = { "p", "div", "blockquote", "pre",
+	    "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table",
+	    "hr", "figure", "section", "article", "header", "footer", "aside",
+	    "nav", "address", NULL };
+	static const char *const line[] = { "li", "tr", "dt", "dd",
+	    "figcaption", "caption", NULL };
+	int i;
+
+	for (i = 0; para[i] != NULL; i++)
+		if (strcmp(name, para[i]) == 0)
+			return 2;
+	for (i = 0; line[i] != NULL; i++)
+		if (strcmp(name, line[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The end of a link: its address follows its text unless they agree. */
+static void
+link_close(struct h2t *h)
+{
+	struct buf addr;
+	struct h2t sub;
+	const char *text, *a;
+	size_t i, tn;
+
+	h->in_link = 0;
+	buf_init(&addr, 4096);
+	memset(&sub, 0, sizeof(sub));
+	sub.b = &addr;
+	sub.mode = WPTEXT_INLINE;
+	emit_text(&sub, h->href, h->href_n);
+	if (addr.failed || addr.len == 0 || !wptext_url_ok(addr.data)) {
+		buf_free(&addr);
+		return;
+	}
+	text = h->b->len > h->link_at ? h->b->data + h->link_at : "";
+	tn = h->b->len > h->link_at ? h->b->len - h->link_at : 0;
+	a = strstr(addr.data, "://") + 3;
+	if (tn == 0 || find_ci(text, tn, a) == NULL) {
+		h->space = 1;
+		emit(h, '(');
+		for (i = 0; i < addr.len; i++)
+			emit(h, (unsigned char)addr.data[i]);
+		emit(h, ')');
+	}
+	buf_free(&addr);
+}
+
+/* Handle the tag t[0..n), '<' to '>' inclusive. */
+static void
+tag(struct h2t *h, const char *t, size_t n)
+{
+	char name[16];
+	size_t i = 1, k = 0;
+	int closing = 0, level;
+
+	if (i < n && t[i] == '/') {
+		closing = 1;
+		i++;
+	}
+	for (; i < n && k < sizeof(name) - 1; i++) {
+		if (t[i] >= 'A' && t[i] <= 'Z')
+			name[k++] = (char)(t[i] + 32);
+		else if ((t[i] >= 'a' && t[i] <= 'z') ||
+		    (t[i] >= '0' && t[i] <= '9'))
+			name[k++] = t[i];
+		else
+			break;
+	}
+	name[k] = '\0';
+	if (strcmp(name, "br") == 0)
+		emit_break(h, 1);
+	else if ((level = block_level(name)) > 0)
+		emit_break(h, level);
+	else if (strcmp(name, "a") == 0) {
+		if (closing && h->in_link)
+			link_close(h);
+		else if (!closing && !h->in_link &&
+		    attr_value(t, n, "href", &h->href, &h->href_n)) {
+			h->in_link = 1;
+			h->link_at = h->b->len;
+		}
+	} else if (strcmp(name, "img") == 0 && h->mode == WPTEXT_LINES) {
+		const char *alt;
+		size_t altn;
+
+		if (attr_value(t, n, "alt", &alt, &altn) && altn > 0) {
+			h->space = 1;
+			emit_text(h, alt, altn);
+			h->space = 1;
+		}
+	}
+}
+
+/* Shortcodes whose content goes with them ([caption]...[/caption]). */
+static const char *const enclosing_codes[] = { "caption", "wp_caption",
+    "embed", "video", "audio", NULL };
+static const char *const single_codes[] = { "gallery", "playlist",
+    "contact-form-7", "contact-form", "wpforms", NULL };
+
+/*
+ * At s[0] == '[': the length of a WordPress shortcode to remove from an
+ * excerpt (with its content for [caption] and the like), or 0.
+ */
+static size_t
+shortcode(const char *s, size_t n)
+{
+	char close[32];
+	const char *end, *c;
+	size_t i = 1, k;
+	int j;
+
+	if (i < n && s[i] == '/')
+		i++;
+	for (j = 0; enclosing_codes[j] != NULL; j++) {
+		k = strlen(enclosing_codes[j]);
+		if (n - i > k && strncmp(s + i, enclosing_codes[j], k) == 0 &&
+		    (s[i + k] == ']' || s[i + k] == ' ')) {
+			if ((end = memchr(s, ']', n)) == NULL)
+				return 0;
+			snprintf(close, sizeof(close), "[/%s]",
+			    enclosing_codes[j]);
+			if (s[1] != '/' &&
+			    (c = find_ci(s, n, close)) != NULL)
+				return (size_t)(c - s) + strlen(close);
+			return (size_t)(end - s) + 1;
+		}
+	}
+	for (j = 0; single_codes[j] != NULL; j++) {
+		k = strlen(single_codes[j]);
+		if (n - i > k && strncmp(s + i, single_codes[j], k) == 0 &&
+		    (s[i + k] == ']' || s[i + k] == ' ' || s[i + k] == '/')) {
+			if ((end = memchr(s, ']', n)) == NULL)
+				return 0;
+			return (size_t)(end - s) + 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Append the text of n bytes of WordPress HTML to out: tags removed
+ * (<script> and <style> with their content), entities decoded, a link's
+ * address in brackets after its text, white space collapsed.  In
+ * WPTEXT_LINES mode line breaks stay (a newline or <br>) and paragraphs
+ * become a blank line; the other modes give one line.  Leading and
+ * trailing white space is dropped.  Returns 1, or 0 when out's cap was
+ * reached.
+ */
+int
+wptext_from_html(struct buf *out, const char *html, size_t n,
+    enum wptext_mode mode)
+{
+	struct h2t h;
+	const char *p, *close;
+	size_t i = 0, e, len;
+	char c;
+
+	memset(&h, 0, sizeof(h));
+	h.b = out;
+	h.mode = mode;
+	h.base = out->len;
+	while (i < n && !out->failed) {
+		c = html[i];
+		if (c == '<' && i + 1 < n && html[i + 1] == '!' &&
+		    n - i >= 4 && memcmp(html + i, "<!--", 4) == 0) {
+			p = find_ci(html + i + 4, n - i - 4, "-->");
+			i = p == NULL ? n : (size_t)(p - html) + 3;
+			continue;
+		}
+		if (c == '<' && i + 1 < n && (html[i + 1] == '/' ||
+		    html[i + 1] == '!' || html[i + 1] == '?' ||
+		    (html[i + 1] >= 'a' && html[i + 1] <= 'z') ||
+		    (html[i + 1] >= 'A' && html[i + 1] <= 'Z')) &&
+		    (e = tag_end(html, i, n)) < n) {
+			tag(&h, html + i, e - i + 1);
+			close = NULL;
+			if (e - i >= 7 && strncasecmp(html + i, "<script", 7) == 0)
+				close = "</script";
+			else if (e - i >= 6 &&
+			    strncasecmp(html + i, "<style", 6) == 0)
+				close = "</style";
+			i = e + 1;
+			if (close != NULL) {
+				p = find_ci(html + i, n - i, close);
+				i = p == NULL ? n : tag_end(html,
+				    (size_t)(p - html), n) + 1;
+				if (i > n)
+					i = n;
+			}
+			continue;
+		}
+		if (c == '[' && mode == WPTEXT_EXCERPT &&
+		    (len = shortcode(html + i, n - i)) > 0) {
+			h.space = 1;
+			i += len;
+			continue;
+		}
+		for (e = i + 1; e < n && html[e] != '<' && html[e] != '[';
+		    e++)
+			;
+		emit_text(&h, html + i, e - i);
+		i = e;
+	}
+	if (h.in_link && !out->failed)
+		link_close(&h);
+	return !out->failed;
+}
+
+/*
+ * Append an excerpt of the HTML to out: its text on one line, shortcodes
+ * removed, cut after words words or max_chars characters, whichever comes
+ * first, with an ellipsis when cut.  Returns 1, or 0 on exhausted memory.
+ */
+int
+wptext_excerpt(struct buf *out, const char *html, size_t n, int words,
+    size_t max_chars)
+{
+	struct buf text;
+	size_t i = 0, len, cut = 0, chars = 0;
+	int w = 0, in_word = 0, ok;
+	long cp;
+
+	buf_init(&text, n + 64);
+	if (!wptext_from_html(&text, html, n, WPTEXT_EXCERPT)) {
+		buf_free(&text);
+		return 0;
+	}
+	while (i < text.len) {
+		len = utf8_next((const unsigned char *)text.data + i,
+		    text.len - i, &cp);
+		if (cp == ' ') {
+			if (in_word)
+				cut = i;
+			in_word = 0;
+		} else if (!in_word) {
+			if (w == words)
+				break;
+			in_word = 1;
+			w++;
+		}
+		if (chars == max_chars)
+			break;
+		chars++;
+		i += len;
+	}
+	if (i >= text.len)
+		ok = buf_append(out, text.data, text.len);
+	else {
+		if (cut == 0)
+			cut = i;	/* one long word: cut inside it */
+		ok = buf_append(out, text.data, cut) &&
+		    buf_puts(out, "\xe2\x80\xa6");
+	}
+	buf_free(&text);
+	return ok;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Percent-decode a WordPress slug (post_name, a term's nicename) into out.
+ * WordPress cuts post_name at 200 bytes, which can leave a truncated
+ * escape or half a character at the end: those are dropped.  Returns 1
+ * when out holds valid UTF-8 that fits, else 0.  Whether it is a usable
+ * slug is wptext_slug_ok()'s business.
+ */
+int
+wptext_slug_decode(const char *in, char out[WPTEXT_SLUG_MAX + 1])
+{
+	size_t n = strlen(in), i, o = 0, k, need;
+	unsigned char c;
+	int hi, lo;
+
+	for (i = 0; i < n; i++) {
+		if (o == WPTEXT_SLUG_MAX)
+			return 0;
+		if (in[i] != '%') {
+			out[o++] = in[i];
+			continue;
+		}
+		if (n - i < 3) {
+			/* "%" or "%e" at the very end: WordPress's cut */
+			for (k = i + 1; k < n && hexval(in[k]) >= 0; k++)
+				;
+			if (k == n)
+				break;
+			return 0;
+		}
+		if ((hi = hexval(in[i + 1])) < 0 || (lo = hexval(in[i + 2])) < 0)
+			return 0;
+		out[o++] = (char)(hi << 4 | lo);
+		i += 2;
+	}
+	/* Drop an incomplete last character. */
+	for (k = o; k > 0 && o - k < 3 &&
+	    ((unsigned char)out[k - 1] & 0xc0) == 0x80; k--)
+		;
+	if (k > 0 && (c = (unsigned char)out[k - 1]) >= 0xc0) {
+		need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		if (o - (k - 1) < need)
+			o = k - 1;
+	}
+	out[o] = '\0';
+	return utf8_valid(out, o);
+}
+
+/*
+ * Is s a slug the schema accepts: 1 to 200 bytes of UTF-8 without '/',
+ * '?', '#', '%', white space or control characters?
+ */
+int
+wptext_slug_ok(const char *s)
+{
+	size_t n = strlen(s), i = 0, len;
+	long cp;
+
+	if (n == 0 || n > WPTEXT_SLUG_MAX || !utf8_valid(s, n))
+		return 0;
+	while (i < n) {
+		len = utf8_next((const unsigned char *)s + i, n - i, &cp);
+		if (cp < 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+		    cp == '/' || cp == '?' || cp == '#' || cp == '%' ||
+		    is_space(cp) || cp == 0x200b || cp == 0xfeff)
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+/*
+ * Make a slug from text the way WordPress's sanitize_title() does, near
+ * enough: ASCII letters lower-cased, dots and white space become '-',
+ * other ASCII punctuation goes, letters of other scripts stay.  Returns 1,
+ * or 0 when nothing usable is left.
+ */
+int
+wptext_slugify(const char *text, char out[WPTEXT_SLUG_MAX + 1])
+{
+	size_t n = strlen(text), i = 0, o = 0, len;
+	int dash = 0;
+	long cp;
+
+	while (i < n) {
+		len = utf8_next((const unsigned char *)text + i, n - i, &cp);
+		i += len;
+		if (cp < 0)
+			continue;
+		if (cp >= 'A' && cp <= 'Z')
+			cp += 32;
+		if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') ||
+		    cp == '_' || cp == 0xd7) {
+			if (cp == 0xd7)
+				cp = 'x';
+		} else if (cp == '-' || cp == '.' || is_space(cp) ||
+		    (cp >= 0x2010 && cp <= 0x2015)) {
+			dash = 1;
+			continue;
+		} else if (cp < 0xc0 || (cp >= 0x2000 && cp <= 0x206f) ||
+		    (cp >= 0x3000 && cp <= 0x303f) || cp == 0xfeff ||
+		    (cp >= 0xff00 && cp <= 0xff0f))
+			continue;
+		if (dash && o > 0) {
+			if (o + 1 > WPTEXT_SLUG_MAX)
+				break;
+			out[o++] = '-';
+		}
+		dash = 0;
+		if (o + len > WPTEXT_SLUG_MAX)
+			break;
+		if (cp < 0x80)
+			out[o++] = (char)cp;
+		else {
+			memcpy(out + o, text + i - len, len);
+			o += len;
+		}
+	}
+	out[o] = '\0';
+	return o > 0 && wptext_slug_ok(out);
+}
+
+/*
+ * Turn WordPress's "YYYY-MM-DD HH:MM:SS" (UTC here) into a timestamp
+ * PostgreSQL reads without doubt, "YYYY-MM-DD HH:MM:SS+00".  Returns 0 for
+ * anything else, "0000-00-00 00:00:00" (no date yet) included.
+ */
+int
+wptext_date(const char *in, char out[WPTEXT_DATE_LEN + 1])
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	static const char shape[] = "dddd-dd-dd dd:dd:dd";
+	int y, mo, d, h, mi, s, i;
+
+	while (*in == ' ' || *in == '\t' || *in == '\n')
+		in++;
+	for (i = 0; shape[i] != '\0'; i++)
+		if (shape[i] == 'd' ? !(in[i] >= '0' && in[i] <= '9') :
+		    in[i] != shape[i])
+			return 0;
+	for (; in[i] != '\0'; i++)
+		if (in[i] != ' ' && in[i] != '\t' && in[i] != '\n')
+			return 0;
+	y = (in[0] - '0') * 1000 + (in[1] - '0') * 100 + (in[2] - '0') * 10 +
+	    (in[3] - '0');
+	mo = (in[5] - '0') * 10 + (in[6] - '0');
+	d = (in[8] - '0') * 10 + (in[9] - '0');
+	h = (in[11] - '0') * 10 + (in[12] - '0');
+	mi = (in[14] - '0') * 10 + (in[15] - '0');
+	s = (in[17] - '0') * 10 + (in[18] - '0');
+	if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0))) || h > 23 || mi > 59 || s > 59)
+		return 0;
+	memcpy(out, in, 19);
+	memcpy(out + 19, "+00", 4);
+	return 1;
+}
+
+/* Parse a WordPress id: a positive decimal number of up to 18 digits. */
+int
+wptext_id(const char *s, long long *out)
+{
+	long long v = 0;
+	size_t i;
+
+	while (*s == ' ' || *s == '\n' || *s == '\t')
+		s++;
+	if (*s < '1' || *s > '9')
+		return 0;
+	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
+		if (i == 18)
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	for (; s[i] != '\0'; i++)
+		if (s[i] != ' ' && s[i] != '\n' && s[i] != '\t')
+			return 0;
+	*out = v;
+	return 1;
+}
+
+/*
+ * Is u an http or https address fit for an href: a host, no white space,
+ * no control characters, no quotes or angle brackets?
+ */
+int
+wptext_url_ok(const char *u)
+{
+	const char *host;
+
+	if (strncasecmp(u, "http://", 7) == 0)
+		host = u + 7;
+	else if (strncasecmp(u, "https://", 8) == 0)
+		host = u + 8;
+	else
+		return 0;
+	if (*host == '\0' || *host == '/' || *host == '?' || *host == '#')
+		return 0;
+	for (; *u != '\0'; u++)
+		if ((unsigned char)*u <= 0x20 || *u == 0x7f || *u == '"' ||
+		    *u == '<' || *u == '>' || *u == '\\' || *u == '`' ||
+		    *u == '\'')
+			return 0;
+	return utf8_valid(host, strlen(host));
+}
