@@ -57,6 +57,8 @@
 #define EXCERPT_WORDS 40
 #define EXCERPT_CHARS 300
 
+_Static_assert(WPTEXT_SLUG_MAX == SLUG_MAX, "one slug length everywhere");
+
 const char cli_wordpress_help[] =
     "usage: fascia [-c FILE] import-wordpress EXPORT.xml\n\n"
     "Bring a WordPress export (Tools > Export > All content) into the\n"
@@ -281,9 +283,9 @@ struct cm {
 	const char *v[8];	/* its key, its parent's key, name... */
 };
 
+/* A statement sent whose result is still to come. */
 struct pending {
 	enum stmt s;
-	size_t index;
 };
 
 struct import {
@@ -456,8 +458,8 @@ sql_error(struct import *im, const struct pending *p, const PGresult *res)
 	constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
 	if (constraint != NULL && strcmp(constraint, "posts_slug_key") == 0)
 		snprintf(im->sql_err, sizeof(im->sql_err), "its slug belongs "
-		    "to another post already (one not from this export, or "
-		    "from another post of it)");
+		    "to another post already (one from elsewhere, or another "
+		    "post of this export)");
 	else if (p->s == S_COMMENTS)
 		snprintf(im->sql_err, sizeof(im->sql_err), "the database "
 		    "refused its comments: %s", msg != NULL ? msg :
@@ -532,6 +534,15 @@ broken(struct import *im, const char *what)
 	return 0;
 }
 
+static int
+out_of_memory(struct import *im)
+{
+	if (!im->broken)
+		fprintf(stderr, "fascia " PROG ": out of memory\n");
+	im->broken = 1;
+	return 0;
+}
+
 /*
  * Send a Sync and read the results of every statement sent since the
  * last one.  A statement that failed marks the item (sql_failed); the
@@ -575,12 +586,11 @@ pl_sync(struct import *im)
 }
 
 /*
- * Queue statement s with its parameters v; index says which comment it
- * is for.  Every CHUNK statements the results are read.  Returns 1, or 0
- * when the connection broke.
+ * Queue statement s with its parameters v.  Every CHUNK statements the
+ * results are read.  Returns 1, or 0 when the connection broke.
  */
 static int
-pl_send(struct import *im, enum stmt s, const char *const *v, size_t index)
+pl_send(struct import *im, enum stmt s, const char *const *v)
 {
 	int ok;
 
@@ -592,9 +602,7 @@ pl_send(struct import *im, enum stmt s, const char *const *v, size_t index)
 		    NULL, NULL, 0);
 	if (!ok)
 		return broken(im, "sending to the database");
-	im->q[im->nq].s = s;
-	im->q[im->nq].index = index;
-	im->nq++;
+	im->q[im->nq++].s = s;
 	if (im->nq >= CHUNK)
 		return pl_sync(im);
 	return 1;
@@ -606,7 +614,7 @@ pl_rollback(struct import *im)
 {
 	if (PQtransactionStatus(im->conn) == PQTRANS_IDLE)
 		return 1;
-	return pl_send(im, S_ROLLBACK, NULL, 0) && pl_sync(im);
+	return pl_send(im, S_ROLLBACK, NULL) && pl_sync(im);
 }
 
 static void
@@ -686,28 +694,28 @@ on_author(void *arg, const struct wxr_author *a)
 	}
 	if ((name = text_of(im, a->f[WA_DISPLAY_NAME], WPTEXT_INLINE,
 	    1000)) == NULL)
-		return broken(im, "out of memory");
+		return out_of_memory(im);
 	if (*name == '\0') {
 		name = arena_printf(&im->a, "%s %s", str(a->f[WA_FIRST_NAME]),
 		    str(a->f[WA_LAST_NAME]));
 		if (name == NULL || (name = text_of(im, name, WPTEXT_INLINE,
 		    1000)) == NULL)
-			return broken(im, "out of memory");
+			return out_of_memory(im);
 	}
 	if (*name == '\0' && (name = text_of(im, login, WPTEXT_INLINE,
 	    1000)) == NULL)
-		return broken(im, "out of memory");
+		return out_of_memory(im);
 	if (a->f[WA_DESCRIPTION] != NULL) {
 		if ((bio = text_of(im, a->f[WA_DESCRIPTION], WPTEXT_LINES,
 		    WXR_LINE_MAX)) == NULL)
-			return broken(im, "out of memory");
+			return out_of_memory(im);
 		buf_reset(&im->tmp);
 		im->tmp.max = 8 * WXR_LINE_MAX;
 		text_to_html(&im->tmp, bio, strlen(bio));
 		if (im->tmp.failed || (bio_html = arena_strndup(&im->a,
 		    im->tmp.data != NULL ? im->tmp.data : "",
 		    im->tmp.len)) == NULL)
-			return broken(im, "out of memory");
+			return out_of_memory(im);
 		if (*bio == '\0')
 			bio = bio_html = NULL;	/* empty: keep the bio */
 	}
@@ -715,7 +723,7 @@ on_author(void *arg, const struct wxr_author *a)
 	v[1] = *name != '\0' ? name : slug;
 	v[2] = bio;
 	v[3] = bio_html;
-	if (!pl_send(im, S_AUTHOR, v, 0) || !pl_sync(im))
+	if (!pl_send(im, S_AUTHOR, v) || !pl_sync(im))
 		return 0;
 	if (im->sql_failed || im->post_outcome == OUT_NONE) {
 		author_failed(im, a, im->sql_failed ? im->sql_err :
@@ -725,7 +733,7 @@ on_author(void *arg, const struct wxr_author *a)
 	im->counts[K_AUTHORS][im->post_outcome]++;
 	if (!map_put(&im->authors, login, slug) ||
 	    !map_put(&im->author_slugs, slug, login))
-		return broken(im, "out of memory");
+		return out_of_memory(im);
 	return 1;
 }
 
@@ -1227,22 +1235,22 @@ send_post(struct import *im, const char *const *pv, const char *const *rv,
 	size_t i, j;
 	int k;
 
-	if (!pl_send(im, S_BEGIN, NULL, 0) || !pl_send(im, S_POST, pv, 0))
+	if (!pl_send(im, S_BEGIN, NULL) || !pl_send(im, S_POST, pv))
 		return 0;
-	if (rv != NULL && !pl_send(im, S_REDIRECTS, rv, 0))
+	if (rv != NULL && !pl_send(im, S_REDIRECTS, rv))
 		return 0;
 	if (ts->nnew > 0) {
 		tv[0] = pg_array(im, ts->new_slugs, ts->nnew);
 		tv[1] = pg_array(im, ts->new_names, ts->nnew);
 		if (tv[0] == NULL || tv[1] == NULL)
-			return broken(im, "out of memory");
-		if (!pl_send(im, S_TAGS, tv, 0))
+			return out_of_memory(im);
+		if (!pl_send(im, S_TAGS, tv))
 			return 0;
 	}
 	ptv[0] = post_key;
 	if ((ptv[1] = pg_array(im, ts->slugs, ts->n)) == NULL)
-		return broken(im, "out of memory");
-	if (!pl_send(im, S_POST_TAGS, ptv, 0))
+		return out_of_memory(im);
+	if (!pl_send(im, S_POST_TAGS, ptv))
 		return 0;
 	/* Comments go in a statement per level of replies, parents first,
 	 * so that each finds its parent's row. */
@@ -1253,11 +1261,11 @@ send_post(struct import *im, const char *const *pv, const char *const *rv,
 		cv[0] = post_key;
 		for (k = 1; k < 8; k++)
 			if ((cv[k] = cm_array(im, order + i, j - i, k)) == NULL)
-				return broken(im, "out of memory");
-		if (!pl_send(im, S_COMMENTS, cv, 0))
+				return out_of_memory(im);
+		if (!pl_send(im, S_COMMENTS, cv))
 			return 0;
 	}
-	if (!im->sql_failed && !pl_send(im, S_COMMIT, NULL, 0))
+	if (!im->sql_failed && !pl_send(im, S_COMMIT, NULL))
 		return 0;
 	if (!pl_sync(im))
 		return 0;
@@ -1291,7 +1299,7 @@ on_item(void *arg, const struct wxr_item *it)
 	    WXR_LINE_MAX)) == NULL ||
 	    (label = arena_printf(&im->a, "post %lld \"%s\"", id,
 	    shown(&im->a, title, 60))) == NULL)
-		return broken(im, "out of memory");
+		return out_of_memory(im);
 	if (it->bad != NULL) {
 		post_failed(im, it, label, it->bad);
 		return 1;
@@ -1312,11 +1320,9 @@ on_item(void *arg, const struct wxr_item *it)
 		post_failed(im, it, label, why);
 		return 1;
 	}
-	buf_reset(&im->tmp);
-	im->tmp.max = WXR_TEXT_MAX;
 	if (it->f[WI_EXCERPT] != NULL && (excerpt = text_of(im,
 	    it->f[WI_EXCERPT], WPTEXT_INLINE, WXR_TEXT_MAX)) == NULL)
-		return broken(im, "out of memory");
+		return out_of_memory(im);
 	if (it->f[WI_EXCERPT] == NULL || *excerpt == '\0') {
 		buf_reset(&im->tmp);
 		im->tmp.max = WXR_TEXT_MAX;
@@ -1325,10 +1331,10 @@ on_item(void *arg, const struct wxr_item *it)
 		    EXCERPT_CHARS) || (excerpt = arena_strndup(&im->a,
 		    im->tmp.data != NULL ? im->tmp.data : "", im->tmp.len)) ==
 		    NULL)
-			return broken(im, "out of memory");
+			return out_of_memory(im);
 	}
 	if ((key = arena_printf(&im->a, "wp:%lld", id)) == NULL)
-		return broken(im, "out of memory");
+		return out_of_memory(im);
 	pv[0] = key;
 	pv[1] = slug;
 	pv[2] = *title != '\0' ? title : "(no title)";
@@ -1345,23 +1351,23 @@ on_item(void *arg, const struct wxr_item *it)
 
 		if ((old = arena_alloc(&im->a, it->nold_slugs *
 		    sizeof(*old))) == NULL)
-			return broken(im, "out of memory");
+			return out_of_memory(im);
 		for (i = 0; i < it->nold_slugs; i++)
 			if (wptext_slug_decode(it->old_slugs[i], oslug) &&
 			    wptext_slug_ok(oslug) && !slug_reserved(oslug) &&
 			    strcmp(oslug, slug) != 0 &&
 			    (old[nold++] = arena_strdup(&im->a, oslug)) == NULL)
-				return broken(im, "out of memory");
+				return out_of_memory(im);
 		rv[0] = key;
 		if (nold > 0 && (rv[1] = pg_array(im, old, nold)) == NULL)
-			return broken(im, "out of memory");
+			return out_of_memory(im);
 	}
 	if (!post_tags(im, it, label, &ts))
-		return broken(im, "out of memory");
+		return out_of_memory(im);
 	memset(skipped, 0, sizeof(skipped));
 	if (!plan_comments(im, it, key, label, skipped, &failed, &order,
 	    &norder))
-		return broken(im, "out of memory");
+		return out_of_memory(im);
 
 	if (!send_post(im, pv, nold > 0 ? rv : NULL, &ts, key, order, norder))
 		return 0;
@@ -1384,7 +1390,7 @@ on_item(void *arg, const struct wxr_item *it)
 	    im->tags_updated;
 	for (i = 0; i < ts.nnew; i++)
 		if (!map_put(&im->tags, ts.new_slugs[i], "1"))
-			return broken(im, "out of memory");
+			return out_of_memory(im);
 	im->counts[K_COMMENTS][OUT_NEW] += im->c_new;
 	im->counts[K_COMMENTS][OUT_UPDATED] += im->c_updated;
 	im->counts[K_COMMENTS][OUT_UNCHANGED] += im->c_matched - im->c_updated;
@@ -1437,6 +1443,17 @@ report(const struct import *im, const char *path, double secs)
 	printf("%s\n", any ? " (the reasons are above)" : "nothing");
 }
 
+/* A monotonic clock in seconds, for the report; 0 if there is none. */
+static double
+seconds(void)
+{
+	struct timespec t;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &t) != 0)
+		return 0;
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 static int
 prepare(PGconn *conn)
 {
@@ -1480,10 +1497,10 @@ cli_wordpress(const struct conf *c, int argc, char **argv)
 {
 	unsigned char secret[SECRET_KEY_BYTES];
 	struct wxr_handler h = { on_author, on_item, NULL };
-	struct timespec t0, t1;
 	struct import im;
 	char err[512];
 	enum wxr_res res;
+	double t0;
 	int rc = 1, k;
 
 	if (argc == 1 && (strcmp(argv[0], "-h") == 0 ||
@@ -1501,13 +1518,17 @@ cli_wordpress(const struct conf *c, int argc, char **argv)
 		return 1;
 	}
 	memset(&im, 0, sizeof(im));
-	if (sodium_init() < 0 || !secret_load(c->secret_key_file, secret))
+	if (sodium_init() < 0) {
+		fprintf(stderr, "fascia " PROG ": libsodium failed to start\n");
+		return 1;
+	}
+	if (!secret_load(c->secret_key_file, secret))
 		return 1;
 	k = keys_derive(&im.keys, secret);
 	sodium_memzero(secret, sizeof(secret));
 	if (!k)
 		return 1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = seconds();
 	if ((im.conn = cli_db_open(c, PROG)) == NULL) {
 		keys_wipe(&im.keys);
 		return 1;
@@ -1520,21 +1541,23 @@ cli_wordpress(const struct conf *c, int argc, char **argv)
 		if (!im.broken && PQpipelineStatus(im.conn) == PQ_PIPELINE_ON &&
 		    PQexitPipelineMode(im.conn) != 1)
 			(void)broken(&im, "leaving pipeline mode");
-		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (res == WXR_ERROR)
 			fprintf(stderr, "fascia " PROG ": %s: %s\n", argv[0],
 			    err);
-		report(&im, argv[0], (double)(t1.tv_sec - t0.tv_sec) +
-		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		report(&im, argv[0], seconds() - t0);
 		if (res == WXR_ERROR || im.broken)
 			printf("  stopped:  by the error above; the posts "
 			    "counted here are imported, and running it again "
 			    "once that is fixed is safe\n");
-		rc = res == WXR_OK && !im.broken;
+		rc = res == WXR_OK && !im.broken ? 0 : 1;
 		for (k = 0; k < F__MAX; k++)
 			if (im.failed[k] > 0)
-				rc = 0;
-		rc = !rc;
+				rc = 1;
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			fprintf(stderr, "fascia " PROG ": cannot write the "
+			    "report\n");
+			rc = 1;
+		}
 	}
 	PQfinish(im.conn);
 	keys_wipe(&im.keys);

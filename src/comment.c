@@ -183,15 +183,19 @@ comment_validate(struct comment_input *in)
 		in->err[CF_EMAIL] = "Please enter a valid email address, like "
 		    "name@example.com.";
 
-	if (in->bad_encoding[CF_URL] || (url != NULL && has_control(url, 0)))
+	/* The scheme first: " JaVa\tScRiPt:" is refused for what it is. */
+	if (in->bad_encoding[CF_URL])
+		in->err[CF_URL] = "The website address contains invalid "
+		    "characters.";
+	else if (url != NULL && !blank(url) && !url_plausible(url))
+		in->err[CF_URL] = "The website must start with http:// or "
+		    "https://.";
+	else if (url != NULL && has_control(url, 0))
 		in->err[CF_URL] = "The website address contains invalid "
 		    "characters.";
 	else if (url != NULL && strlen(url) > URL_MAX)
 		in->err[CF_URL] = "The website address is too long: at most "
 		    "200 characters.";
-	else if (url != NULL && !blank(url) && !url_plausible(url))
-		in->err[CF_URL] = "The website must start with http:// or "
-		    "https://.";
 
 	if (in->bad_encoding[CF_COMMENT] ||
 	    (body != NULL && has_control(body, 1)))
@@ -233,6 +237,17 @@ client_hash(const struct keys *k, const char *addr,
 }
 
 /* Count the http(s) links in a comment, WordPress's measure of spam. */
+/*
+ * Is url safe to put in an href: http or https, with a host?  Comments
+ * stored by other means (an import, the database by hand) are checked
+ * again when shown.
+ */
+int
+comment_url_ok(const char *url)
+{
+	return url != NULL && url_plausible(url) && !has_control(url, 0);
+}
+
 int
 comment_links(const char *body)
 {

@@ -48,6 +48,7 @@ void email_hash(const struct keys *k, const char *email,
 void client_hash(const struct keys *k, const char *addr,
     unsigned char out[HASH_BYTES]);
 int comment_links(const char *body);
+int comment_url_ok(const char *url);
 
 void form_token_issue(const struct keys *k, long post_id, time_t now,
     char out[FORM_TOKEN_CHARS]);

@@ -226,9 +226,9 @@ h_comment_post(struct req *r, char **arg)
 
 	for (i = 0; i < FF__MAX; i++)
 		if (f[i].repeated) {
-			fs.notice = req_url(r, "The field \"%s\" was sent more "
-			    "than once. Please check the form and send it "
-			    "again.", f[i].name);
+			fs.notice = req_url(r, "The field \xe2\x80\x9c%s\xe2\x80"
+			    "\x9d was sent more than once. Please check the "
+			    "form and send it again.", f[i].name);
 			comment_validate(&fs.in);
 			return post_page(r, &p, &fs, 400);
 		}

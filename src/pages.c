@@ -306,7 +306,7 @@ comments_loop(struct req *r, const struct rows *c)
 		row = req_row(r, NULL, "id", ROW(c, i, CC_ID));
 		row = req_row(r, row, "author_name", ROW(c, i, CC_AUTHOR));
 		url = ROW(c, i, CC_URL);
-		if (url != NULL && *url != '\0')
+		if (comment_url_ok(url))
 			row = req_row(r, row, "author_link", url);
 		row = req_row(r, row, "date_iso", ROW(c, i, CC_DATE_ISO));
 		row = req_row(r, row, "date", ROW(c, i, CC_DATE));

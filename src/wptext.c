@@ -27,7 +27,8 @@ struct h2t {
 	size_t base;		/* b->len when the conversion began */
 	int nl;			/* line breaks waiting to be written, 0 to 2 */
 	int space;		/* a space waiting to be written */
-	int after_br;		/* a <br> came last: the newline after it is its */
+	int absorb;		/* newlines after a tag that are its own: 1 after
+				 * <br>, all (2) after a block element */
 	int in_link;
 	size_t link_at;		/* where the link's text begins in b */
 	const char *href;	/* the link's address, entities not decoded */
@@ -117,9 +118,9 @@ emit(struct h2t *h, long cp)
 	if (cp == '\r')
 		return;
 	if (cp == '\n' && h->mode == WPTEXT_LINES) {
-		if (h->after_br)
-			h->after_br = 0;
-		else if (h->nl < 2)
+		if (h->absorb == 1)
+			h->absorb = 0;
+		else if (h->absorb == 0 && h->nl < 2)
 			h->nl++;
 		return;
 	}
@@ -136,11 +137,15 @@ emit(struct h2t *h, long cp)
 		else if (h->space)
 			buf_append(h->b, " ", 1);
 	}
-	h->nl = h->space = h->after_br = 0;
+	h->nl = h->space = h->absorb = 0;
 	put_utf8(h->b, cp);
 }
 
-/* A line break (level 1, <br>) or a paragraph break (level 2). */
+/*
+ * A break: <br> (level 0) adds a line break, a block element a line break
+ * (level 1: <li>) or a paragraph break (level 2: <p>) unless one is
+ * there.  The newlines of the source right after the tag are its own.
+ */
 static void
 emit_break(struct h2t *h, int level)
 {
@@ -148,13 +153,15 @@ emit_break(struct h2t *h, int level)
 		h->space = 1;
 		return;
 	}
-	if (level == 1) {
+	if (level == 0) {
 		if (h->nl < 2)
 			h->nl++;
-		h->after_br = 1;
+		if (h->absorb == 0)
+			h->absorb = 1;
 	} else {
-		h->nl = 2;
-		h->after_br = 0;
+		if (h->nl < level)
+			h->nl = level;
+		h->absorb = 2;
 	}
 }
 
@@ -390,7 +397,7 @@ tag(struct h2t *h, const char *t, size_t n)
 	}
 	name[k] = '\0';
 	if (strcmp(name, "br") == 0)
-		emit_break(h, 1);
+		emit_break(h, 0);
 	else if ((level = block_level(name)) > 0)
 		emit_break(h, level);
 	else if (strcmp(name, "a") == 0) {

@@ -103,7 +103,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:halt_on_erro
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export PYTHONDONTWRITEBYTECODE=1
 
-# 1 and 2: unit tests.
+# 1 and 2: the unit tests, plain and sanitized.
 found=0
 for dir in build/tests build/tests-asan; do
 	[ -d "$dir" ] || continue
@@ -115,7 +115,7 @@ for dir in build/tests build/tests-asan; do
 done
 [ "$found" = 1 ] || fail_step "no unit test binaries in build/tests (run make unit-tests)"
 
-# 3: the stack and the integration suite.
+# 3 to 6: the stack, then the suites that need it.
 stack_down() {
 	"$STACK" test down >"$OUT/stack-down.log" 2>&1 ||
 		{ echo "run.sh: tools/stack.sh test down failed:"; cat "$OUT/stack-down.log"; } >&2
@@ -139,7 +139,8 @@ if [ "${FASCIA_TEST_SKIP_INTEGRATION:-0}" != 1 ]; then
 				fail_step "tools/stack.sh test up after the browser suite failed"
 		fi
 		run_suite integration 600 python3 tests/integration/run.py ${FASCIA_TEST_ONLY:+"$FASCIA_TEST_ONLY"}
-		cp "$ROOT/var/test/fascia.log" "$ROOT/var/test/nginx/error.log" "$OUT/" 2>/dev/null
+		cp "$ROOT/var/test/fascia.log" "$OUT/fascia.log" 2>/dev/null
+		cp "$ROOT/var/test/nginx/error.log" "$OUT/nginx-error.log" 2>/dev/null
 	else
 		fail_step "tools/stack.sh test up failed (see build/test-output/stack-up.log)"
 	fi

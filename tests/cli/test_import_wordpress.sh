@@ -53,11 +53,11 @@ line() { sed -n "s/^  $1: *//p" "$TMP/out"; }
 cleanup() {
 	q "BEGIN;
 	DELETE FROM posts WHERE import_key IN ('wp:101', 'wp:102', 'wp:103',
-	    'wp:901', 'wp:902') OR slug IN ('glazes-firing-a-beginners-guide',
+	    'wp:901', 'wp:902', 'wp:903') OR slug IN ('glazes-firing-a-beginners-guide',
 	    '日本の陶器', 'building-a-wood-kiln', 'a-good-post-of-a-bad-file',
 	    'building-an-anagama');
 	DELETE FROM tags t WHERE slug IN ('techniques', 'glaze', 'kiln', '陶器',
-	    'studio-life') AND NOT EXISTS (SELECT 1 FROM post_tags p
+	    'studio-life', 'only-on-903') AND NOT EXISTS (SELECT 1 FROM post_tags p
 	    WHERE p.tag_id = t.id);
 	DELETE FROM authors a WHERE slug IN ('hannah', 'oskar-berg')
 	    AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.author_id = a.id);
@@ -80,7 +80,7 @@ fingerprint() {
 	    UNION ALL SELECT r::text FROM slug_redirects r) s"
 }
 
-echo "1..56"
+echo "1..58"
 
 if ! q "SELECT 1" >/dev/null 2>"$TMP/err"; then
 	not_ok "the database answers" "$(cat "$TMP/err")"
@@ -284,6 +284,13 @@ cat >"$TMP/mixed.xml" <<'EOF'
  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
 <channel><wp:wxr_version>1.2</wp:wxr_version>
 <wp:author><wp:author_login>hannah</wp:author_login><wp:author_display_name>Hannah Lindqvist</wp:author_display_name></wp:author>
+<item><title>Same slug as 101</title><dc:creator>hannah</dc:creator><wp:post_id>903</wp:post_id>
+<wp:post_date_gmt>2021-05-04 10:00:00</wp:post_date_gmt><wp:post_name>glazes-firing-a-beginners-guide</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+<category domain="post_tag" nicename="only-on-903">Only on 903</category>
+<wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_author>C</wp:comment_author>
+<wp:comment_date_gmt>2021-05-06 10:00:00</wp:comment_date_gmt><wp:comment_content>Lost with its post.</wp:comment_content>
+<wp:comment_approved>1</wp:comment_approved></wp:comment></item>
 <item><title>A good post of a bad file</title><dc:creator>hannah</dc:creator>
 <content:encoded><![CDATA[<p>Fine.</p>]]></content:encoded><wp:post_id>901</wp:post_id>
 <wp:post_date_gmt>2021-05-05 10:00:00</wp:post_date_gmt><wp:post_name>a-good-post-of-a-bad-file</wp:post_name>
@@ -302,9 +309,14 @@ cat >"$TMP/mixed.xml" <<'EOF'
 EOF
 import "$TMP/mixed.xml"
 is "$?" 1 "a file with bad items: exit 1"
-is "$(line posts);$(line comments);$(line failed)" \
-	"1 new, 0 updated, 0 unchanged;1 new, 0 updated, 0 unchanged;1 post, 1 comment (the reasons are above)" \
+is "$(line posts);$(line comments);$(line tags);$(line failed)" \
+	"1 new, 0 updated, 0 unchanged;1 new, 0 updated, 0 unchanged;0 new, 0 updated, 0 unchanged;2 posts, 1 comment (the reasons are above)" \
 	"the good post and comment imported, the bad ones counted"
+like "$(cat "$TMP/err")" 'post 903 "Same slug as 101": not imported: its slug belongs to another post already' \
+	"a post the database refuses: named, with the reason"
+is "$(q "SELECT (SELECT count(*) FROM posts WHERE import_key = 'wp:903') + (SELECT count(*)
+    FROM comments WHERE import_key LIKE 'wp:903:%') + (SELECT count(*) FROM tags
+    WHERE slug = 'only-on-903')")" 0 "nothing of the refused post written: no row, comment or tag"
 like "$(cat "$TMP/err")" 'post 902 "Page two": not imported: its slug "page" is a section of the site' \
 	"the bad post named, with the reason"
 like "$(cat "$TMP/err")" 'comment 1 on post 901 .*: not imported: it has no text' \

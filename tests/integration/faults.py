@@ -7,7 +7,7 @@ import signal
 import threading
 import time
 
-from lib import (CONF, FASCIA_LOG_START, INFO, NGINX_LOG_START, Hammer, Session, alive, check, children,
+from lib import (CONF, FASCIA_LOG_START, INFO, NGINX_LOG_START, Hammer, note, Session, alive, check, children,
                  edited_file, fascia_master, file_offset, get, read_from, skip,
                  sql, sql_value, stack, test, wait_until)
 from protocol import check_common_headers
@@ -96,6 +96,7 @@ def _():
     t0 = PG_STARTED.get("t", time.monotonic())
     wait_until(db_pages_answer, timeout=20, what="every page to answer 200 again")
     took = time.monotonic() - t0
+    note("pages came back %.1f s after the database" % took)
     get("/healthz").expect(200)
     check(fascia_master() == master, "fascia was restarted")
     check(took < 10, "pages took %.1f s to come back after the database" % took)

@@ -5,8 +5,8 @@ import re
 
 import html
 
-from lib import (BASE_URL, CONF, PER_PAGE, check, get, head, post, request,
-                 sql, sql_value, test)
+from lib import (BASE_URL, CONF, PER_PAGE, check, get, head, post, raw,
+                 request, sql, sql_value, test)
 
 # --- expectations, from the database ----------------------------------------
 
@@ -460,3 +460,13 @@ def _():
     r.expect(413)
     check("text/html" in (r.header("Content-Type") or ""), "413 is not text/html")
     r.contains("<html").has_header("X-Content-Type-Options", "nosniff")
+    # The same body sent chunked: no Content-Length for nginx to check first.
+    data = b"comment=" + b"a" * 300_000
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(data[i:i + 8192]), data[i:i + 8192])
+                      for i in range(0, len(data), 8192))
+    r = raw(b"POST /itest-p01/comments HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
+            chunks + b"0\r\n\r\n")
+    check(r.status == 413, "chunked 300 KB body -> %d" % r.status)
+    check(b"<html" in r.body, "chunked 413 without the error page")

@@ -2,9 +2,13 @@
 the static files nginx serves."""
 
 import os
+import pwd
 import re
+import shutil
+import subprocess
+import tempfile
 
-from lib import (INFO, check, get, head, post, raw, raw_get, request, test)
+from lib import (INFO, check, get, head, post, raw, raw_get, request, skip, test)
 
 # Responses rendered by fascia (not nginx's own error pages).
 FASCIA_PATHS = ["/", "/page/2/", "/itest-p01/", "/author/itest-author/",
@@ -200,3 +204,64 @@ def _():
         check(r.status < 500, "POST -> %d" % r.status)
         check(not (r.status == 429 and "nginx" in r.text.lower()),
               "nginx rate limit hit in the test stack")
+
+
+@test("the deployment's nginx config (conf/nginx-*.conf) passes nginx -t")
+def _():
+    out = subprocess.run(["nginx", "-V"], capture_output=True, text=True).stderr
+    m = re.search(r"--conf-path=(\S+)/[^/\s]+", out)
+    etc = m.group(1) if m else "/etc/nginx"
+    d = tempfile.mkdtemp(prefix="fascia-nginx-t.")
+    try:
+        for f in (os.path.join(etc, "fastcgi_params"), os.path.join(etc, "mime.types"),
+                  os.path.join(INFO["root"], "conf", "nginx-http.conf"),
+                  os.path.join(INFO["root"], "conf", "nginx-site.conf")):
+            shutil.copy(f, d)
+        with open(os.path.join(d, "nginx.conf"), "w") as f:
+            f.write("pid %(d)s/nginx.pid;\nevents {}\nhttp {\n"
+                    "  include mime.types;\n  access_log off;\n"
+                    "  client_body_temp_path %(d)s/t1; proxy_temp_path %(d)s/t2;\n"
+                    "  fastcgi_temp_path %(d)s/t3; uwsgi_temp_path %(d)s/t4;\n"
+                    "  scgi_temp_path %(d)s/t5;\n"
+                    "  include nginx-http.conf;\n  include nginx-site.conf;\n}\n" % {"d": d})
+        cmd = ["nginx", "-t", "-p", d + "/", "-c", d + "/nginx.conf", "-e", d + "/error.log"]
+        if os.geteuid() == 0:
+            # Not as root: nginx -t binds the listen address (port 80) too;
+            # as another user that fails after the syntax check, harmlessly.
+            pw = pwd.getpwnam("nobody")
+            os.chmod(d, 0o755)
+            for f in os.listdir(d):
+                os.chown(os.path.join(d, f), pw.pw_uid, pw.pw_gid)
+            os.chown(d, pw.pw_uid, pw.pw_gid)
+            cmd = ["setpriv", "--reuid=%d" % pw.pw_uid, "--regid=%d" % pw.pw_gid,
+                   "--clear-groups"] + cmd
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+        check("syntax is ok" in r.stderr, "nginx -t:\n" + r.stderr.strip())
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@test("the systemd units (conf/fascia.service, conf/fascia.socket) verify cleanly")
+def _():
+    if not shutil.which("systemd-analyze"):
+        skip("systemd-analyze is not installed")
+    conf = os.path.join(INFO["root"], "conf")
+    r = subprocess.run(["systemd-analyze", "verify",
+                        os.path.join(conf, "fascia.socket"),
+                        os.path.join(conf, "fascia.service")],
+                       capture_output=True, text=True, timeout=60)
+    # The binary is not installed here: that complaint is expected.
+    lines = [l for l in (r.stdout + r.stderr).splitlines() if l.strip()
+             and "/usr/local/bin/fascia is not executable" not in l]
+    check(not lines, "systemd-analyze verify:\n" + "\n".join(lines))
+    with open(os.path.join(conf, "fascia.service")) as f:
+        unit = f.read()
+    for want in ("User=fascia", "StandardInput=socket", "ProtectSystem=strict",
+                 "NoNewPrivileges=yes", "PrivateTmp=yes",
+                 "ReadWritePaths=/var/lib/fascia"):
+        check(want in unit, "fascia.service lacks %s" % want)
+    with open(os.path.join(conf, "fascia.socket")) as f:
+        sock = f.read()
+    for want in ("SocketMode=0660", "SocketGroup=www-data",
+                 "ListenStream=/run/fascia/fascia.sock"):
+        check(want in sock, "fascia.socket lacks %s" % want)
