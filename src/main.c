@@ -1,5 +1,5 @@
 /*
- * main.c: the `fascia` command and its subcommands.
+ * main.c: the `fascia` command: global options, then one subcommand.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,101 +15,34 @@
 #include "secret.h"
 #include "server.h"
 
+/*
+ * A subcommand either takes no arguments and is given the config's path
+ * (serve, which loads and reloads the config itself), or is given the
+ * loaded config and its own arguments.
+ */
 struct command {
 	const char *name;
 	const char *summary;
 	const char *help;
-	int (*run)(const char *conf_path, int argc, char **argv);
+	int (*run)(const char *conf_path);
+	int (*cli)(const struct conf *c, int argc, char **argv);
+	int takes_args;
 };
 
 static int
-cmd_serve(const char *conf_path, int argc, char **argv)
+cmd_migrate(const struct conf *c, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	return server_run(conf_path);
+	return migrate_run(c);
 }
 
 static int
-cmd_migrate(const char *conf_path, int argc, char **argv)
+cmd_keygen(const struct conf *c, int argc, char **argv)
 {
-	struct conf *c;
-	int rc;
-
 	(void)argc;
 	(void)argv;
-	if ((c = conf_load(conf_path)) == NULL)
-		return 1;
-	rc = migrate_run(c);
-	conf_free(c);
-	return rc;
-}
-
-static int
-cmd_keygen(const char *conf_path, int argc, char **argv)
-{
-	struct conf *c;
-	int rc;
-
-	(void)argc;
-	(void)argv;
-	if ((c = conf_load(conf_path)) == NULL)
-		return 1;
-	rc = secret_create(c->secret_key_file);
-	conf_free(c);
-	return rc;
-}
-
-static int
-cmd_comments(const char *conf_path, int argc, char **argv)
-{
-	struct conf *c;
-	int rc;
-
-	if ((c = conf_load(conf_path)) == NULL)
-		return 1;
-	rc = cli_comments(c, argc, argv);
-	conf_free(c);
-	return rc;
-}
-
-static int
-cmd_post(const char *conf_path, int argc, char **argv)
-{
-	struct conf *c;
-	int rc;
-
-	if ((c = conf_load(conf_path)) == NULL)
-		return 1;
-	rc = cli_post(c, argc, argv);
-	conf_free(c);
-	return rc;
-}
-
-static int
-cmd_author(const char *conf_path, int argc, char **argv)
-{
-	struct conf *c;
-	int rc;
-
-	if ((c = conf_load(conf_path)) == NULL)
-		return 1;
-	rc = cli_author(c, argc, argv);
-	conf_free(c);
-	return rc;
-}
-
-static int
-cmd_import_wordpress(const char *conf_path, int argc, char **argv)
-{
-	struct conf *c;
-	int rc;
-
-	if ((c = conf_load(conf_path)) == NULL)
-		return 1;
-	rc = cli_wordpress(c, argc, argv);
-	conf_free(c);
-	return rc;
+	return secret_create(c->secret_key_file);
 }
 
 static const struct command commands[] = {
@@ -119,26 +52,27 @@ static const struct command commands[] = {
 	    "listens where the config's `listen` key says and keeps `workers`\n"
 	    "worker processes.  SIGTERM or SIGINT stops it once requests in\n"
 	    "flight are answered; SIGHUP reloads the config and templates.\n",
-	    cmd_serve },
+	    server_run, NULL, 0 },
 	{ "migrate", "bring the database schema up to date",
 	    "usage: fascia [-c FILE] migrate\n\n"
 	    "Apply, in order, each file of the migrations directory that the\n"
 	    "database has not recorded yet, each in its own transaction.\n"
 	    "Running it again does nothing.\n",
-	    cmd_migrate },
+	    NULL, cmd_migrate, 0 },
 	{ "keygen", "create the secret key file",
 	    "usage: fascia [-c FILE] keygen\n\n"
 	    "Create the secret key file named by `secret_key_file` (32 random\n"
 	    "bytes, mode 0600) unless it exists.  The key keys the hashes of\n"
 	    "commenters' email addresses: keep it, and back it up.\n",
-	    cmd_keygen },
-	{ "comments", "list and moderate comments", cli_comments_help,
-	    cmd_comments },
-	{ "post", "import, list and publish posts", cli_post_help, cmd_post },
-	{ "author", "add, edit and list authors", cli_author_help,
-	    cmd_author },
+	    NULL, cmd_keygen, 0 },
+	{ "comments", "list and moderate comments", cli_comments_help, NULL,
+	    cli_comments, 1 },
+	{ "post", "import, list and publish posts", cli_post_help, NULL,
+	    cli_post, 1 },
+	{ "author", "add, edit and list authors", cli_author_help, NULL,
+	    cli_author, 1 },
 	{ "import-wordpress", "import a WordPress export (WXR)",
-	    cli_wordpress_help, cmd_import_wordpress },
+	    cli_wordpress_help, NULL, cli_wordpress, 1 },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -152,7 +86,7 @@ usage(FILE *out)
 	    "fascia serves a blog to nginx over FastCGI from PostgreSQL.\n\n"
 	    "Commands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name,
+		fprintf(out, "  %-17s %s\n", commands[i].name,
 		    commands[i].summary);
 	fprintf(out, "\nOptions:\n"
 	    "  -c FILE    the config file (default: $FASCIA_CONFIG, else\n"
@@ -161,12 +95,39 @@ usage(FILE *out)
 	    "  -h, --help this help; `fascia COMMAND --help` for a command's\n");
 }
 
+static int
+run_command(const struct command *cmd, const char *conf_path, int argc,
+    char **argv)
+{
+	struct conf *c;
+	int j, rc;
+
+	for (j = 0; j < argc; j++)
+		if (strcmp(argv[j], "-h") == 0 ||
+		    strcmp(argv[j], "--help") == 0) {
+			fputs(cmd->help, stdout);
+			return 0;
+		}
+	if (argc > 0 && !cmd->takes_args) {
+		fprintf(stderr, "fascia %s: unexpected argument \"%s\"\n%s",
+		    cmd->name, argv[0], cmd->help);
+		return 2;
+	}
+	if (cmd->run != NULL)
+		return cmd->run(conf_path);
+	if ((c = conf_load(conf_path)) == NULL)
+		return 1;
+	rc = cmd->cli(c, argc, argv);
+	conf_free(c);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *conf_path = NULL;
 	size_t i;
-	int a = 1, j;
+	int a = 1;
 
 	log_setup("fascia");
 	while (a < argc && argv[a][0] == '-') {
@@ -186,33 +147,12 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	for (i = 0; i < NCOMMANDS; i++) {
-		if (strcmp(argv[a], commands[i].name) != 0)
-			continue;
-		for (j = a + 1; j < argc && commands[i].run != cmd_comments &&
-		    commands[i].run != cmd_post && commands[i].run != cmd_author &&
-		    commands[i].run != cmd_import_wordpress;
-		    j++) {
-			if (strcmp(argv[j], "-h") == 0 ||
-			    strcmp(argv[j], "--help") == 0) {
-				fputs(commands[i].help, stdout);
-				return 0;
-			}
-			if (strcmp(argv[j], "-c") == 0 && j + 1 < argc &&
-			    conf_path == NULL) {
-				conf_path = argv[j + 1];
-				j++;
-				continue;
-			}
-			fprintf(stderr, "fascia %s: unexpected argument "
-			    "\"%s\"\n%s", commands[i].name, argv[j],
-			    commands[i].help);
-			return 2;
-		}
-		if (conf_path == NULL)
-			conf_path = conf_default_path();
-		return commands[i].run(conf_path, argc - a - 1, argv + a + 1);
-	}
+	if (conf_path == NULL)
+		conf_path = conf_default_path();
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(argv[a], commands[i].name) == 0)
+			return run_command(&commands[i], conf_path,
+			    argc - a - 1, argv + a + 1);
 	fprintf(stderr, "fascia: unknown command \"%s\"\n", argv[a]);
 	usage(stderr);
 	return 2;
