@@ -36,7 +36,7 @@ TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TESTS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all run test check sanitize bench clean install psql bootstrap \
-	unit-tests format-check
+	unit-tests format-check fuzz
 
 all: $(BUILD)/fascia
 
@@ -65,21 +65,30 @@ sanitize:
 		LDFLAGS='-fsanitize=address,undefined' HARDEN= unit-tests
 	rm -rf build/tests-asan && cp -r build/asan/tests build/tests-asan
 
+# Installs the Debian packages a target needs (as root), quickly when they
+# are all there already.
 bootstrap:
-	@tools/bootstrap.sh
+	@tools/bootstrap.sh all
 
-run: bootstrap
+run:
+	@tools/bootstrap.sh run
 	$(MAKE) all
 	tools/stack.sh dev run
 
-test: bootstrap
+test:
+	@tools/bootstrap.sh test
 	$(MAKE) all unit-tests
 	$(MAKE) sanitize
 	tests/run.sh
 
 check: test
 
-bench: bootstrap
+# libFuzzer harnesses (clang), FUZZ_SECONDS each; make test runs them too.
+fuzz:
+	tests/fuzz/run.sh
+
+bench:
+	@tools/bootstrap.sh bench
 	$(MAKE) all
 	bench/run.sh
 

@@ -304,9 +304,22 @@ db_setup(struct db *db)
 	return 1;
 }
 
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /*
  * Connect and prepare every statement.  Returns 1, or 0 when the database
- * cannot be used now; then no new attempt is made for half a second.
+ * cannot be used now.  After a failure, requests for the next quarter of
+ * a second are answered at once without a new attempt: short enough that
+ * a database that is back is used almost at once, long enough that a
+ * server that hangs on connect (a dead TCP peer) does not hold up every
+ * request for connect_timeout.
  */
 int
 db_connect(struct db *db)
@@ -314,7 +327,7 @@ db_connect(struct db *db)
 	static const char *const keys[] = { "connect_timeout",
 	    "application_name", "dbname", NULL };
 	const char *values[4] = { "3", "fascia", db->conninfo, NULL };
-	time_t now = time(NULL);
+	long long now = now_ms();
 
 	db_close(db);
 	if (now < db->retry_at)
@@ -330,7 +343,7 @@ db_connect(struct db *db)
 	return 1;
 fail:
 	db_close(db);
-	db->retry_at = now + 1;
+	db->retry_at = now_ms() + DB_RETRY_MS;
 	return 0;
 }
 

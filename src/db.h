@@ -13,6 +13,9 @@
 /* The newest migration this build knows; older schemas are refused. */
 #define DB_SCHEMA_VERSION 3
 
+/* After a failed connect, no new attempt for this many milliseconds. */
+#define DB_RETRY_MS 250
+
 enum stmt {
 	STMT_HEALTH,
 	STMT_NAV_AUTHORS,
@@ -86,7 +89,7 @@ struct db {
 	PGconn *conn;
 	const char *conninfo;
 	const char *timezone;
-	time_t retry_at;	/* don't try to connect again before this */
+	long long retry_at;	/* monotonic ms: no new connect before */
 };
 
 /* A result copied out of its PGresult into a request's arena. */

@@ -2,7 +2,8 @@
 # tests/run.sh: every test of fascia, after `make` built them (`make test`
 # calls it).  In order:
 #   1. the unit tests build/tests/test_* (cmocka, TAP output);
-#   2. the same built with ASan + UBSan, build/tests-asan/test_*, if present;
+#   2. the same built with ASan + UBSan, build/tests-asan/test_*, if present,
+#      and the libFuzzer harnesses tests/fuzz/ (FUZZ_SECONDS each);
 #   3. tools/stack.sh test up --fresh: PostgreSQL, fascia and nginx on
 #      http://127.0.0.1:8081 with a fresh database; then
 #   4. the command-line suites tests/cli/test_*.sh CONFIG (the stack's config);
@@ -114,6 +115,11 @@ for dir in build/tests build/tests-asan; do
 	done
 done
 [ "$found" = 1 ] || fail_step "no unit test binaries in build/tests (run make unit-tests)"
+
+# The libFuzzer harnesses, FUZZ_SECONDS (default 15) each.
+if [ -x tests/fuzz/run.sh ]; then
+	run_suite fuzz 600 tests/fuzz/run.sh "${FUZZ_SECONDS:-15}"
+fi
 
 # 3 to 6: the stack, then the suites that need it.
 stack_down() {
