@@ -1082,7 +1082,7 @@ comment_params(struct import *im, struct cm *c, const char *post_key)
 	cut_utf8(author, AUTHOR_MAX);
 	if ((url = arena_strdup(&im->a, str(f[WC_AUTHOR_URL]))) == NULL)
 		return NULL;
-	if (strlen(url) > URL_MAX || !wptext_url_ok(url))
+	if (strlen(url) > URL_MAX || !url_http_ok(url))
 		url[0] = '\0';	/* "http://", "javascript:": not a link */
 	if ((hex = arena_alloc(&im->a, 2 * HASH_BYTES + 3)) == NULL)
 		return NULL;

@@ -124,26 +124,6 @@ email_plausible(const char *e)
 	}
 }
 
-static int
-url_plausible(const char *u)
-{
-	const char *host;
-
-	if (strncasecmp(u, "http://", 7) == 0)
-		host = u + 7;
-	else if (strncasecmp(u, "https://", 8) == 0)
-		host = u + 8;
-	else
-		return 0;
-	if (*host == '\0' || *host == '/' || *host == '?' || *host == '#')
-		return 0;
-	for (; *u != '\0'; u++)
-		if (isspace((unsigned char)*u) || *u == '"' || *u == '<' ||
-		    *u == '>' || *u == '\\' || *u == '`')
-			return 0;
-	return 1;
-}
-
 /*
  * Check in WordPress's order and with its limits.  Sets in->err[] for
  * each field at fault, with a message a person understands, and returns
@@ -187,12 +167,12 @@ comment_validate(struct comment_input *in)
 	if (in->bad_encoding[CF_URL])
 		in->err[CF_URL] = "The website address contains invalid "
 		    "characters.";
-	else if (url != NULL && !blank(url) && !url_plausible(url))
+	else if (url != NULL && !blank(url) && !url_has_http_scheme(url))
 		in->err[CF_URL] = "The website must start with http:// or "
 		    "https://.";
-	else if (url != NULL && has_control(url, 0))
-		in->err[CF_URL] = "The website address contains invalid "
-		    "characters.";
+	else if (url != NULL && !blank(url) && !url_http_ok(url))
+		in->err[CF_URL] = "The website address contains characters "
+		    "that are not allowed in a web address.";
 	else if (url != NULL && strlen(url) > URL_MAX)
 		in->err[CF_URL] = "The website address is too long: at most "
 		    "200 characters.";
@@ -245,7 +225,7 @@ client_hash(const struct keys *k, const char *addr,
 int
 comment_url_ok(const char *url)
 {
-	return url != NULL && url_plausible(url) && !has_control(url, 0);
+	return url != NULL && url_http_ok(url);
 }
 
 int

@@ -15,18 +15,6 @@
 #include "form.h"
 #include "text.h"
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
 static size_t
 utf8_seq(const unsigned char *p, size_t n)
@@ -68,8 +56,8 @@ decode_lenient(struct arena *a, const char *s, size_t n, size_t *outlen,
 		if (s[i] == '+')
 			tmp[k++] = ' ';
 		else if (s[i] == '%' && n - i >= 3 &&
-		    (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
-		    (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+		    (hi = hex_digit((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = hex_digit((unsigned char)s[i + 2])) >= 0) {
 			tmp[k++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else {

@@ -9,6 +9,7 @@
  * deep inside a query.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
 
@@ -59,8 +60,9 @@ utf8_valid(const char *s, size_t n)
 	return 1;
 }
 
-static int
-hexval(unsigned char c)
+/* The value of the hex digit c, or -1. */
+int
+hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -87,8 +89,8 @@ pct_decode(const char *in, size_t n, int plus_space, char *out,
 	for (i = 0; i < n; i++) {
 		if (in[i] == '%') {
 			if (n - i < 3 ||
-			    (hi = hexval((unsigned char)in[i + 1])) < 0 ||
-			    (lo = hexval((unsigned char)in[i + 2])) < 0)
+			    (hi = hex_digit((unsigned char)in[i + 1])) < 0 ||
+			    (lo = hex_digit((unsigned char)in[i + 2])) < 0)
 				return 0;
 			out[o++] = (char)(hi << 4 | lo);
 			i += 2;
@@ -166,4 +168,39 @@ text_to_html(struct buf *b, const char *s, size_t n)
 	}
 	if (open)
 		buf_puts(b, "</p>");
+}
+
+/* Does u start with http:// or https:// followed by a host? */
+int
+url_has_http_scheme(const char *u)
+{
+	const char *host;
+
+	if (strncasecmp(u, "http://", 7) == 0)
+		host = u + 7;
+	else if (strncasecmp(u, "https://", 8) == 0)
+		host = u + 8;
+	else
+		return 0;
+	return *host != '\0' && *host != '/' && *host != '?' && *host != '#';
+}
+
+/*
+ * Is u an http or https address fit for an href: a host, valid UTF-8, no
+ * white space or control characters, no quotes or angle brackets?  Every
+ * website address shown on a page passes this, whatever stored it.
+ */
+int
+url_http_ok(const char *u)
+{
+	const char *p;
+
+	if (!url_has_http_scheme(u))
+		return 0;
+	for (p = u; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '"' ||
+		    *p == '<' || *p == '>' || *p == '\\' || *p == '`' ||
+		    *p == '\'')
+			return 0;
+	return utf8_valid(u, strlen(u));
 }

@@ -357,7 +357,7 @@ link_close(struct h2t *h)
 	sub.b = &addr;
 	sub.mode = WPTEXT_INLINE;
 	emit_text(&sub, h->href, h->href_n);
-	if (addr.failed || addr.len == 0 || !wptext_url_ok(addr.data)) {
+	if (addr.failed || addr.len == 0 || !url_http_ok(addr.data)) {
 		buf_free(&addr);
 		return;
 	}
@@ -584,18 +584,6 @@ wptext_excerpt(struct buf *out, const char *html, size_t n, int words,
 	return ok;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Percent-decode a WordPress slug (post_name, a term's nicename) into out.
  * WordPress cuts post_name at 200 bytes, which can leave a truncated
@@ -619,13 +607,13 @@ wptext_slug_decode(const char *in, char out[WPTEXT_SLUG_MAX + 1])
 		}
 		if (n - i < 3) {
 			/* "%" or "%e" at the very end: WordPress's cut */
-			for (k = i + 1; k < n && hexval(in[k]) >= 0; k++)
+			for (k = i + 1; k < n && hex_digit(in[k]) >= 0; k++)
 				;
 			if (k == n)
 				break;
 			return 0;
 		}
-		if ((hi = hexval(in[i + 1])) < 0 || (lo = hexval(in[i + 2])) < 0)
+		if ((hi = hex_digit(in[i + 1])) < 0 || (lo = hex_digit(in[i + 2])) < 0)
 			return 0;
 		out[o++] = (char)(hi << 4 | lo);
 		i += 2;
@@ -778,27 +766,3 @@ wptext_id(const char *s, long long *out)
 	return 1;
 }
 
-/*
- * Is u an http or https address fit for an href: a host, no white space,
- * no control characters, no quotes or angle brackets?
- */
-int
-wptext_url_ok(const char *u)
-{
-	const char *host;
-
-	if (strncasecmp(u, "http://", 7) == 0)
-		host = u + 7;
-	else if (strncasecmp(u, "https://", 8) == 0)
-		host = u + 8;
-	else
-		return 0;
-	if (*host == '\0' || *host == '/' || *host == '?' || *host == '#')
-		return 0;
-	for (; *u != '\0'; u++)
-		if ((unsigned char)*u <= 0x20 || *u == 0x7f || *u == '"' ||
-		    *u == '<' || *u == '>' || *u == '\\' || *u == '`' ||
-		    *u == '\'')
-			return 0;
-	return utf8_valid(host, strlen(host));
-}

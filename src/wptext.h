@@ -27,6 +27,5 @@ int wptext_slugify(const char *text, char out[WPTEXT_SLUG_MAX + 1]);
 int wptext_slug_ok(const char *s);
 int wptext_date(const char *in, char out[WPTEXT_DATE_LEN + 1]);
 int wptext_id(const char *s, long long *out);
-int wptext_url_ok(const char *u);
 
 #endif

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "text.h"
 #include "wptext.h"
 #include "wxr.h"
 
@@ -193,13 +194,13 @@ test_dates_ids_urls(void **state)
 	assert_false(wptext_id("1234567890123456789", &id));
 	assert_false(wptext_id("", &id));
 
-	assert_true(wptext_url_ok("https://example.org/"));
-	assert_true(wptext_url_ok("HTTP://example.org"));
-	assert_false(wptext_url_ok("http://"));
-	assert_false(wptext_url_ok("javascript:alert(1)"));
-	assert_false(wptext_url_ok("//evil.example"));
-	assert_false(wptext_url_ok("https://e.example/\"onmouseover"));
-	assert_false(wptext_url_ok("https://e.example/a b"));
+	assert_true(url_http_ok("https://example.org/"));
+	assert_true(url_http_ok("HTTP://example.org"));
+	assert_false(url_http_ok("http://"));
+	assert_false(url_http_ok("javascript:alert(1)"));
+	assert_false(url_http_ok("//evil.example"));
+	assert_false(url_http_ok("https://e.example/\"onmouseover"));
+	assert_false(url_http_ok("https://e.example/a b"));
 }
 
 /* --- wxr --------------------------------------------------------------- */
