@@ -18,16 +18,28 @@ if ! command -v clang >/dev/null; then
 	exit 0
 fi
 mkdir -p "$OUT/crashes"
-CFLAGS="-std=c11 -D_DEFAULT_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(pkg-config --cflags libpq libsodium libcmark fcgi libxml-2.0 2>/dev/null)"
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+CFLAGS="-std=c11 -D_DEFAULT_SOURCE -DSYSCONFDIR=\"/etc\" -g -O1 -Isrc $SAN $(pkg-config --cflags libpq libsodium libcmark fcgi libxml-2.0 2>/dev/null)"
 LIBS="$(pkg-config --libs libpq libsodium inih libcmark fcgi libxml-2.0 2>/dev/null) -lpthread"
-SRCS=$(ls src/*.c | grep -v '^src/main.c$')
+
+# The sources once, instrumented for the fuzzer, shared by every harness.
+mkdir -p "$OUT/obj"
+objs=()
+for src in src/*.c; do
+	[ "$src" = src/main.c ] && continue
+	obj=$OUT/obj/$(basename "$src" .c).o
+	objs+=("$obj")
+	[ "$obj" -nt "$src" ] && [ -z "$(find src -name '*.h' -newer "$obj")" ] && continue
+	clang $CFLAGS -fsanitize=fuzzer-no-link -c "$src" -o "$obj" 2>>"$OUT/build.log" &
+done
+wait
 
 echo "1..${#HARNESSES[@]}"
 i=0
 for h in "${HARNESSES[@]}"; do
 	i=$((i + 1))
 	bin=$OUT/fuzz_$h
-	if ! clang $CFLAGS -DSYSCONFDIR='"/etc"' -o "$bin" "tests/fuzz/fuzz_$h.c" $SRCS $LIBS >"$OUT/build_$h.log" 2>&1; then
+	if ! clang $CFLAGS -fsanitize=fuzzer -o "$bin" "tests/fuzz/fuzz_$h.c" "${objs[@]}" $LIBS >"$OUT/build_$h.log" 2>&1; then
 		echo "not ok $i - fuzz $h: does not build"
 		sed 's/^/# /' "$OUT/build_$h.log" | head -20
 		continue

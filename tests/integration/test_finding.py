@@ -584,9 +584,16 @@ def t_archive_links():
         got = sorted(re.findall(r'href="/(\d{4}/\d{2})/"', nav.group(0))) if nav else []
         return got == want or None
 
-    # Each worker keeps the list for a minute: a month added just now by
-    # the fixtures may take that long to show.
-    wait_until(linked, timeout=70, interval=1, what="the archive links of /")
+    # Each worker keeps the list for a minute, so a month added just now by
+    # the fixtures could take that long to show; a reload starts workers
+    # with empty caches at once.
+    import lib
+    import signal
+    old = set(lib.children(lib.fascia_master()))
+    os.kill(lib.fascia_master(), signal.SIGHUP)
+    wait_until(lambda: not (set(lib.children(lib.fascia_master())) & old),
+               timeout=20, what="a new generation of workers")
+    wait_until(linked, timeout=10, interval=0.2, what="the archive links of /")
 
 
 # --- metadata --------------------------------------------------------------------
