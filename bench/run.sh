@@ -5,7 +5,8 @@
 #      the home page, a post page with threaded comments, /healthz;
 #      -t2 -c32 -d10s each, after a short warm-up.
 #   2. The RSS of every fascia worker before and after, to show it is flat.
-#   3. The template engine alone (bench/tmpl_bench): compile once and
+#   3. What a comment POST costs: bench/comment_post.py, p50/p99 in ms.
+#   4. The template engine alone (bench/tmpl_bench): compile once and
 #      render many, against parse-and-render each time as libctemplate does.
 #
 # Figures are measured on this machine at this moment; nothing here asserts
@@ -50,6 +51,13 @@ for path in / /what-to-expect-at-your-first-visit/ /myofascial-release-massage/ 
 done
 echo
 echo "after:  $(worker_rss)"
+echo
+
+echo "## what a comment POST costs (through nginx, one at a time)"
+echo
+eval "$(tools/stack.sh test info | grep -E '^(psql|pghost|pgport|pguser|dbname|conf)=')"
+PSQL_CMD="$psql -X -h $pghost -p $pgport -U $pguser -d $dbname" \
+	python3 bench/comment_post.py "$url" "$conf" "${BENCH_COMMENTS:-300}"
 echo
 
 if [ -f bench/tmpl_bench.c ]; then

@@ -42,7 +42,8 @@ def main():
     # 2's pages and protocol, issue 4's finding), then issue 3's comments,
     # whose last tests stop the database, then the faults, whose last test
     # stops fascia (SIGTERM).
-    for name in ("pages", "protocol", "test_finding", "comments", "faults"):
+    for name in ("pages", "protocol", "test_finding", "comments", "hostile",
+                 "faults"):
         if os.path.exists(os.path.join(HERE, name + ".py")):
             __import__(name)
     return 1 if lib.run_all(only) else 0

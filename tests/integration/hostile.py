@@ -1,0 +1,134 @@
+"""Hostile input straight to fascia's FastCGI socket, past nginx
+(../../shared hostile-inputs cases 1 to 4): who may connect at all, bogus
+CONTENT_LENGTH values, a body shorter than announced, and libfcgi's known
+crash on a repeated name in a management record, which must cost one
+worker and nothing else."""
+
+import os
+import socket
+import struct
+import subprocess
+import time
+
+from lib import (INFO, check, children, fascia_master, get, sql_value, test,
+                 wait_until)
+
+SOCK = INFO["socket"]
+BEGIN, END, PARAMS, STDIN, STDOUT, GET_VALUES = 1, 3, 4, 5, 6, 9
+
+
+def record(kind, content=b"", req_id=1):
+    pad = (8 - len(content) % 8) % 8
+    return struct.pack(">BBHHBB", 1, kind, req_id, len(content), pad, 0) + \
+        content + bytes(pad)
+
+
+def pair(name, value):
+    def length(n):
+        return bytes([n]) if n < 128 else struct.pack(">I", n | 0x80000000)
+    name, value = name.encode(), value.encode()
+    return length(len(name)) + length(len(value)) + name + value
+
+
+def fcgi(params, body=b"", stdin_records=None, timeout=10):
+    """One FastCGI request; returns the response's status and body (or
+    None when the connection closed without an answer)."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    try:
+        s.connect(SOCK)
+        data = record(BEGIN, struct.pack(">HB5x", 1, 0))
+        data += record(PARAMS, b"".join(pair(k, v) for k, v in params.items()))
+        data += record(PARAMS)
+        for chunk in (stdin_records if stdin_records is not None else
+                      ([body] if body else [])):
+            data += record(STDIN, chunk)
+        data += record(STDIN)
+        s.sendall(data)
+        out, buf = b"", b""
+        while True:
+            c = s.recv(65536)
+            if not c:
+                break
+            buf += c
+        while len(buf) >= 8:
+            _, kind, _, clen, pad, _ = struct.unpack(">BBHHBB", buf[:8])
+            if kind == STDOUT:
+                out += buf[8:8 + clen]
+            buf = buf[8 + clen + pad:]
+        if not out:
+            return None, b""
+        head, _, payload = out.partition(b"\r\n\r\n")
+        status = int(head.split(b"Status: ")[1][:3]) if b"Status: " in head else 200
+        return status, payload
+    finally:
+        s.close()
+
+
+def comment_params(length, ctype="application/x-www-form-urlencoded"):
+    return {"REQUEST_METHOD": "POST", "REQUEST_URI": "/itest-p01/comments",
+            "CONTENT_TYPE": ctype, "CONTENT_LENGTH": length,
+            "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1"}
+
+
+def comments():
+    return int(sql_value("SELECT count(*) FROM comments"))
+
+
+@test("hostile: only nginx's user may connect to the FastCGI socket (EACCES)")
+def _():
+    d = os.path.dirname(SOCK)
+    mode = os.stat(SOCK).st_mode & 0o777
+    check(mode & 0o007 == 0, "socket mode %o lets anyone connect" % mode)
+    check(os.stat(d).st_mode & 0o007 == 0, "socket directory open to all")
+    r = subprocess.run(
+        ["runuser", "-u", "nobody", "--", "python3", "-c",
+         "import socket,sys\ns=socket.socket(socket.AF_UNIX)\n"
+         "try:\n s.connect(sys.argv[1])\nexcept PermissionError:\n"
+         " sys.exit(13)\nsys.exit(0)", SOCK], capture_output=True)
+    if os.geteuid() != 0:
+        return  # cannot become nobody: the mode checks above stand
+    check(r.returncode == 13, "user nobody connected (rc %d): %s" %
+          (r.returncode, r.stderr.decode()))
+
+
+@test("hostile: bogus CONTENT_LENGTH values are 400 and store nothing")
+def _():
+    before = comments()
+    for cl in ("abc", "-1", "1e3", " 10", "9" * 20, ""):
+        status, _ = fcgi(comment_params(cl), b"comment=x")
+        check(status == 400, "CONTENT_LENGTH %r: status %r" % (cl, status))
+    check(comments() == before, "no row")
+    get("/").expect(200)
+
+
+@test("hostile: a body shorter than CONTENT_LENGTH is 400, nothing stored")
+def _():
+    before = comments()
+    status, _ = fcgi(comment_params("5000"), b"comment=only+a+little")
+    check(status == 400, "status %r" % status)
+    check(comments() == before, "no row")
+
+
+@test("hostile: a repeated name in GET_VALUES costs at most one worker; "
+      "it is replaced and the site keeps answering")
+def _():
+    master = fascia_master()
+    before = set(children(master))
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(1)
+    try:
+        s.connect(SOCK)
+        names = b"".join(pair("FCGI_MAX_CONNS", "") for _ in range(64))
+        s.sendall(record(GET_VALUES, names, req_id=0))
+        try:
+            s.recv(4096)
+        except OSError:
+            pass
+    finally:
+        s.close()
+    get("/").expect(200)
+    wait_until(lambda: len(children(master)) == len(before),
+               what="a full pool of workers")
+    for _ in range(6):
+        get("/itest-p01/").expect(200)
