@@ -8,6 +8,7 @@
  * past U+10FFFF, which PostgreSQL would otherwise reject with an error
  * deep inside a query.
  */
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -133,10 +134,74 @@ url_encode_segment(struct arena *a, const char *s)
 	return out;
 }
 
+/* May this byte be part of an address we turn into a link? */
+static int
+url_byte(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && strchr("<>\"'`\\{}|^", c) == NULL;
+}
+
+/*
+ * Length of the http(s) address at s (at most n bytes), or 0 when there is
+ * none.  Punctuation that ends a sentence is left out, and so is a closing
+ * parenthesis that was not opened inside the address ("(see https://x)").
+ */
+static size_t
+autolink_len(const char *s, size_t n)
+{
+	size_t len, i, scheme;
+	int depth = 0;
+
+	if (n >= 8 && strncasecmp(s, "https://", 8) == 0)
+		scheme = 8;
+	else if (n >= 7 && strncasecmp(s, "http://", 7) == 0)
+		scheme = 7;
+	else
+		return 0;
+	for (len = scheme; len < n && url_byte((unsigned char)s[len]); len++)
+		;
+	while (len > scheme && strchr(".,;:!?", s[len - 1]) != NULL)
+		len--;
+	for (i = scheme; i < len; i++)
+		depth += s[i] == '(' ? 1 : s[i] == ')' ? -1 : 0;
+	while (depth < 0 && len > scheme && s[len - 1] == ')') {
+		len--;
+		depth++;
+		while (len > scheme && strchr(".,;:!?", s[len - 1]) != NULL)
+			len--;
+	}
+	return len > scheme ? len : 0;
+}
+
+/* Append one line of comment text: escaped, its addresses as links. */
+static void
+line_to_html(struct buf *b, const char *s, size_t n)
+{
+	size_t i = 0, start = 0, len;
+
+	while (i < n) {
+		if ((s[i] == 'h' || s[i] == 'H') &&
+		    (i == 0 || !isalnum((unsigned char)s[i - 1])) &&
+		    (len = autolink_len(s + i, n - i)) > 0) {
+			buf_html_escape(b, s + start, i - start);
+			buf_puts(b, "<a href=\"");
+			buf_html_escape(b, s + i, len);
+			buf_puts(b, "\" rel=\"nofollow ugc noopener\">");
+			buf_html_escape(b, s + i, len);
+			buf_puts(b, "</a>");
+			i += len;
+			start = i;
+		} else
+			i++;
+	}
+	buf_html_escape(b, s + start, n - start);
+}
+
 /*
  * Append the plain text of a comment as HTML: escaped, a paragraph for
- * each run of lines separated by a blank line, and <br> for the other line
- * breaks.  CR LF counts as one line break.
+ * each run of lines separated by a blank line, <br> for the other line
+ * breaks, and each http(s) address a link that passes no ranking
+ * (rel="nofollow ugc noopener").  CR LF counts as one line break.
  */
 void
 text_to_html(struct buf *b, const char *s, size_t n)
@@ -164,7 +229,7 @@ text_to_html(struct buf *b, const char *s, size_t n)
 		}
 		buf_puts(b, open ? "<br>\n" : "<p>");
 		open = 1;
-		buf_html_escape(b, s + start, end - start);
+		line_to_html(b, s + start, end - start);
 	}
 	if (open)
 		buf_puts(b, "</p>");

@@ -7,25 +7,41 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/*
+ * The only markup allowed: <p>, </p>, <br>, and links of the one shape
+ * text_to_html() writes, whose href holds no quote or angle bracket.
+ */
 static void
 check_html(const char *h, size_t n)
 {
-	size_t i;
+	static const char open[] = "<a href=\"";
+	static const char rel[] = "\" rel=\"nofollow ugc noopener\">";
+	size_t i, j;
 
 	for (i = 0; i < n; i++) {
 		if (h[i] == '"' || h[i] == '\'')
 			abort();
 		if (h[i] != '<')
 			continue;
-		if (strncmp(h + i, "<p>", 3) != 0 &&
-		    strncmp(h + i, "</p>", 4) != 0 &&
-		    strncmp(h + i, "<br>", 4) != 0)
+		if (strncmp(h + i, "<p>", 3) == 0 || strncmp(h + i, "</p>", 4) == 0 ||
+		    strncmp(h + i, "<br>", 4) == 0 || strncmp(h + i, "</a>", 4) == 0)
+			continue;
+		if (strncmp(h + i, open, sizeof(open) - 1) != 0)
 			abort();
+		for (j = i + sizeof(open) - 1; j < n && h[j] != '"'; j++)
+			if (h[j] == '<' || h[j] == '>' || h[j] == '\'' ||
+			    (unsigned char)h[j] <= 0x20)
+				abort();
+		if (j == n || strncmp(h + j, rel, sizeof(rel) - 1) != 0 ||
+		    strncasecmp(h + i + sizeof(open) - 1, "http", 4) != 0)
+			abort();
+		i = j + sizeof(rel) - 2;
 	}
 }
 

@@ -236,6 +236,20 @@ def _():
     check(status_of(cid2) == "pending", "two links: %s" % status_of(cid2))
 
 
+@test("comment: text becomes paragraphs and line breaks, addresses links")
+def _():
+    v = Visitor(name="Link Lou")
+    text = ("First line\nsecond line\n\nNew paragraph: see "
+            "https://ok.example/page?a=1&b=2. Not javascript:alert(1).")
+    cid = new_id(v.send(comment=text).expect(303))
+    fascia("comments", "approve", str(cid))
+    get("/ctest-open/").expect(200).contains(
+        "<p>First line<br>\nsecond line</p>\n<p>New paragraph: see "
+        '<a href="https://ok.example/page?a=1&amp;b=2" '
+        'rel="nofollow ugc noopener">https://ok.example/page?a=1&amp;b=2</a>. '
+        "Not javascript:alert(1).</p>")
+
+
 @test("comment: a reply to an approved comment is threaded under it")
 def _():
     parent = int(sql_value(
@@ -450,14 +464,14 @@ def _():
 def _():
     v = Visitor(name='<script>alert("n")</script>')
     payload = '"><svg onload=alert(1)></textarea><img src=x onerror=alert(2)>'
-    r = v.send(comment=payload, url="https://x.example/?a=1&b='2'").expect(303)
+    r = v.send(comment=payload, url="https://x.example/?a=1&b=2").expect(303)
     cid = new_id(r)
     check(sql_value("SELECT body FROM comments WHERE id = %d" % cid) == payload,
           "stored verbatim")
     fascia("comments", "approve", str(cid))
     page = get("/ctest-open/").expect(200)
-    page.lacks('<script>alert("n")', "<svg onload", "<img src=x", "b='2'")
-    page.contains("&lt;svg onload=alert(1)&gt;")
+    page.lacks('<script>alert("n")', "<svg onload", "<img src=x", "a=1&b=2")
+    page.contains("&lt;svg onload=alert(1)&gt;", "?a=1&amp;b=2")
     page.matches(r'rel="nofollow ugc noopener"')
 
 

@@ -112,6 +112,19 @@ test_text_to_html(void **state)
 	expect_html("para one\n\npara two", "<p>para one</p>\n<p>para two</p>");
 	expect_html("a\n \t \n\n\nb", "<p>a</p>\n<p>b</p>");
 	expect_html("\n\nlead", "<p>lead</p>");
+	expect_html("see https://example.com/a?b=1&c=2.",
+	    "<p>see <a href=\"https://example.com/a?b=1&amp;c=2\" "
+	    "rel=\"nofollow ugc noopener\">https://example.com/a?b=1&amp;c=2"
+	    "</a>.</p>");
+	expect_html("(HTTP://x.example/wiki/A_(b)) and http://",
+	    "<p>(<a href=\"HTTP://x.example/wiki/A_(b)\" "
+	    "rel=\"nofollow ugc noopener\">HTTP://x.example/wiki/A_(b)</a>) "
+	    "and http://</p>");
+	expect_html("https://a.example/\"><script>",
+	    "<p><a href=\"https://a.example/\" rel=\"nofollow ugc noopener\">"
+	    "https://a.example/</a>&quot;&gt;&lt;script&gt;</p>");
+	expect_html("xhttp://no.example javascript:alert(1)",
+	    "<p>xhttp://no.example javascript:alert(1)</p>");
 	expect_html("<script>alert('x')</script> & \"q\"",
 	    "<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; "
 	    "&quot;q&quot;</p>");
