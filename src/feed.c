@@ -213,13 +213,8 @@ xw_noclose(void *ctx)
 static int
 xw_open(struct xw *x, struct req *r)
 {
-	static int initialised;
 	xmlOutputBufferPtr out;
 
-	if (!initialised) {
-		xmlInitParser();
-		initialised = 1;
-	}
 	x->r = r;
 	x->err = 0;
 	buf_reset(&r->w->body);

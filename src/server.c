@@ -28,6 +28,7 @@
 
 #include <fcgiapp.h>
 #include <libpq-fe.h>
+#include <libxml/parser.h>
 #include <sodium.h>
 
 #include "http.h"
@@ -385,6 +386,7 @@ server_run(const char *conf_path)
 		fprintf(stderr, "fascia: libsodium failed to start\n");
 		return 1;
 	}
+	xmlInitParser();	/* once, before the workers write feeds */
 	if ((app = app_load(conf_path)) == NULL)
 		return 1;
 	if (!schema_ok(app->conf))
