@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "cli_comments.h"
+#include "cli_db.h"
 #include "comment.h"
 #include "secret.h"
 
@@ -46,47 +47,6 @@ static const char reparent_sql[] =
     " AND (u.anc IS NULL OR u.anc NOT IN (SELECT id FROM gone))";
 
 static int
-fail(PGconn *conn, const char *what)
-{
-	fprintf(stderr, "fascia comments: %s: %s", what, PQerrorMessage(conn));
-	return 1;
-}
-
-static int
-exec_cmd(PGconn *conn, const char *sql, int n, const char *const *params,
-    PGresult **out)
-{
-	PGresult *res = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
-	ExecStatusType st = PQresultStatus(res);
-
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		PQclear(res);
-		return 0;
-	}
-	if (out != NULL)
-		*out = res;
-	else
-		PQclear(res);
-	return 1;
-}
-
-/* Print s up to its first line break, at most max bytes, controls as '?'. */
-static void
-print_first_line(const char *s, size_t max)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0' && s[i] != '\n' && s[i] != '\r'; i++) {
-		if (i == max) {
-			fputs("...", stdout);
-			break;
-		}
-		putchar((unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i]);
-	}
-	putchar('\n');
-}
-
-static int
 cmd_list(PGconn *conn, int argc, char **argv)
 {
 	const char *params[2] = { NULL, NULL };
@@ -110,21 +70,25 @@ cmd_list(PGconn *conn, int argc, char **argv)
 		    params[0]);
 		return 2;
 	}
-	if (!exec_cmd(conn, "SELECT c.id, p.slug, c.author_name, "
+	if (!cli_db_exec(conn, "SELECT c.id, p.slug, c.author_name, "
 	    "to_char(c.created_at, 'YYYY-MM-DD HH24:MI'), c.status, c.body "
 	    "FROM comments c JOIN posts p ON p.id = c.post_id "
 	    "WHERE ($1::comment_status IS NULL AND c.status IN "
 	    "('pending', 'approved') OR c.status = $1::comment_status) "
 	    "AND ($2::text IS NULL OR p.slug = $2) "
 	    "ORDER BY c.created_at DESC, c.id DESC", 2, params, &res))
-		return fail(conn, "list");
+		return cli_db_fail(conn, "comments", "list");
 	printf("%-6s %-28s %-20s %-16s %-8s %s\n", "ID", "POST", "NAME",
 	    "DATE", "STATUS", "TEXT");
 	for (i = 0; i < PQntuples(res); i++) {
-		printf("%-6s %-28.28s %-20.20s %-16s %-8s ", PQgetvalue(res, i, 0),
-		    PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
-		    PQgetvalue(res, i, 3), PQgetvalue(res, i, 4));
-		print_first_line(PQgetvalue(res, i, 5), 60);
+		printf("%-6s ", PQgetvalue(res, i, 0));
+		cli_print_cell_max(PQgetvalue(res, i, 1), 28, 25);
+		putchar(' ');
+		cli_print_cell_max(PQgetvalue(res, i, 2), 20, 17);
+		printf(" %-16s %-8s ", PQgetvalue(res, i, 3),
+		    PQgetvalue(res, i, 4));
+		cli_print_cell_max(PQgetvalue(res, i, 5), 0, 60);
+		putchar('\n');
 	}
 	PQclear(res);
 	return 0;
@@ -164,8 +128,8 @@ remove_ids(PGconn *conn, const char *ids, long *removed)
 	const char *params[1] = { ids };
 	PGresult *res;
 
-	if (!exec_cmd(conn, reparent_sql, 1, params, NULL) ||
-	    !exec_cmd(conn, "DELETE FROM comments WHERE id = ANY($1::bigint[])",
+	if (!cli_db_exec(conn, reparent_sql, 1, params, NULL) ||
+	    !cli_db_exec(conn, "DELETE FROM comments WHERE id = ANY($1::bigint[])",
 	    1, params, &res))
 		return 0;
 	*removed = strtol(PQcmdTuples(res), NULL, 10);
@@ -188,21 +152,21 @@ cmd_change(PGconn *conn, const char *verb, int argc, char **argv)
 		return 2;
 	}
 	params[0] = ids;
-	if (!exec_cmd(conn, "BEGIN", 0, NULL, NULL))
+	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL))
 		goto out_fail;
 	if (strcmp(verb, "delete") == 0) {
 		if (!remove_ids(conn, ids, &n))
 			goto out_fail;
 	} else {
 		params[1] = strcmp(verb, "approve") == 0 ? "approved" : verb;
-		if (!exec_cmd(conn, "UPDATE comments SET status = "
+		if (!cli_db_exec(conn, "UPDATE comments SET status = "
 		    "$2::comment_status WHERE id = ANY($1::bigint[])", 2, params,
 		    &res))
 			goto out_fail;
 		n = strtol(PQcmdTuples(res), NULL, 10);
 		PQclear(res);
 	}
-	if (!exec_cmd(conn, "COMMIT", 0, NULL, NULL))
+	if (!cli_db_exec(conn, "COMMIT", 0, NULL, NULL))
 		goto out_fail;
 	printf("%s: %ld of %d comment%s\n", verb, n, argc, argc == 1 ? "" : "s");
 	if (n != argc)
@@ -211,7 +175,7 @@ cmd_change(PGconn *conn, const char *verb, int argc, char **argv)
 	rc = n == argc ? 0 : 1;
 	goto out;
 out_fail:
-	rc = fail(conn, verb);
+	rc = cli_db_fail(conn, "comments", verb);
 out:
 	free(ids);
 	return rc;
@@ -243,16 +207,16 @@ cmd_forget(const struct conf *c, PGconn *conn, int argc, char **argv)
 	hex[0] = '\\';
 	hex[1] = 'x';
 	sodium_bin2hex(hex + 2, sizeof(hex) - 2, hash, sizeof(hash));
-	if (!exec_cmd(conn, "BEGIN", 0, NULL, NULL) ||
-	    !exec_cmd(conn, "SELECT coalesce(array_agg(id), '{}')::text FROM "
+	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL) ||
+	    !cli_db_exec(conn, "SELECT coalesce(array_agg(id), '{}')::text FROM "
 	    "comments WHERE email_hash = $1", 1, params, &res))
-		return fail(conn, "forget");
+		return cli_db_fail(conn, "comments", "forget");
 	params[0] = PQgetvalue(res, 0, 0);
 	ok = remove_ids(conn, params[0], &n) &&
-	    exec_cmd(conn, "COMMIT", 0, NULL, NULL);
+	    cli_db_exec(conn, "COMMIT", 0, NULL, NULL);
 	PQclear(res);
 	if (!ok)
-		return fail(conn, "forget");
+		return cli_db_fail(conn, "comments", "forget");
 	/* Say nothing of the address itself: it may be pasted from a ticket
 	 * into a terminal that is logged. */
 	printf("forget: %ld comment%s removed\n", n, n == 1 ? "" : "s");
@@ -273,12 +237,8 @@ cli_comments(const struct conf *c, int argc, char **argv)
 		fputs(cli_comments_help, argc < 1 ? stderr : stdout);
 		return argc < 1 ? 2 : 0;
 	}
-	conn = PQconnectdb(c->database);
-	if (PQstatus(conn) != CONNECTION_OK) {
-		rc = fail(conn, "cannot connect to the database");
-		PQfinish(conn);
-		return rc;
-	}
+	if ((conn = cli_db_open(c, "comments")) == NULL)
+		return 1;
 	if (strcmp(argv[0], "list") == 0)
 		rc = cmd_list(conn, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "approve") == 0 ||

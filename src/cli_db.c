@@ -1,6 +1,6 @@
 /*
- * cli_db.c: the database connection of the authoring commands
- * (`fascia post`, `fascia author`).
+ * cli_db.c: the database connection of the commands that work on the
+ * blog (`fascia post`, `author`, `comments`, `import-wordpress`).
  *
  * A command connects, checks that the schema is at least the one this
  * build knows (else: run `fascia migrate`), and sets the session's time
@@ -107,15 +107,32 @@ cli_db_open(const struct conf *c, const char *prog)
 
 /*
  * Print s on standard output with control characters shown as '?',
- * padded with spaces to width bytes (0: no padding).
+ * padded with spaces to width characters (0: no padding); when max is
+ * not 0, at most max characters, the last of a cut one being "...".
  */
 void
-cli_print_cell(const char *s, int width)
+cli_print_cell_max(const char *s, int width, int max)
 {
 	int n = 0;
 
-	for (; *s != '\0'; s++, n++)
+	for (; *s != '\0' && *s != '\n' && *s != '\r'; s++) {
+		/* UTF-8 continuation bytes do not start a character. */
+		if (((unsigned char)*s & 0xc0) != 0x80) {
+			if (max > 0 && n == max) {
+				fputs("...", stdout);
+				n += 3;
+				break;
+			}
+			n++;
+		}
 		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+	}
 	for (; n < width; n++)
 		putchar(' ');
+}
+
+void
+cli_print_cell(const char *s, int width)
+{
+	cli_print_cell_max(s, width, 0);
 }

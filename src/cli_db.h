@@ -14,5 +14,6 @@ int cli_db_exec(PGconn *conn, const char *sql, int n,
 int cli_db_fail(PGconn *conn, const char *prog, const char *what);
 int cli_db_rollback(PGconn *conn);
 void cli_print_cell(const char *s, int width);
+void cli_print_cell_max(const char *s, int width, int max);
 
 #endif
