@@ -58,10 +58,16 @@ log_msg(const char *level, const char *func, const char *fmt, ...)
 	n += m;
 	if ((size_t)n >= sizeof(line) - 1)
 		n = sizeof(line) - 2;
-	/* One event, one line, whatever the message (libpq's end in '\n'). */
+	/*
+	 * One event, one line, whatever the message: libpq's end in '\n', and
+	 * a database error may quote a value a visitor sent, so no control
+	 * character (a line break, a terminal escape) gets through.
+	 */
 	for (i = 0; i < n; i++)
-		if (line[i] == '\n' || line[i] == '\r')
+		if (line[i] == '\n' || line[i] == '\r' || line[i] == '\t')
 			line[i] = ' ';
+		else if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+			line[i] = '?';
 	while (n > 0 && line[n - 1] == ' ')
 		n--;
 	line[n++] = '\n';
