@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -149,6 +151,33 @@ test_log_quote(void **state)
 }
 
 static void
+test_log_line(void **state)
+{
+	char out[256];
+	FILE *tmp;
+	size_t n;
+	int saved;
+
+	(void)state;
+	assert_non_null(tmp = tmpfile());
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fileno(tmp), 2);
+	log_msg("warn", "caller", "value \"%s\"", "x\nfascia[1]: error: "
+	    "forged\r\x1b[31mred");
+	dup2(saved, 2);
+	close(saved);
+	rewind(tmp);
+	n = fread(out, 1, sizeof(out) - 1, tmp);
+	out[n] = '\0';
+	fclose(tmp);
+	assert_non_null(strstr(out, ": warn: caller: value"));
+	assert_ptr_equal(strchr(out, '\n'), out + n - 1);	/* one line */
+	assert_null(strchr(out, '\x1b'));
+	assert_null(strchr(out, '\r'));
+}
+
+static void
 test_buf_cap(void **state)
 {
 	struct buf b;
@@ -196,6 +225,7 @@ main(void)
 		cmocka_unit_test(test_url_encode_segment),
 		cmocka_unit_test(test_text_to_html),
 		cmocka_unit_test(test_log_quote),
+		cmocka_unit_test(test_log_line),
 		cmocka_unit_test(test_buf_cap),
 		cmocka_unit_test(test_arena),
 	};
