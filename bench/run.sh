@@ -8,6 +8,8 @@
 #   3. What a comment POST costs: bench/comment_post.py, p50/p99 in ms.
 #   4. The template engine alone (bench/tmpl_bench): compile once and
 #      render many, against parse-and-render each time as libctemplate does.
+#   5. bench/load.sh: knee, burst, mixed GET + POST, faults under load
+#      (LOAD_* variables, see bench/load.py).
 #
 # Figures are measured on this machine at this moment; nothing here asserts
 # a target.  BENCH_DURATION (default 10s) shortens or lengthens the runs.
@@ -67,3 +69,7 @@ if [ -f bench/tmpl_bench.c ]; then
 	cc -std=c11 -O2 -D_DEFAULT_SOURCE -Isrc -o build/tmpl_bench bench/tmpl_bench.c src/ctemplate*.c -lpthread
 	(cd "$ROOT" && build/tmpl_bench)
 fi
+
+# 5. The load targets of docs/hostile-inputs.md: knee, burst, mixed, faults.
+echo
+bench/load.sh

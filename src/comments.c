@@ -318,7 +318,9 @@ h_comment_post(struct req *r, char **arg)
 	params[8] = spam ? "spam" : "";
 	params[9] = r->conf->moderation;
 	params[10] = links;
-	res = db_write(&r->w->db, r->arena, STMT_COMMENT_INSERT, params, &rows);
+	/* Idempotent: a second run meets the unique form nonce. */
+	res = db_write(&r->w->db, r->arena, STMT_COMMENT_INSERT, params, &rows,
+	    1);
 	if (res == DB_CONFLICT) {
 		/* The same form, sent twice at once: the other one won. */
 		params[0] = nhex;

@@ -407,8 +407,8 @@ db_run(struct db *db, struct arena *a, enum stmt s,
 		if ((db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) &&
 		    !db_connect(db))
 			return DB_UNAVAILABLE;
-		res = PQexecPrepared(db->conn, stmts[s].name, stmts[s].nparams, params, NULL,
-		    NULL, 0);
+		res = PQexecPrepared(db->conn, stmts[s].name, stmts[s].nparams,
+		    params, NULL, NULL, 0);
 		st = PQresultStatus(res);
 		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 			ok = copy_rows(a, res, out);
@@ -451,13 +451,14 @@ db_query(struct db *db, struct arena *a, enum stmt s,
 }
 
 /*
- * Run a write.  It is never retried here: a write lost with its connection
- * may or may not have been committed, and only the caller knows how to
- * find out (the comment form's nonce).
+ * Run a write.  A write lost with its connection may or may not have been
+ * committed, so it is retried on a new connection only when the caller
+ * says it is idempotent: when running it twice cannot store twice (the
+ * comment insert, whose form nonce is unique, is).
  */
 enum db_res
 db_write(struct db *db, struct arena *a, enum stmt s,
-    const char *const *params, struct rows *out)
+    const char *const *params, struct rows *out, int idempotent)
 {
-	return db_run(db, a, s, params, out, 0);
+	return db_run(db, a, s, params, out, idempotent);
 }

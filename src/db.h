@@ -106,7 +106,7 @@ int db_connect(struct db *db);
 enum db_res db_query(struct db *db, struct arena *a, enum stmt s,
     const char *const *params, struct rows *out);
 enum db_res db_write(struct db *db, struct arena *a, enum stmt s,
-    const char *const *params, struct rows *out);
+    const char *const *params, struct rows *out, int idempotent);
 void db_close(struct db *db);
 int db_schema_version(PGconn *conn);
 

@@ -133,7 +133,7 @@ open_listener(const struct conf *c, int *unix_created)
 		err = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 		umask(old);
 		if (err == -1 || chmod(c->listen, (mode_t)c->socket_mode) == -1 ||
-		    listen(fd, 128) == -1) {
+		    listen(fd, SOMAXCONN) == -1) {
 			log_err("%s: %s", c->listen, strerror(errno));
 			close(fd);
 			return -1;
@@ -163,7 +163,7 @@ open_listener(const struct conf *c, int *unix_created)
 			continue;
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-		    listen(fd, 128) == 0)
+		    listen(fd, SOMAXCONN) == 0)
 			break;
 		close(fd);
 		fd = -1;
