@@ -137,7 +137,7 @@ is "$(q "SELECT string_agg(a.slug, ', ' ORDER BY p.import_key) FROM posts p
 	"hannah, oskar-berg, hannah" "authors by login; oskar.berg as oskar-berg"
 is "$(q "SELECT name || ' | ' || bio_html FROM authors WHERE slug = 'hannah'")" \
 	"Hannah Lindqvist | <p>Potter and teacher in Malmö.</p>
-<p>Writes about glazes &amp; kilns at her studio (https://hannah.example.org/).</p>" \
+<p>Writes about glazes &amp; kilns at her studio (<a href=\"https://hannah.example.org/\" rel=\"nofollow ugc noopener\">https://hannah.example.org/</a>).</p>" \
 	"author's name and bio from wp:author_description, escaped"
 is "$(q "SELECT name || ' |' || bio_html FROM authors WHERE slug = 'oskar-berg'")" \
 	"Oskar Berg |" "author without a description: no bio"
