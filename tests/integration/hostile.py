@@ -132,3 +132,41 @@ def _():
                what="a full pool of workers")
     for _ in range(6):
         get("/itest-p01/").expect(200)
+
+
+@test("hostile: slow clients (headers or body trickling in) are cut off by "
+      "nginx after 10 s; others are served meanwhile")
+def _():
+    import urllib.parse
+    u = urllib.parse.urlsplit(INFO["url"])
+    slow = []
+    for i in range(20):
+        s = socket.create_connection((u.hostname, u.port), timeout=30)
+        if i % 2:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        else:
+            s.sendall(b"POST /itest-p01/comments HTTP/1.1\r\nHost: x\r\n"
+                      b"Content-Type: application/x-www-form-urlencoded\r\n"
+                      b"Content-Length: 1000\r\n\r\ncomment=")
+        slow.append(s)
+    t0 = time.monotonic()
+    try:
+        for _ in range(10):
+            get("/itest-p01/").expect(200)
+        check(time.monotonic() - t0 < 5, "normal requests were held up")
+        for s in slow:
+            s.settimeout(max(1.0, 16 - (time.monotonic() - t0)))
+            try:
+                data = s.recv(4096)
+            except socket.timeout:
+                raise AssertionError("a slow client was still connected "
+                                     "after %.0f s" % (time.monotonic() - t0))
+            except OSError:
+                data = b""
+            check(data == b"" or data.startswith(b"HTTP/1.1 408"),
+                  "slow client got %r" % data[:60])
+        took = time.monotonic() - t0
+        check(9 <= took <= 16, "cut off after %.1f s" % took)
+    finally:
+        for s in slow:
+            s.close()
