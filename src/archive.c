@@ -57,12 +57,8 @@ archive_month_name(int m)
 	return m >= 1 && m <= 12 ? month_names[m - 1] : "";
 }
 
-static struct {
-	time_t fetched;
-	struct arena arena;
-	struct rows rows;
-	int valid;
-} months;
+static struct db_cache month_list = { .stmt = STMT_ARCHIVE_MONTHS,
+    .ttl = ARCHIVE_TTL };
 
 /*
  * Add the "archives" loop: one row per month with published posts, newest
@@ -71,24 +67,14 @@ static struct {
 void
 archive_vars(struct req *r, const char *current_path)
 {
+	const struct rows *months = db_cached(&r->w->db, &month_list);
 	TMPL_loop *loop = NULL;
 	TMPL_varlist *row;
-	time_t now = time(NULL);
 	const char *path, *ym;
 	int i, y, m;
 
-	if (!months.valid || now - months.fetched >= ARCHIVE_TTL) {
-		if (months.arena.chunk_size == 0)
-			arena_init(&months.arena, 2048);
-		arena_reset(&months.arena);
-		months.valid = db_query(&r->w->db, &months.arena,
-		    STMT_ARCHIVE_MONTHS, NULL, &months.rows) == DB_OK;
-		months.fetched = now;
-		if (!months.valid)
-			months.rows.n = 0;
-	}
-	for (i = 0; i < months.rows.n; i++) {
-		ym = ROW(&months.rows, i, 0);	/* "2025/03" */
+	for (i = 0; i < months->n; i++) {
+		ym = ROW(months, i, 0);	/* "2025/03" */
 		if (strlen(ym) != 7)
 			continue;
 		y = atoi(ym);
@@ -97,7 +83,7 @@ archive_vars(struct req *r, const char *current_path)
 		row = req_row(r, NULL, "url", path);
 		row = req_row(r, row, "label", req_url(r, "%s %d",
 		    archive_month_name(m), y));
-		row = req_row(r, row, "count", ROW(&months.rows, i, 1));
+		row = req_row(r, row, "count", ROW(months, i, 1));
 		if (current_path != NULL && strcmp(path, current_path) == 0)
 			row = req_row(r, row, "current", "1");
 		loop = req_loop_add(r, loop, row);

@@ -83,9 +83,12 @@ date_http(char *out, size_t n, time_t t)
 	return len > 0 && (size_t)len < n;
 }
 
-/* Read exactly n digits at *s into *v and move past them. */
-static int
-digits(const char **s, int n, int *v)
+/*
+ * Read exactly n digits at *s into *v and move past them.  Returns 1, or 0
+ * when fewer than n digits are there.
+ */
+int
+date_digits(const char **s, int n, int *v)
 {
 	int i;
 
@@ -139,9 +142,9 @@ weekday(const char **s, const char *const *names)
 static int
 clock_time(const char **s, struct tm *tm)
 {
-	return digits(s, 2, &tm->tm_hour) && literal(s, ":") &&
-	    digits(s, 2, &tm->tm_min) && literal(s, ":") &&
-	    digits(s, 2, &tm->tm_sec);
+	return date_digits(s, 2, &tm->tm_hour) && literal(s, ":") &&
+	    date_digits(s, 2, &tm->tm_min) && literal(s, ":") &&
+	    date_digits(s, 2, &tm->tm_sec);
 }
 
 /*
@@ -162,26 +165,26 @@ date_parse_http(const char *s, time_t *t)
 
 	memset(&tm, 0, sizeof(tm));
 	if (weekday(&p, wdays) && literal(&p, ", ")) {
-		ok = digits(&p, 2, &tm.tm_mday) && literal(&p, " ") &&
+		ok = date_digits(&p, 2, &tm.tm_mday) && literal(&p, " ") &&
 		    month(&p, &tm.tm_mon) && literal(&p, " ") &&
-		    digits(&p, 4, &tm.tm_year) && literal(&p, " ") &&
+		    date_digits(&p, 4, &tm.tm_year) && literal(&p, " ") &&
 		    clock_time(&p, &tm) && literal(&p, " GMT");
 		tm.tm_year -= 1900;
 	} else if ((p = s, weekday(&p, long_wdays)) && literal(&p, ", ")) {
-		ok = digits(&p, 2, &tm.tm_mday) && literal(&p, "-") &&
+		ok = date_digits(&p, 2, &tm.tm_mday) && literal(&p, "-") &&
 		    month(&p, &tm.tm_mon) && literal(&p, "-") &&
-		    digits(&p, 2, &yy) && literal(&p, " ") &&
+		    date_digits(&p, 2, &yy) && literal(&p, " ") &&
 		    clock_time(&p, &tm) && literal(&p, " GMT");
 		tm.tm_year = yy < 70 ? yy + 100 : yy;
 	} else if ((p = s, weekday(&p, wdays)) && literal(&p, " ")) {
 		ok = month(&p, &tm.tm_mon) && literal(&p, " ");
 		if (ok && *p == ' ') {
 			p++;
-			ok = digits(&p, 1, &tm.tm_mday);
+			ok = date_digits(&p, 1, &tm.tm_mday);
 		} else if (ok)
-			ok = digits(&p, 2, &tm.tm_mday);
+			ok = date_digits(&p, 2, &tm.tm_mday);
 		ok = ok && literal(&p, " ") && clock_time(&p, &tm) &&
-		    literal(&p, " ") && digits(&p, 4, &tm.tm_year);
+		    literal(&p, " ") && date_digits(&p, 4, &tm.tm_year);
 		tm.tm_year -= 1900;
 	} else
 		return 0;

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <time.h>
 
+int date_digits(const char **s, int n, int *v);
+
 #define DATE_MAX 40	/* room for any date written here */
 
 int date_rfc822(char *out, size_t n, time_t t);

@@ -462,3 +462,26 @@ db_write(struct db *db, struct arena *a, enum stmt s,
 {
 	return db_run(db, a, s, params, out, idempotent);
 }
+
+/*
+ * Return c's rows, fetched anew when older than c->ttl seconds.  When the
+ * database cannot be asked, the list is empty (the page still renders)
+ * and asked again on the next call.  The rows live in c's own arena until
+ * the next fetch.
+ */
+const struct rows *
+db_cached(struct db *db, struct db_cache *c)
+{
+	time_t now = time(NULL);
+
+	if (c->valid && now - c->fetched < c->ttl)
+		return &c->rows;
+	if (c->arena.chunk_size == 0)
+		arena_init(&c->arena, 2048);
+	arena_reset(&c->arena);
+	c->valid = db_query(db, &c->arena, c->stmt, NULL, &c->rows) == DB_OK;
+	c->fetched = now;
+	if (!c->valid)
+		c->rows.n = 0;
+	return &c->rows;
+}

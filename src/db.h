@@ -108,6 +108,22 @@ enum db_res db_query(struct db *db, struct arena *a, enum stmt s,
 enum db_res db_write(struct db *db, struct arena *a, enum stmt s,
     const char *const *params, struct rows *out, int idempotent);
 void db_close(struct db *db);
+
+/*
+ * The rows of a parameterless statement, kept by a worker for a while:
+ * lists that change rarely and appear on many pages (the navigation's
+ * authors, the archive's months).
+ */
+struct db_cache {
+	enum stmt stmt;
+	int ttl;		/* seconds */
+	time_t fetched;
+	int valid;
+	struct arena arena;
+	struct rows rows;
+};
+
+const struct rows *db_cached(struct db *db, struct db_cache *c);
 int db_schema_version(PGconn *conn);
 
 #endif

@@ -45,45 +45,26 @@ post_path(struct req *r, const char *slug)
  * author list changes rarely, so each worker keeps it for a minute
  * instead of asking the database on every page view.
  */
-#define NAV_TTL 60
-
-static struct {
-	time_t fetched;
-	struct arena arena;
-	struct rows rows;
-	int valid;
-} nav;
+static struct db_cache nav = { .stmt = STMT_NAV_AUTHORS, .ttl = 60 };
 
 static void
 nav_vars(struct req *r, const char *current_path)
 {
+	const struct rows *authors = db_cached(&r->w->db, &nav);
 	TMPL_loop *loop = NULL;
 	TMPL_varlist *row;
-	time_t now = time(NULL);
-	struct rows rows;
 	const char *path;
 	int i;
 
-	if (!nav.valid || now - nav.fetched >= NAV_TTL) {
-		if (nav.arena.chunk_size == 0)
-			arena_init(&nav.arena, 2048);
-		arena_reset(&nav.arena);
-		nav.valid = db_query(&r->w->db, &nav.arena, STMT_NAV_AUTHORS,
-		    NULL, &rows) == DB_OK;
-		nav.rows = rows;
-		nav.fetched = now;
-		if (!nav.valid)
-			nav.rows.n = 0;
-	}
 	row = req_row(r, NULL, "url", "/");
 	row = req_row(r, row, "label", "Home");
 	if (current_path != NULL && strcmp(current_path, "/") == 0)
 		row = req_row(r, row, "current", "1");
 	loop = req_loop_add(r, loop, row);
-	for (i = 0; i < nav.rows.n; i++) {
-		path = author_path(r, ROW(&nav.rows, i, 0));
+	for (i = 0; i < authors->n; i++) {
+		path = author_path(r, ROW(authors, i, 0));
 		row = req_row(r, NULL, "url", path);
-		row = req_row(r, row, "label", ROW(&nav.rows, i, 1));
+		row = req_row(r, row, "label", ROW(authors, i, 1));
 		if (current_path != NULL && strcmp(current_path, path) == 0)
 			row = req_row(r, row, "current", "1");
 		loop = req_loop_add(r, loop, row);

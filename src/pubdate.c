@@ -19,25 +19,10 @@
  */
 #include <string.h>
 
+#include "date.h"
 #include "pubdate.h"
 
 #define MAX_RELATIVE_DAYS 36500
-
-/* Read exactly n digits at *p into *v; advance *p.  Returns 1 or 0. */
-static int
-digits(const char **p, int n, int *v)
-{
-	int i;
-
-	*v = 0;
-	for (i = 0; i < n; i++) {
-		if ((*p)[i] < '0' || (*p)[i] > '9')
-			return 0;
-		*v = *v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	return 1;
-}
 
 /* Write v, 0 <= v < 10^width, as width digits at p; return the end. */
 static char *
@@ -105,13 +90,13 @@ parse_zone(const char *p, char out[7])
 	if (*p != '+' && *p != '-')
 		return 0;
 	sign = *p++;
-	if (!digits(&p, 2, &hh))
+	if (!date_digits(&p, 2, &hh))
 		return 0;
 	if (*p == ':') {
 		p++;
-		if (!digits(&p, 2, &mm))
+		if (!date_digits(&p, 2, &mm))
 			return 0;
-	} else if (*p != '\0' && !digits(&p, 2, &mm))
+	} else if (*p != '\0' && !date_digits(&p, 2, &mm))
 		return 0;
 	if (*p != '\0' || hh > 14 || mm > 59)
 		return 0;
@@ -135,19 +120,19 @@ pubdate_parse(const char *s, struct pubdate *d)
 
 	if (s[0] == '+')
 		return parse_relative(s, d);
-	if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) ||
-	    *p++ != '-' || !digits(&p, 2, &da))
+	if (!date_digits(&p, 4, &y) || *p++ != '-' || !date_digits(&p, 2, &mo) ||
+	    *p++ != '-' || !date_digits(&p, 2, &da))
 		return 0;
 	if (y < 1 || mo < 1 || mo > 12 || da < 1 ||
 	    da > days_in_month(y, mo))
 		return 0;
 	if (*p == 'T' || *p == 't' || *p == ' ') {
 		p++;
-		if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi))
+		if (!date_digits(&p, 2, &h) || *p++ != ':' || !date_digits(&p, 2, &mi))
 			return 0;
 		if (*p == ':') {
 			p++;
-			if (!digits(&p, 2, &se))
+			if (!date_digits(&p, 2, &se))
 				return 0;
 			if (*p == '.' || *p == ',') {
 				p++;
