@@ -19,17 +19,21 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wcast-qual \
-	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
-	-Wimplicit-fallthrough
+	-Wstrict-prototypes -Wmissing-prototypes -Wmissing-declarations \
+	-Wformat=2 -Wvla -Wimplicit-fallthrough
 HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 OPT ?= -O2 -g
+# -Isrc/tmpl: the template engine's ctemplate.h is included by its own
+# name, as libctemplate's is.  -MMD -MP: each object depends on the headers
+# it includes, and on nothing else.
 FASCIA_CFLAGS := -std=c11 -D_DEFAULT_SOURCE $(WARN) $(OPT) $(HARDEN) \
-	-DSYSCONFDIR='"$(SYSCONFDIR)"' $(PKG_CFLAGS)
+	-DSYSCONFDIR='"$(SYSCONFDIR)"' -Isrc -Isrc/tmpl $(PKG_CFLAGS)
+DEPFLAGS = -MMD -MP
 FASCIA_LDFLAGS := -pie -Wl,-z,relro,-z,now
 LIBS := $(PKG_LIBS) -lpthread
 
 BUILD ?= build
-SRCS := $(wildcard src/*.c)
+SRCS := $(wildcard src/*.c src/tmpl/*.c)
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
@@ -40,8 +44,9 @@ TESTS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 all: $(BUILD)/fascia
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
-	$(CC) $(FASCIA_CFLAGS) $(CFLAGS) -c $< -o $@
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(FASCIA_CFLAGS) $(DEPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libfascia.a: $(OBJS)
 	rm -f $@
@@ -50,12 +55,10 @@ $(BUILD)/libfascia.a: $(OBJS)
 $(BUILD)/fascia: $(BUILD)/obj/main.o $(BUILD)/libfascia.a
 	$(CC) $(FASCIA_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfascia.a $(wildcard src/*.h) | $(BUILD)/tests
-	$(CC) $(FASCIA_CFLAGS) -Isrc $(CFLAGS) $(FASCIA_LDFLAGS) $(LDFLAGS) \
-		-o $@ $< $(BUILD)/libfascia.a $(LIBS) -lcmocka
-
-$(BUILD)/obj $(BUILD)/tests:
-	mkdir -p $@
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfascia.a
+	@mkdir -p $(@D)
+	$(CC) $(FASCIA_CFLAGS) $(DEPFLAGS) $(CFLAGS) $(FASCIA_LDFLAGS) \
+		$(LDFLAGS) -o $@ $< $(BUILD)/libfascia.a $(LIBS) -lcmocka
 
 unit-tests: $(TESTS)
 
@@ -107,3 +110,5 @@ install: all
 
 clean:
 	rm -rf build
+
+-include $(OBJS:.o=.d) $(BUILD)/obj/main.d $(TESTS:=.d)

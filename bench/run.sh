@@ -66,7 +66,7 @@ if [ -f bench/tmpl_bench.c ]; then
 	echo "## the template engine alone"
 	echo
 	mkdir -p build
-	cc -std=c11 -O2 -D_DEFAULT_SOURCE -Isrc -o build/tmpl_bench bench/tmpl_bench.c src/ctemplate*.c -lpthread
+	cc -std=c11 -O2 -D_DEFAULT_SOURCE -Isrc -Isrc/tmpl -o build/tmpl_bench bench/tmpl_bench.c src/tmpl/ctemplate*.c -lpthread
 	(cd "$ROOT" && build/tmpl_bench)
 fi
 

@@ -18,7 +18,9 @@
 #include "cli_comments.h"
 #include "cli_db.h"
 #include "comment.h"
+#include "keys.h"
 #include "secret.h"
+#include "text.h"
 
 const char cli_comments_help[] =
     "usage: fascia [-c FILE] comments list [--status pending|approved|spam|"
@@ -32,6 +34,8 @@ const char cli_comments_help[] =
     "trash    move them to the trash (hidden)\n"
     "delete   remove them for good; their replies stay\n"
     "forget   remove every comment made with EMAIL (the right to erasure)\n";
+
+#define ID_DIGITS_MAX 18	/* a bigint, with room to spare */
 
 /* Re-parent the replies of the comments in $1, then delete those. */
 static const char reparent_sql[] =
@@ -98,18 +102,15 @@ cmd_list(PGconn *conn, int argc, char **argv)
 static char *
 id_array(int argc, char **argv)
 {
-	size_t len = 3, i, j;
+	size_t len = 3, i, n;
 	char *out, *p;
 
 	if (argc == 0)
 		return NULL;
 	for (i = 0; i < (size_t)argc; i++) {
-		for (j = 0; argv[i][j] != '\0'; j++)
-			if (argv[i][j] < '0' || argv[i][j] > '9' || j > 17)
-				return NULL;
-		if (j == 0)
+		if ((n = text_digits(argv[i])) == 0 || n > ID_DIGITS_MAX)
 			return NULL;
-		len += j + 1;
+		len += n + 1;
 	}
 	if ((p = out = malloc(len)) == NULL)
 		return NULL;

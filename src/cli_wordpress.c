@@ -45,6 +45,7 @@
 #include "cli_db.h"
 #include "cli_wordpress.h"
 #include "comment.h"
+#include "keys.h"
 #include "secret.h"
 #include "slug.h"
 #include "text.h"

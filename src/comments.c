@@ -116,7 +116,7 @@ static int
 see_comment(struct req *r, const struct rows *p, const char *id,
     const char *status)
 {
-	char token[FORM_TOKEN_CHARS];
+	char token[TOKEN_CHARS];
 	const char *slug = url_encode_segment(r->arena, ROW(p, 0, PC_SLUG));
 
 	if (strcmp(status, "approved") == 0)

@@ -19,6 +19,7 @@
 #include <ini.h>
 
 #include "conf.h"
+#include "text.h"
 
 enum conf_type {
 	CONF_STRING,
@@ -105,15 +106,6 @@ conf_find(const char *name)
 	return NULL;
 }
 
-static int
-has_control(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 1;
-	return 0;
-}
-
 /*
  * Store value for key k in c.  Returns 1, or 0 with a reason in err.
  */
@@ -126,7 +118,7 @@ conf_set(struct conf *c, const struct conf_key *k, const char *value,
 	long n;
 	size_t len;
 
-	if (has_control(value)) {
+	if (text_has_control(value, strlen(value), 0)) {
 		snprintf(err, errsz, "control characters in the value");
 		return 0;
 	}

@@ -28,6 +28,21 @@ utc(time_t t, struct tm *tm)
 	    tm->tm_year + 1900 <= 9999;
 }
 
+/* "Tue, 14 Jan 2025 10:00:00" and then zone, in UTC. */
+static int
+date_mail(char *out, size_t n, time_t t, const char *zone)
+{
+	struct tm tm;
+	int len;
+
+	if (!utc(t, &tm))
+		return 0;
+	len = snprintf(out, n, "%s, %02d %s %04d %02d:%02d:%02d %s",
+	    wdays[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, zone);
+	return len > 0 && (size_t)len < n;
+}
+
 /*
  * Write t as RFC 822 (with a four-digit year, as RSS 2.0 wants):
  * "Tue, 14 Jan 2025 10:00:00 +0000".  Returns 1, or 0 when t is out of
@@ -36,15 +51,7 @@ utc(time_t t, struct tm *tm)
 int
 date_rfc822(char *out, size_t n, time_t t)
 {
-	struct tm tm;
-	int len;
-
-	if (!utc(t, &tm))
-		return 0;
-	len = snprintf(out, n, "%s, %02d %s %04d %02d:%02d:%02d +0000",
-	    wdays[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
-	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	return len > 0 && (size_t)len < n;
+	return date_mail(out, n, t, "+0000");
 }
 
 /*
@@ -72,15 +79,7 @@ date_rfc3339(char *out, size_t n, time_t t)
 int
 date_http(char *out, size_t n, time_t t)
 {
-	struct tm tm;
-	int len;
-
-	if (!utc(t, &tm))
-		return 0;
-	len = snprintf(out, n, "%s, %02d %s %04d %02d:%02d:%02d GMT",
-	    wdays[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
-	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	return len > 0 && (size_t)len < n;
+	return date_mail(out, n, t, "GMT");
 }
 
 /*

@@ -14,27 +14,7 @@
 
 #include "form.h"
 #include "text.h"
-
-/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
-static size_t
-utf8_seq(const unsigned char *p, size_t n)
-{
-	size_t len;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (len > n || !utf8_valid((const char *)p, len))
-		return 0;
-	return len;
-}
+#include "utf8.h"
 
 /*
  * Decode n bytes at s leniently into the arena, setting *bad when
@@ -46,6 +26,7 @@ decode_lenient(struct arena *a, const char *s, size_t n, size_t *outlen,
 {
 	char *tmp, *out;
 	size_t i, o = 0, k, seq;
+	long cp;
 	int hi, lo;
 
 	/* Each input byte yields at most one byte, or three for U+FFFD. */
@@ -72,7 +53,8 @@ decode_lenient(struct arena *a, const char *s, size_t n, size_t *outlen,
 			i++;
 			continue;
 		}
-		if ((seq = utf8_seq((unsigned char *)tmp + i, k - i)) == 0) {
+		seq = utf8_decode(tmp + i, k - i, &cp);
+		if (cp < 0) {
 			*bad = 1;
 			memcpy(out + o, "\xef\xbf\xbd", 3);
 			o += 3;

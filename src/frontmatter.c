@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "frontmatter.h"
-#include "text.h"
+#include "utf8.h"
 
 /*
  * Set e to the message fmt for line (0 when the error has no line).

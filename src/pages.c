@@ -347,7 +347,7 @@ comment_form_vars(struct req *r, const struct rows *p, const struct rows *c,
     const struct form_state *fs)
 {
 	const char *reply = req_query(r, "replytocom");
-	char token[FORM_TOKEN_CHARS];
+	char token[TOKEN_CHARS];
 	TMPL_loop *errors = NULL;
 	TMPL_varlist *row;
 	int i;

@@ -14,17 +14,7 @@
 #include "http.h"
 #include "log.h"
 #include "text.h"
-
-static int
-has_control(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 1;
-	return 0;
-}
+#include "utf8.h"
 
 /* Decode n bytes at s into the arena; NULL if malformed. */
 static char *
@@ -38,7 +28,7 @@ decode(struct req *r, const char *s, size_t n, int plus_space, int *bad)
 		return NULL;
 	}
 	if (!pct_decode(s, n, plus_space, out, &len) ||
-	    !utf8_valid(out, len) || has_control(out, len)) {
+	    !utf8_valid(out, len) || text_has_control(out, len, 0)) {
 		*bad = 400;
 		return NULL;
 	}

@@ -11,122 +11,29 @@
  * punctuation, or one that finds nothing gets the same page with a form
  * and suggestions: never an error.  Search pages are not for robots.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "finding.h"
+#include "utf8.h"
 
 /* Longer queries are cut (on a character boundary) to this many bytes. */
 #define SEARCH_MAX 200
 
 #define MARK_LEN 3	/* both markers are 3 bytes of UTF-8 */
 
-/* Append code point c as UTF-8. */
-static void
-put_utf8(struct buf *b, unsigned long c)
-{
-	char u[4];
-	size_t n;
-
-	if (c < 0x80) {
-		u[0] = (char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		u[0] = (char)(0xc0 | (c >> 6));
-		u[1] = (char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xe0 | (c >> 12));
-		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (c & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | (c >> 18));
-		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (c & 0x3f));
-		n = 4;
-	}
-	buf_html_escape(b, u, n);
-}
-
-/* The named references that post bodies (cmark, WordPress) use. */
-static const struct {
-	const char *name;
-	unsigned long c;
-} named_refs[] = {
-	{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' },
-	{ "apos", '\'' }, { "nbsp", 0xa0 }, { "hellip", 0x2026 },
-	{ "ndash", 0x2013 }, { "mdash", 0x2014 }, { "lsquo", 0x2018 },
-	{ "rsquo", 0x2019 }, { "sbquo", 0x201a }, { "ldquo", 0x201c },
-	{ "rdquo", 0x201d }, { "bdquo", 0x201e }, { "laquo", 0xab },
-	{ "raquo", 0xbb }, { "copy", 0xa9 }, { "reg", 0xae },
-	{ "trade", 0x2122 }, { "deg", 0xb0 }, { "middot", 0xb7 },
-	{ "bull", 0x2022 }, { "times", 0xd7 }, { "frac12", 0xbd },
-};
-
 /*
- * If the n bytes at s (s[0] == '&') start a character reference that
- * stands for a character allowed in text, store it in *c and return the
- * reference's length; else return 0.
+ * May the character reference to cp in a snippet be shown as that
+ * character?  Controls, surrogates and non-characters stay as they were
+ * typed.
  */
-static size_t
-char_ref(const char *s, size_t n, unsigned long *c)
-{
-	size_t i, len, k;
-	int base = 10, d;
-
-	if (n < 3)
-		return 0;
-	if (s[1] != '#') {
-		for (len = 1; len < n && len < 10 &&
-		    ((s[len] >= 'a' && s[len] <= 'z') ||
-		    (s[len] >= 'A' && s[len] <= 'Z') ||
-		    (s[len] >= '0' && s[len] <= '9')); len++)
-			;
-		if (len >= n || s[len] != ';')
-			return 0;
-		for (k = 0; k < sizeof(named_refs) / sizeof(named_refs[0]); k++)
-			if (strlen(named_refs[k].name) == len - 1 &&
-			    memcmp(named_refs[k].name, s + 1, len - 1) == 0) {
-				*c = named_refs[k].c;
-				return len + 1;
-			}
-		return 0;
-	}
-	i = 2;
-	if (i < n && (s[i] == 'x' || s[i] == 'X')) {
-		base = 16;
-		i++;
-	}
-	*c = 0;
-	for (len = i; len < n && len - i < 7; len++) {
-		if (s[len] >= '0' && s[len] <= '9')
-			d = s[len] - '0';
-		else if (base == 16 && s[len] >= 'a' && s[len] <= 'f')
-			d = s[len] - 'a' + 10;
-		else if (base == 16 && s[len] >= 'A' && s[len] <= 'F')
-			d = s[len] - 'A' + 10;
-		else
-			break;
-		*c = *c * (unsigned long)base + (unsigned long)d;
-	}
-	if (len == i || len >= n || s[len] != ';')
-		return 0;
-	/* Controls, surrogates and non-characters stay as they were typed. */
-	if ((*c < 0x20 && *c != '\t' && *c != '\n') || (*c >= 0x7f &&
-	    *c < 0xa0) || (*c >= 0xd800 && *c <= 0xdfff) || *c > 0x10ffff ||
-	    (*c & 0xfffe) == 0xfffe)
-		return 0;
-	return len + 1;
-}
-
 static int
-is_space(char c)
+shown_decoded(long cp)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-	    c == '\f' || c == '\v';
+	return cp >= 0 && !(cp < 0x20 && cp != '\t' && cp != '\n') &&
+	    !(cp >= 0x7f && cp < 0xa0) && (cp & 0xfffe) != 0xfffe;
 }
 
 /*
@@ -145,7 +52,8 @@ void
 search_highlight(struct buf *b, const char *s, size_t n, int entities)
 {
 	size_t i = 0, start = 0, len;
-	unsigned long c;
+	char u[UTF8_SEQ_MAX];
+	long c;
 	int open = 0;
 
 	while (i < n) {
@@ -165,17 +73,18 @@ search_highlight(struct buf *b, const char *s, size_t n, int entities)
 			open = 0;
 			i += MARK_LEN;
 			start = i;
-		} else if (is_space(s[i]) && ((i + 1 < n &&
-		    is_space(s[i + 1])) || s[i] != ' ')) {
+		} else if (isspace((unsigned char)s[i]) && ((i + 1 < n &&
+		    isspace((unsigned char)s[i + 1])) || s[i] != ' ')) {
 			buf_html_escape(b, s + start, i - start);
 			buf_puts(b, " ");
-			while (i < n && is_space(s[i]))
+			while (i < n && isspace((unsigned char)s[i]))
 				i++;
 			start = i;
 		} else if (entities && s[i] == '&' &&
-		    (len = char_ref(s + i, n - i, &c)) > 0) {
+		    (len = html_char_ref(s + i, n - i, &c)) > 0 &&
+		    shown_decoded(c)) {
 			buf_html_escape(b, s + start, i - start);
-			put_utf8(b, c);
+			buf_html_escape(b, u, utf8_encode(c, u));
 			i += len;
 			start = i;
 		} else
@@ -197,7 +106,7 @@ search_normalize(struct arena *a, const char *raw, size_t max, int *cut)
 {
 	size_t n;
 
-	while (is_space(*raw))
+	while (isspace((unsigned char)*raw))
 		raw++;
 	n = strlen(raw);
 	*cut = n > max;
@@ -206,7 +115,7 @@ search_normalize(struct arena *a, const char *raw, size_t max, int *cut)
 		while (n > 0 && ((unsigned char)raw[n] & 0xc0) == 0x80)
 			n--;	/* raw[n] continues a character: back off */
 	}
-	while (n > 0 && is_space(raw[n - 1]))
+	while (n > 0 && isspace((unsigned char)raw[n - 1]))
 		n--;
 	return arena_strndup(a, raw, n);
 }

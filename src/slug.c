@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "slug.h"
+#include "utf8.h"
 
 /* First path segments that are not posts. */
 static const char *const reserved[] = { "page", "author", "tag", "feed",
@@ -30,7 +31,7 @@ static const char latin_ext_a[] =
     "nnnnnnnnnoooooo**rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
 
 static const char *
-latin_pair(unsigned cp)
+latin_pair(long cp)
 {
 	switch (cp) {
 	case 0xc6: case 0xe6:
@@ -85,39 +86,6 @@ slug_reserved(const char *s)
 	return s[4] == '\0';
 }
 
-/* Decode one UTF-8 sequence at *p; advance *p.  Bad bytes give 0xfffd. */
-static unsigned
-next_cp(const unsigned char **p)
-{
-	const unsigned char *s = *p;
-	unsigned cp;
-	int n, i;
-
-	if (s[0] < 0x80) {
-		*p = s + 1;
-		return s[0];
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 1, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 2, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 3, cp = s[0] & 0x07;
-	else {
-		*p = s + 1;
-		return 0xfffd;
-	}
-	for (i = 1; i <= n; i++) {
-		if ((s[i] & 0xc0) != 0x80) {
-			*p = s + i;
-			return 0xfffd;
-		}
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	*p = s + n + 1;
-	return cp;
-}
-
 /*
  * Make a slug from a title or a name, as WordPress does: letters and
  * digits are kept (lower-cased; accented Latin letters lose their
@@ -129,15 +97,14 @@ next_cp(const unsigned char **p)
 int
 slug_from_text(const char *s, char out[SLUG_MAX + 1])
 {
-	const unsigned char *p = (const unsigned char *)s;
 	const char *add;
 	char one[2] = { 0, 0 };
-	size_t len = 0, n;
-	unsigned cp;
+	size_t len = 0, n, i = 0, slen = strlen(s);
+	long cp;
 	int sep = 0, cut = 0;
 
-	while (*p != '\0') {
-		cp = next_cp(&p);
+	while (i < slen) {
+		i += utf8_decode(s + i, slen - i, &cp);
 		add = one;
 		if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
 			one[0] = (char)cp;

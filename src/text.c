@@ -1,64 +1,53 @@
 /*
- * text.c: byte-level text handling shared by the request parser and the
- * views.
+ * text.c: text checks and conversions shared by the request parser, the
+ * views and the importers: control characters, digits, percent-decoding,
+ * URL encoding, HTML character references, http(s) addresses and comment
+ * text to HTML.
  *
- * Everything a visitor sends is checked here before it goes further:
- * percent-decoding refuses malformed escapes instead of passing them on,
- * and UTF-8 validation refuses overlong forms, surrogates and code points
- * past U+10FFFF, which PostgreSQL would otherwise reject with an error
- * deep inside a query.
+ * Percent-decoding refuses malformed escapes instead of passing them on,
+ * and every check here works on bytes, whatever the locale.
  */
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
 #include "text.h"
+#include "utf8.h"
 
 /*
- * Return 1 when the n bytes at s are well-formed UTF-8 without NUL bytes
- * (RFC 3629), else 0.
+ * Return 1 when the n bytes at s hold a control character (below U+0020,
+ * or DEL), else 0.  With allow_breaks, tab, newline and carriage return
+ * are allowed: they are part of a comment's text, not of a name's.
  */
 int
-utf8_valid(const char *s, size_t n)
+text_has_control(const char *s, size_t n, int allow_breaks)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	const unsigned char *end = p + n;
+	size_t i;
 	unsigned char c;
 
-	while (p < end) {
-		c = *p;
-		if (c == 0)
-			return 0;
-		if (c < 0x80) {
-			p++;
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (allow_breaks && (c == '\t' || c == '\n' || c == '\r'))
 			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			if (end - p < 2 || (p[1] & 0xc0) != 0x80)
-				return 0;
-			p += 2;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			if (end - p < 3 || (p[1] & 0xc0) != 0x80 ||
-			    (p[2] & 0xc0) != 0x80)
-				return 0;
-			if (c == 0xe0 && p[1] < 0xa0)
-				return 0;	/* overlong */
-			if (c == 0xed && p[1] > 0x9f)
-				return 0;	/* surrogate */
-			p += 3;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			if (end - p < 4 || (p[1] & 0xc0) != 0x80 ||
-			    (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
-				return 0;
-			if (c == 0xf0 && p[1] < 0x90)
-				return 0;	/* overlong */
-			if (c == 0xf4 && p[1] > 0x8f)
-				return 0;	/* past U+10FFFF */
-			p += 4;
-		} else
-			return 0;
+		if (c < 0x20 || c == 0x7f)
+			return 1;
 	}
-	return 1;
+	return 0;
+}
+
+/*
+ * Return how many ASCII digits s consists of, or 0 when it is empty or
+ * holds anything else.  (A page number, a year, an id: the caller checks
+ * the count.)
+ */
+size_t
+text_digits(const char *s)
+{
+	size_t n;
+
+	for (n = 0; s[n] >= '0' && s[n] <= '9'; n++)
+		;
+	return s[n] == '\0' ? n : 0;
 }
 
 /* The value of the hex digit c, or -1. */
@@ -233,6 +222,75 @@ text_to_html(struct buf *b, const char *s, size_t n)
 	}
 	if (open)
 		buf_puts(b, "</p>");
+}
+
+/*
+ * The named references post bodies and WordPress exports use (cmark writes
+ * &amp;, &lt;, &gt; and &quot;; kses and editors the rest).
+ */
+static const struct {
+	const char *name;
+	long cp;
+} named_refs[] = {
+	{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' },
+	{ "apos", '\'' }, { "nbsp", 0xa0 }, { "hellip", 0x2026 },
+	{ "mdash", 0x2014 }, { "ndash", 0x2013 }, { "lsquo", 0x2018 },
+	{ "rsquo", 0x2019 }, { "sbquo", 0x201a }, { "ldquo", 0x201c },
+	{ "rdquo", 0x201d }, { "bdquo", 0x201e }, { "laquo", 0xab },
+	{ "raquo", 0xbb }, { "copy", 0xa9 }, { "reg", 0xae },
+	{ "trade", 0x2122 }, { "middot", 0xb7 }, { "bull", 0x2022 },
+	{ "deg", 0xb0 }, { "euro", 0x20ac }, { "pound", 0xa3 },
+	{ "times", 0xd7 }, { "frac12", 0xbd }, { "shy", 0xad },
+	{ "iexcl", 0xa1 }, { "iquest", 0xbf }, { "prime", 0x2032 },
+	{ "larr", 0x2190 }, { "rarr", 0x2192 }, { "hearts", 0x2665 },
+};
+
+#define REF_NAME_MAX 10		/* longer than any name above */
+#define REF_DIGITS_MAX 8	/* "&#x10FFFF;" with room for leading zeros */
+
+/*
+ * Read the HTML character reference at s (n bytes, s[0] == '&'): a named
+ * one from the table above, "&#DDD;" or "&#xHHH;".  Returns its length,
+ * with the code point in *cp, or -1 there when the number stands for no
+ * character (0, a surrogate, past U+10FFFF); returns 0 when s starts no
+ * reference it knows, so that the '&' is text.
+ */
+size_t
+html_char_ref(const char *s, size_t n, long *cp)
+{
+	size_t i = 2, j, k;
+	long v = 0;
+	int d, base = 10;
+
+	if (n >= 3 && s[1] == '#') {
+		if (s[i] == 'x' || s[i] == 'X') {
+			base = 16;
+			i++;
+		}
+		for (j = i; j < n && j < i + REF_DIGITS_MAX; j++) {
+			if ((d = hex_digit((unsigned char)s[j])) < 0 ||
+			    d >= base)
+				break;
+			v = v * base + d;
+		}
+		if (j == i || j >= n || s[j] != ';')
+			return 0;
+		*cp = v == 0 || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) ?
+		    -1 : v;
+		return j + 1;
+	}
+	for (j = 1; j < n && j < REF_NAME_MAX && isalnum((unsigned char)s[j]);
+	    j++)
+		;
+	if (j == 1 || j >= n || s[j] != ';')
+		return 0;
+	for (k = 0; k < sizeof(named_refs) / sizeof(named_refs[0]); k++)
+		if (strlen(named_refs[k].name) == j - 1 &&
+		    memcmp(named_refs[k].name, s + 1, j - 1) == 0) {
+			*cp = named_refs[k].cp;
+			return j + 1;
+		}
+	return 0;
 }
 
 /* Does u start with http:// or https:// followed by a host? */

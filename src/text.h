@@ -1,6 +1,7 @@
 /*
- * text.h: byte-level text handling: percent-decoding, UTF-8, URL encoding
- * and comment text to HTML.
+ * text.h: text checks and conversions: control characters, digits,
+ * percent-decoding, URL encoding, HTML character references, http(s)
+ * addresses and comment text to HTML.
  */
 #ifndef FASCIA_TEXT_H
 #define FASCIA_TEXT_H
@@ -10,8 +11,10 @@
 #include "arena.h"
 #include "buf.h"
 
-int utf8_valid(const char *s, size_t n);
+int text_has_control(const char *s, size_t n, int allow_breaks);
+size_t text_digits(const char *s);
 int hex_digit(int c);
+size_t html_char_ref(const char *s, size_t n, long *cp);
 int url_has_http_scheme(const char *u);
 int url_http_ok(const char *u);
 int pct_decode(const char *in, size_t n, int plus_space, char *out,

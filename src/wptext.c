@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "text.h"
+#include "utf8.h"
 #include "wptext.h"
 
 /* The state of one HTML-to-text conversion. */
@@ -35,71 +36,6 @@ struct h2t {
 	size_t href_n;
 };
 
-/*
- * Decode the UTF-8 sequence at s (n bytes available) into *cp.  Returns
- * its length, or 1 with *cp = -1 for a byte that starts no valid sequence.
- */
-static size_t
-utf8_next(const unsigned char *s, size_t n, long *cp)
-{
-	size_t len, i;
-	long v;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		v = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		v = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		v = s[0] & 0x07;
-	} else {
-		*cp = -1;
-		return 1;
-	}
-	if (len > n || !utf8_valid((const char *)s, len)) {
-		*cp = -1;
-		return 1;
-	}
-	for (i = 1; i < len; i++)
-		v = v << 6 | (s[i] & 0x3f);
-	*cp = v;
-	return len;
-}
-
-static void
-put_utf8(struct buf *b, long cp)
-{
-	char u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	buf_append(b, u, n);
-}
-
 /* Is cp white space to the reader (a no-break space is)? */
 static int
 is_space(long cp)
@@ -115,6 +51,8 @@ is_space(long cp)
 static void
 emit(struct h2t *h, long cp)
 {
+	char u[UTF8_SEQ_MAX];
+
 	if (cp == '\r')
 		return;
 	if (cp == '\n' && h->mode == WPTEXT_LINES) {
@@ -138,7 +76,7 @@ emit(struct h2t *h, long cp)
 			buf_append(h->b, " ", 1);
 	}
 	h->nl = h->space = h->absorb = 0;
-	put_utf8(h->b, cp);
+	buf_append(h->b, u, utf8_encode(cp, u));
 }
 
 /*
@@ -165,72 +103,6 @@ emit_break(struct h2t *h, int level)
 	}
 }
 
-static const struct {
-	const char *name;
-	long cp;
-} entities[] = {
-	{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' },
-	{ "apos", '\'' }, { "nbsp", 0xa0 }, { "hellip", 0x2026 },
-	{ "mdash", 0x2014 }, { "ndash", 0x2013 }, { "lsquo", 0x2018 },
-	{ "rsquo", 0x2019 }, { "sbquo", 0x201a }, { "ldquo", 0x201c },
-	{ "rdquo", 0x201d }, { "bdquo", 0x201e }, { "laquo", 0xab },
-	{ "raquo", 0xbb }, { "copy", 0xa9 }, { "reg", 0xae },
-	{ "trade", 0x2122 }, { "middot", 0xb7 }, { "bull", 0x2022 },
-	{ "deg", 0xb0 }, { "euro", 0x20ac }, { "pound", 0xa3 },
-	{ "times", 0xd7 }, { "shy", 0xad }, { "iexcl", 0xa1 },
-	{ "iquest", 0xbf }, { "prime", 0x2032 }, { "larr", 0x2190 },
-	{ "rarr", 0x2192 }, { "hearts", 0x2665 },
-};
-
-/*
- * Decode the character reference at s[0] == '&'.  Returns its length and
- * sets *cp (-1 for a reference to nothing usable), or 0 when s starts no
- * reference, so that the '&' is text.
- */
-static size_t
-entity(const char *s, size_t n, long *cp)
-{
-	size_t i, j, k;
-	long v = 0;
-	int hex = 0;
-
-	if (n >= 3 && s[1] == '#') {
-		i = 2;
-		if (s[i] == 'x' || s[i] == 'X') {
-			hex = 1;
-			i++;
-		}
-		for (j = i; j < n && j < i + 8; j++) {
-			if (s[j] >= '0' && s[j] <= '9')
-				v = v * (hex ? 16 : 10) + (s[j] - '0');
-			else if (hex && s[j] >= 'a' && s[j] <= 'f')
-				v = v * 16 + (s[j] - 'a' + 10);
-			else if (hex && s[j] >= 'A' && s[j] <= 'F')
-				v = v * 16 + (s[j] - 'A' + 10);
-			else
-				break;
-		}
-		if (j == i || j >= n || s[j] != ';')
-			return 0;
-		*cp = v == 0 || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) ?
-		    -1 : v;
-		return j + 1;
-	}
-	for (j = 1; j < n && j < 10 && ((s[j] >= 'a' && s[j] <= 'z') ||
-	    (s[j] >= 'A' && s[j] <= 'Z') || (s[j] >= '0' && s[j] <= '9'));
-	    j++)
-		;
-	if (j == 1 || j >= n || s[j] != ';')
-		return 0;
-	for (k = 0; k < sizeof(entities) / sizeof(entities[0]); k++)
-		if (strlen(entities[k].name) == j - 1 &&
-		    memcmp(entities[k].name, s + 1, j - 1) == 0) {
-			*cp = entities[k].cp;
-			return j + 1;
-		}
-	return 0;
-}
-
 /* Write n bytes of text, decoding entities; invalid bytes are dropped. */
 static void
 emit_text(struct h2t *h, const char *s, size_t n)
@@ -239,13 +111,13 @@ emit_text(struct h2t *h, const char *s, size_t n)
 	long cp;
 
 	while (i < n) {
-		if (s[i] == '&' && (len = entity(s + i, n - i, &cp)) > 0) {
+		if (s[i] == '&' && (len = html_char_ref(s + i, n - i, &cp)) > 0) {
 			if (cp >= 0)
 				emit(h, cp);
 			i += len;
 			continue;
 		}
-		len = utf8_next((const unsigned char *)s + i, n - i, &cp);
+		len = utf8_decode(s + i, n - i, &cp);
 		if (cp >= 0)
 			emit(h, cp);
 		i += len;
@@ -555,8 +427,7 @@ wptext_excerpt(struct buf *out, const char *html, size_t n, int words,
 		return 0;
 	}
 	while (i < text.len) {
-		len = utf8_next((const unsigned char *)text.data + i,
-		    text.len - i, &cp);
+		len = utf8_decode(text.data + i, text.len - i, &cp);
 		if (cp == ' ') {
 			if (in_word)
 				cut = i;
@@ -644,7 +515,7 @@ wptext_slug_ok(const char *s)
 	if (n == 0 || n > WPTEXT_SLUG_MAX || !utf8_valid(s, n))
 		return 0;
 	while (i < n) {
-		len = utf8_next((const unsigned char *)s + i, n - i, &cp);
+		len = utf8_decode(s + i, n - i, &cp);
 		if (cp < 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
 		    cp == '/' || cp == '?' || cp == '#' || cp == '%' ||
 		    is_space(cp) || cp == 0x200b || cp == 0xfeff)
@@ -668,7 +539,7 @@ wptext_slugify(const char *text, char out[WPTEXT_SLUG_MAX + 1])
 	long cp;
 
 	while (i < n) {
-		len = utf8_next((const unsigned char *)text + i, n - i, &cp);
+		len = utf8_decode(text + i, n - i, &cp);
 		i += len;
 		if (cp < 0)
 			continue;

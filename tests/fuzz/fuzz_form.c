@@ -10,7 +10,7 @@
 
 #include "comment.h"
 #include "form.h"
-#include "text.h"
+#include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

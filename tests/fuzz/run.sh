@@ -19,13 +19,13 @@ if ! command -v clang >/dev/null; then
 fi
 mkdir -p "$OUT/crashes"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
-CFLAGS="-std=c11 -D_DEFAULT_SOURCE -DSYSCONFDIR=\"/etc\" -g -O1 -Isrc $SAN $(pkg-config --cflags libpq libsodium libcmark fcgi libxml-2.0 2>/dev/null)"
+CFLAGS="-std=c11 -D_DEFAULT_SOURCE -DSYSCONFDIR=\"/etc\" -g -O1 -Isrc -Isrc/tmpl $SAN $(pkg-config --cflags libpq libsodium libcmark fcgi libxml-2.0 2>/dev/null)"
 LIBS="$(pkg-config --libs libpq libsodium inih libcmark fcgi libxml-2.0 2>/dev/null) -lpthread"
 
 # The sources once, instrumented for the fuzzer, shared by every harness.
 mkdir -p "$OUT/obj"
 objs=()
-for src in src/*.c; do
+for src in src/*.c src/tmpl/*.c; do
 	[ "$src" = src/main.c ] && continue
 	obj=$OUT/obj/$(basename "$src" .c).o
 	objs+=("$obj")

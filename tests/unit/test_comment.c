@@ -14,6 +14,9 @@
 
 #include "comment.h"
 #include "form.h"
+#include "identicon.h"
+#include "keys.h"
+#include "token.h"
 
 static struct keys keys, other_keys;
 static struct arena form_arena;
@@ -151,7 +154,7 @@ test_email_hash(void **state)
 static void
 test_form_token(void **state)
 {
-	char tok[FORM_TOKEN_CHARS], bad[FORM_TOKEN_CHARS];
+	char tok[TOKEN_CHARS], bad[TOKEN_CHARS];
 	unsigned char n1[NONCE_BYTES], n2[NONCE_BYTES];
 	time_t t = 1800000000;
 
@@ -185,7 +188,7 @@ test_form_token(void **state)
 static void
 test_view_token(void **state)
 {
-	char tok[FORM_TOKEN_CHARS];
+	char tok[TOKEN_CHARS];
 	time_t t = 1800000000;
 
 	(void)state;

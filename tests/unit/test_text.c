@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "text.h"
+#include "utf8.h"
 
 static int
 valid(const char *s)
