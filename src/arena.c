@@ -1,12 +1,13 @@
 /*
- * arena.c: the per-request bump allocator.
+ * arena.c: the bump allocator of requests (and of the importer's items).
  *
  * Everything a request needs (decoded parameters, rows copied out of
  * PGresults, strings for the templates) comes from one arena, which the
- * worker resets after each response.  Handlers never free.  The first chunk
- * is kept across resets, so a typical page view allocates nothing from the
- * system; bigger requests grow the arena chunk by chunk and give the extra
- * chunks back at reset.
+ * worker resets after each response.  Handlers never free.  The oldest
+ * chunk is kept across resets, so a typical page view allocates nothing
+ * from the system; bigger requests grow the arena chunk by chunk and give
+ * the extra chunks back at reset.  Every allocation is aligned for any
+ * type.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -23,6 +24,11 @@ struct arena_chunk {
 	max_align_t data[];
 };
 
+/*
+ * Make a an empty arena that takes memory from the system chunk_size
+ * bytes at a time (more for a bigger allocation).  Nothing is allocated
+ * until the first arena_alloc().
+ */
 void
 arena_init(struct arena *a, size_t chunk_size)
 {
@@ -31,8 +37,9 @@ arena_init(struct arena *a, size_t chunk_size)
 }
 
 /*
- * Return n bytes aligned for any type, valid until the next arena_reset(),
- * or NULL when memory is exhausted.
+ * Return n bytes aligned for any type, uninitialised, valid until the next
+ * arena_reset() or arena_free() of a; the arena owns them.  NULL when
+ * memory is exhausted.
  */
 void *
 arena_alloc(struct arena *a, size_t n)
@@ -42,6 +49,8 @@ arena_alloc(struct arena *a, size_t n)
 	size_t size;
 	void *p;
 
+	if (n > SIZE_MAX - align)
+		return NULL;
 	n = (n + align - 1) & ~(align - 1);
 	if (n == 0)
 		n = align;
@@ -61,6 +70,10 @@ arena_alloc(struct arena *a, size_t n)
 	return p;
 }
 
+/*
+ * Copy the n bytes at s into a, NUL-terminated (s need not be).  Returns
+ * the copy, owned by the arena, or NULL on exhausted memory.
+ */
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
@@ -73,6 +86,7 @@ arena_strndup(struct arena *a, const char *s, size_t n)
 	return p;
 }
 
+/* Copy the string s into a; see arena_strndup(). */
 char *
 arena_strdup(struct arena *a, const char *s)
 {
@@ -80,28 +94,43 @@ arena_strdup(struct arena *a, const char *s)
 }
 
 /*
- * Format into the arena.  Returns NULL on exhausted memory.
+ * Format into the arena, as vprintf(3) does.  Returns the string, which
+ * lives until the next arena_reset(), or NULL on exhausted memory.
  */
+char *
+arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+	va_list again;
+	char *p;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	if (n < 0 || (p = arena_alloc(a, (size_t)n + 1)) == NULL) {
+		va_end(again);
+		return NULL;
+	}
+	vsnprintf(p, (size_t)n + 1, fmt, again);
+	va_end(again);
+	return p;
+}
+
+/* Format into the arena, as printf(3) does; see arena_vprintf(). */
 char *
 arena_printf(struct arena *a, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 	char *p;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (p = arena_alloc(a, (size_t)n + 1)) == NULL)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	p = arena_vprintf(a, fmt, ap);
 	va_end(ap);
 	return p;
 }
 
 /*
- * Forget everything allocated, keeping the oldest chunk for reuse.
+ * Forget everything allocated from a, keeping its oldest chunk for reuse:
+ * every pointer the arena gave out is invalid afterwards.
  */
 void
 arena_reset(struct arena *a)
@@ -118,6 +147,7 @@ arena_reset(struct arena *a)
 	a->head = c;
 }
 
+/* Give all of a's memory back to the system; a can be used again. */
 void
 arena_free(struct arena *a)
 {

@@ -13,6 +13,10 @@
 
 #include "buf.h"
 
+/*
+ * Make b an empty buffer that never holds more than max bytes.  Nothing is
+ * allocated until the first append.
+ */
 void
 buf_init(struct buf *b, size_t max)
 {
@@ -52,8 +56,9 @@ buf_reserve(struct buf *b, size_t n)
 }
 
 /*
- * Append n bytes.  Returns 1, or 0 (and marks the buffer failed) when the
- * cap or memory is exhausted.  The data stays NUL-terminated.
+ * Append the n bytes at p.  Returns 1, or 0 (and marks the buffer failed)
+ * when the cap or memory is exhausted or it had failed already.  The data
+ * stays NUL-terminated, so b->data is a string whenever len > 0.
  */
 int
 buf_append(struct buf *b, const void *p, size_t n)
@@ -67,12 +72,14 @@ buf_append(struct buf *b, const void *p, size_t n)
 	return 1;
 }
 
+/* Append the string s; returns as buf_append(). */
 int
 buf_puts(struct buf *b, const char *s)
 {
 	return buf_append(b, s, strlen(s));
 }
 
+/* Append formatted text, as printf(3); returns as buf_append(). */
 int
 buf_printf(struct buf *b, const char *fmt, ...)
 {
@@ -117,6 +124,7 @@ buf_html_escape(struct buf *b, const char *s, size_t n)
 	buf_append(b, s + start, n - start);
 }
 
+/* Empty b and clear its failure, keeping its memory for the next use. */
 void
 buf_reset(struct buf *b)
 {
@@ -126,6 +134,7 @@ buf_reset(struct buf *b)
 		b->data[0] = '\0';
 }
 
+/* Give b's memory back; b is empty (same cap) and can be used again. */
 void
 buf_free(struct buf *b)
 {

@@ -1,5 +1,9 @@
 /*
  * buf.h: growable byte buffer with a hard cap.
+ *
+ * The buffer owns its data (freed by buf_free()).  An append that does not
+ * fit marks the buffer failed, and every later append fails too until
+ * buf_reset(): a caller appends freely and checks once, at the end.
  */
 #ifndef FASCIA_BUF_H
 #define FASCIA_BUF_H

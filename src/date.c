@@ -18,6 +18,9 @@ static const char *const wdays[7] = { "Sun", "Mon", "Tue", "Wed", "Thu",
     "Fri", "Sat" };
 static const char *const long_wdays[7] = { "Sunday", "Monday", "Tuesday",
     "Wednesday", "Thursday", "Friday", "Saturday" };
+static const char *const month_names[12] = { "January", "February",
+    "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December" };
 static const char *const months[12] = { "Jan", "Feb", "Mar", "Apr", "May",
     "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
@@ -26,6 +29,13 @@ utc(time_t t, struct tm *tm)
 {
 	return gmtime_r(&t, tm) != NULL && tm->tm_year + 1900 >= 0 &&
 	    tm->tm_year + 1900 <= 9999;
+}
+
+/* Return the English name of month m (1 to 12), or "". */
+const char *
+date_month_name(int m)
+{
+	return m >= 1 && m <= 12 ? month_names[m - 1] : "";
 }
 
 /* "Tue, 14 Jan 2025 10:00:00" and then zone, in UTC. */

@@ -2,13 +2,20 @@
  * db.c: the worker's PostgreSQL connection and every statement it runs.
  *
  * Each worker owns one connection and prepares all statements once, when
- * it connects.  A PGresult never leaves this file: rows are copied into the
- * request's arena.  A connection that broke (a restarted server reports
- * nothing until a query fails, and then without SQLSTATE) is dropped and
- * made again, and a read is retried once on the new one.  While the server
- * is down, connection attempts are spaced out so that each request is
- * answered at once with DB_UNAVAILABLE instead of waiting.
+ * it connects.  A PGresult never leaves this file: rows are copied into an
+ * arena as the typed structs of db.h.  Each statement lists its columns by
+ * the names of their fields, and the names PostgreSQL reports for the
+ * prepared statement are checked against that list when it is prepared:
+ * a SELECT whose columns were reordered, renamed or miscounted stops the
+ * connection with a clear error instead of filling the wrong fields.
+ *
+ * A connection that broke (a restarted server reports nothing until a
+ * query fails, and then without SQLSTATE) is dropped and made again, and
+ * a read is retried once on the new one.  While the server is down,
+ * connection attempts are spaced out so that each request is answered at
+ * once with DB_UNAVAILABLE instead of waiting.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,20 +23,26 @@
 #include "db.h"
 #include "log.h"
 
+/* The first chunk of a cache's arena: the rows of a typical list fit. */
+#define CACHE_ARENA_CHUNK 2048
+
+#define ISO_UTC(col) \
+	"to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define READER_DATE(col) "to_char(" col ", 'FMMonth FMDD, YYYY')"
+
 #define LISTING_COLUMNS \
 	"p.slug, p.title, p.excerpt, " \
-	"to_char(p.published_at AT TIME ZONE 'UTC', " \
-	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
-	"to_char(p.published_at, 'FMMonth FMDD, YYYY'), a.slug, a.name, " \
+	ISO_UTC("p.published_at") " AS date_iso, " \
+	READER_DATE("p.published_at") " AS date, " \
+	"a.slug AS author_slug, a.name AS author_name, " \
 	"(SELECT count(*) FROM comments c WHERE c.post_id = p.id " \
-	"AND c.status = 'approved') "
+	"AND c.status = 'approved') AS comments "
 
 #define COMMENT_COLUMNS \
 	"id, parent_id, author_name, url, body, " \
-	"to_char(created_at AT TIME ZONE 'UTC', " \
-	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
-	"to_char(created_at, 'FMMonth FMDD, YYYY \"at\" FMHH12:MI am'), " \
-	"encode(email_hash, 'hex'), status "
+	ISO_UTC("created_at") " AS date_iso, " \
+	"to_char(created_at, 'FMMonth FMDD, YYYY \"at\" FMHH12:MI am') " \
+	"AS date, encode(email_hash, 'hex') AS email_hash, status "
 
 #define VISIBLE "p.status = 'published' AND p.published_at <= now() "
 
@@ -38,8 +51,8 @@
 #define MODIFIED_EPOCH \
 	"extract(epoch FROM greatest(p.updated_at, p.published_at))::bigint "
 #define FEED_STATE(from, where) \
-	"SELECT count(*), max(s.modified), " \
-	"string_agg(s.k, ',' ORDER BY s.published_at DESC, s.id DESC) " \
+	"SELECT count(*) AS posts, max(s.modified) AS modified, " \
+	"string_agg(s.k, ',' ORDER BY s.published_at DESC, s.id DESC) AS keys " \
 	"FROM (SELECT p.id, p.published_at, " MODIFIED_EPOCH "AS modified, " \
 	"concat_ws(':', p.id, p.slug, extract(epoch FROM p.updated_at), " \
 	"a.name, (SELECT string_agg(t.name, ',' ORDER BY t.id) " \
@@ -50,79 +63,175 @@
 	"ORDER BY p.published_at DESC, p.id DESC LIMIT 20) s"
 #define FEED_ITEMS(from, where) \
 	"SELECT p.id, p.slug, p.title, p.excerpt, p.body_html, " \
-	"extract(epoch FROM p.published_at)::bigint, " MODIFIED_EPOCH ", " \
-	"to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), " \
-	"a.slug, a.name, (SELECT string_agg(t.slug || E'\\x1f' || t.name, " \
+	"extract(epoch FROM p.published_at)::bigint AS published, " \
+	MODIFIED_EPOCH "AS modified, " \
+	"to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS created, " \
+	"a.slug AS author_slug, a.name AS author_name, " \
+	"(SELECT string_agg(t.slug || E'\\x1f' || t.name, " \
 	"E'\\x1e' ORDER BY t.name, t.id) FROM post_tags pt2 " \
-	"JOIN tags t ON t.id = pt2.tag_id WHERE pt2.post_id = p.id) " \
+	"JOIN tags t ON t.id = pt2.tag_id WHERE pt2.post_id = p.id) AS tags " \
 	"FROM " from " JOIN authors a ON a.id = p.author_id " \
 	"WHERE " where VISIBLE \
 	"ORDER BY p.published_at DESC, p.id DESC LIMIT 20"
+
+/* A column of a statement's rows: its name, and its field in the row. */
+struct column {
+	const char *name;
+	size_t offset;
+};
+
+#define COL(type, field) { #field, offsetof(type, field) }
+#define NCOLS(list) (sizeof(list) / sizeof(list[0]))
+
+static const struct column author_link_cols[] = {
+	COL(struct db_author, slug), COL(struct db_author, name),
+};
+static const struct column author_cols[] = {
+	COL(struct db_author, id), COL(struct db_author, slug),
+	COL(struct db_author, name), COL(struct db_author, bio_html),
+};
+static const struct column listing_cols[] = {
+	COL(struct db_listing, slug), COL(struct db_listing, title),
+	COL(struct db_listing, excerpt), COL(struct db_listing, date_iso),
+	COL(struct db_listing, date), COL(struct db_listing, author_slug),
+	COL(struct db_listing, author_name), COL(struct db_listing, comments),
+};
+static const struct column tag_cols[] = {
+	COL(struct db_tag, id), COL(struct db_tag, slug),
+	COL(struct db_tag, name),
+};
+static const struct column tag_link_cols[] = {
+	COL(struct db_tag, slug), COL(struct db_tag, name),
+};
+static const struct column post_cols[] = {
+	COL(struct db_post, id), COL(struct db_post, slug),
+	COL(struct db_post, title), COL(struct db_post, excerpt),
+	COL(struct db_post, body_html), COL(struct db_post, date_iso),
+	COL(struct db_post, date), COL(struct db_post, comments_open),
+	COL(struct db_post, author_slug), COL(struct db_post, author_name),
+	COL(struct db_post, author_bio), COL(struct db_post, modified_iso),
+};
+static const struct column post_slug_cols[] = {
+	COL(struct db_post, slug),
+};
+static const struct column comment_cols[] = {
+	COL(struct db_comment, id), COL(struct db_comment, parent_id),
+	COL(struct db_comment, author_name), COL(struct db_comment, url),
+	COL(struct db_comment, body), COL(struct db_comment, date_iso),
+	COL(struct db_comment, date), COL(struct db_comment, email_hash),
+	COL(struct db_comment, status),
+};
+static const struct column comment_state_cols[] = {
+	COL(struct db_comment, id), COL(struct db_comment, status),
+};
+static const struct column hit_cols[] = {
+	COL(struct db_search_hit, slug), COL(struct db_search_hit, title),
+	COL(struct db_search_hit, snippet), COL(struct db_search_hit, date_iso),
+	COL(struct db_search_hit, date), COL(struct db_search_hit, author_slug),
+	COL(struct db_search_hit, author_name), COL(struct db_search_hit, total),
+};
+static const struct column month_cols[] = {
+	COL(struct db_month, month), COL(struct db_month, posts),
+};
+static const struct column feed_state_cols[] = {
+	COL(struct db_feed_state, posts), COL(struct db_feed_state, modified),
+	COL(struct db_feed_state, keys),
+};
+static const struct column item_cols[] = {
+	COL(struct db_feed_item, id), COL(struct db_feed_item, slug),
+	COL(struct db_feed_item, title), COL(struct db_feed_item, excerpt),
+	COL(struct db_feed_item, body_html), COL(struct db_feed_item, published),
+	COL(struct db_feed_item, modified), COL(struct db_feed_item, created),
+	COL(struct db_feed_item, author_slug),
+	COL(struct db_feed_item, author_name), COL(struct db_feed_item, tags),
+};
+static const struct column url_cols[] = {
+	COL(struct db_sitemap_url, slug), COL(struct db_sitemap_url, modified),
+};
+
+/* The rows of a statement: their struct and its columns, in order. */
+#define ROWS(type, cols) sizeof(type), cols, NCOLS(cols)
+#define NO_ROWS 0, NULL, 0
 
 static const struct {
 	const char *name;
 	int nparams;
 	const char *sql;
+	size_t row_size;
+	const struct column *cols;
+	size_t ncols;
 } stmts[STMT__MAX] = {
-	[STMT_HEALTH] = { "health", 0, "SELECT 1" },
+	[STMT_HEALTH] = { "health", 0, "SELECT 1", NO_ROWS },
 	[STMT_NAV_AUTHORS] = { "nav_authors", 0,
 	    "SELECT a.slug, a.name FROM authors a WHERE EXISTS "
 	    "(SELECT 1 FROM posts p WHERE p.author_id = a.id AND " VISIBLE ") "
-	    "ORDER BY a.name, a.id" },
+	    "ORDER BY a.name, a.id",
+	    ROWS(struct db_author, author_link_cols) },
 	[STMT_POSTS_PAGE] = { "posts_page", 2,
 	    "SELECT " LISTING_COLUMNS
 	    "FROM posts p JOIN authors a ON a.id = p.author_id "
 	    "WHERE " VISIBLE
-	    "ORDER BY p.published_at DESC, p.id DESC LIMIT $1 OFFSET $2" },
+	    "ORDER BY p.published_at DESC, p.id DESC LIMIT $1 OFFSET $2",
+	    ROWS(struct db_listing, listing_cols) },
 	[STMT_AUTHOR_BY_SLUG] = { "author_by_slug", 1,
-	    "SELECT id, slug, name, bio_html FROM authors WHERE slug = $1" },
+	    "SELECT id, slug, name, bio_html FROM authors WHERE slug = $1",
+	    ROWS(struct db_author, author_cols) },
 	[STMT_AUTHOR_POSTS] = { "author_posts", 3,
 	    "SELECT " LISTING_COLUMNS
 	    "FROM posts p JOIN authors a ON a.id = p.author_id "
 	    "WHERE p.author_id = $1 AND " VISIBLE
-	    "ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3" },
+	    "ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3",
+	    ROWS(struct db_listing, listing_cols) },
 	[STMT_TAG_BY_SLUG] = { "tag_by_slug", 1,
-	    "SELECT id, slug, name FROM tags WHERE slug = $1" },
+	    "SELECT id, slug, name FROM tags WHERE slug = $1",
+	    ROWS(struct db_tag, tag_cols) },
 	[STMT_TAG_POSTS] = { "tag_posts", 3,
 	    "SELECT " LISTING_COLUMNS
 	    "FROM post_tags pt JOIN posts p ON p.id = pt.post_id "
 	    "JOIN authors a ON a.id = p.author_id "
 	    "WHERE pt.tag_id = $1 AND " VISIBLE
-	    "ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3" },
+	    "ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3",
+	    ROWS(struct db_listing, listing_cols) },
 	[STMT_POST_BY_SLUG] = { "post_by_slug", 1,
 	    "SELECT p.id, p.slug, p.title, p.excerpt, p.body_html, "
-	    "to_char(p.published_at AT TIME ZONE 'UTC', "
-	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-	    "to_char(p.published_at, 'FMMonth FMDD, YYYY'), "
-	    "p.comments_open, a.slug, a.name, a.bio_html, "
-	    "to_char(greatest(p.updated_at, p.published_at) AT TIME ZONE "
-	    "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+	    ISO_UTC("p.published_at") " AS date_iso, "
+	    READER_DATE("p.published_at") " AS date, "
+	    "p.comments_open, a.slug AS author_slug, a.name AS author_name, "
+	    "a.bio_html AS author_bio, "
+	    ISO_UTC("greatest(p.updated_at, p.published_at)") " AS modified_iso "
 	    "FROM posts p JOIN authors a ON a.id = p.author_id "
-	    "WHERE p.slug = $1 AND " VISIBLE },
+	    "WHERE p.slug = $1 AND " VISIBLE,
+	    ROWS(struct db_post, post_cols) },
 	[STMT_POST_TAGS] = { "post_tags", 1,
 	    "SELECT t.slug, t.name FROM post_tags pt "
 	    "JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = $1 "
-	    "ORDER BY t.name, t.id" },
+	    "ORDER BY t.name, t.id",
+	    ROWS(struct db_tag, tag_link_cols) },
 	[STMT_POST_COMMENTS] = { "post_comments", 1,
 	    "SELECT " COMMENT_COLUMNS
 	    "FROM comments WHERE post_id = $1 AND status = 'approved' "
-	    "ORDER BY created_at, id" },
+	    "ORDER BY created_at, id",
+	    ROWS(struct db_comment, comment_cols) },
 	[STMT_COMMENT_PENDING] = { "comment_pending", 2,
 	    "SELECT " COMMENT_COLUMNS
 	    "FROM comments WHERE id = $1 AND post_id = $2 "
-	    "AND status = 'pending'" },
+	    "AND status = 'pending'",
+	    ROWS(struct db_comment, comment_cols) },
 	[STMT_COMMENT_BY_NONCE] = { "comment_by_nonce", 1,
-	    "SELECT id, status FROM comments WHERE form_nonce = $1" },
+	    "SELECT id, status FROM comments WHERE form_nonce = $1",
+	    ROWS(struct db_comment, comment_state_cols) },
 	[STMT_COMMENT_PARENT_OK] = { "comment_parent_ok", 2,
 	    "SELECT 1 FROM comments WHERE id = $1 AND post_id = $2 "
-	    "AND status = 'approved'" },
+	    "AND status = 'approved'", NO_ROWS },
 	[STMT_COMMENT_FLOOD] = { "comment_flood", 3,
 	    "SELECT 1 FROM comments WHERE (email_hash = $1 OR client_hash = $2) "
-	    "AND created_at > now() - make_interval(secs => $3) LIMIT 1" },
+	    "AND created_at > now() - make_interval(secs => $3) LIMIT 1",
+	    NO_ROWS },
 	[STMT_COMMENT_DUPLICATE] = { "comment_duplicate", 5,
 	    "SELECT 1 FROM comments WHERE post_id = $1 "
 	    "AND parent_id IS NOT DISTINCT FROM $2 AND author_name = $3 "
-	    "AND email_hash = $4 AND body = $5 AND status <> 'trash' LIMIT 1" },
+	    "AND email_hash = $4 AND body = $5 AND status <> 'trash' LIMIT 1",
+	    NO_ROWS },
 	/*
 	 * One statement, so one transaction: the comment is stored whole or
 	 * not at all.  Its status: spam when the caller says so; otherwise
@@ -140,26 +249,27 @@ static const struct {
 	    "(SELECT 1 FROM comments c WHERE c.email_hash = $4 "
 	    "AND c.author_name = $3 AND c.status = 'approved') THEN 'approved' "
 	    "ELSE 'pending' END::comment_status "
-	    "RETURNING id, status" },
+	    "RETURNING id, status",
+	    ROWS(struct db_comment, comment_state_cols) },
 	/*
 	 * Search: the page's rows are ranked and cut first, and only they
 	 * get the costly headlines; count(*) OVER () is the number of all
 	 * matches.  The snippet is cut from the excerpt and the body with
-	 * its tags stripped (search.c decodes what entities remain).
+	 * its tags stripped (h_search.c decodes what entities remain).
 	 */
 	[STMT_SEARCH] = { "search", 3,
 	    "SELECT s.slug, ts_headline('english', s.title, s.q, "
-	    "'HighlightAll=true, " HEADLINE_MARKS "'), "
+	    "'HighlightAll=true, " HEADLINE_MARKS "') AS title, "
 	    "ts_headline('english', s.excerpt || E'\\n\\n' || "
 	    "regexp_replace(s.body_html, '<[^>]*>', ' ', 'g'), s.q, "
 	    "'MaxFragments=2, MaxWords=30, MinWords=12, "
-	    "FragmentDelimiter=\" \xe2\x80\xa6 \", " HEADLINE_MARKS "'), "
+	    "FragmentDelimiter=\" \xe2\x80\xa6 \", " HEADLINE_MARKS "') "
+	    "AS snippet, "
 	    "s.date_iso, s.date, s.author_slug, s.author_name, s.total "
 	    "FROM (SELECT p.id, p.slug, p.title, p.excerpt, p.body_html, "
 	    "p.published_at, q.q, ts_rank_cd(p.search, q.q) AS rank, "
-	    "to_char(p.published_at AT TIME ZONE 'UTC', "
-	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS date_iso, "
-	    "to_char(p.published_at, 'FMMonth FMDD, YYYY') AS date, "
+	    ISO_UTC("p.published_at") " AS date_iso, "
+	    READER_DATE("p.published_at") " AS date, "
 	    "a.slug AS author_slug, a.name AS author_name, "
 	    "count(*) OVER () AS total "
 	    "FROM websearch_to_tsquery('english', $1) q(q), "
@@ -167,7 +277,8 @@ static const struct {
 	    "WHERE p.search @@ q.q AND " VISIBLE
 	    "ORDER BY rank DESC, p.published_at DESC, p.id DESC "
 	    "LIMIT $2 OFFSET $3) s "
-	    "ORDER BY s.rank DESC, s.published_at DESC, s.id DESC" },
+	    "ORDER BY s.rank DESC, s.published_at DESC, s.id DESC",
+	    ROWS(struct db_search_hit, hit_cols) },
 	/*
 	 * Months (of the site's time zone) with posts, newest first, and
 	 * how many: a skip scan down posts_published_idx, one probe per
@@ -180,53 +291,70 @@ static const struct {
 	    "UNION ALL SELECT (SELECT date_trunc('month', max(p.published_at)) "
 	    "FROM posts p WHERE " VISIBLE "AND p.published_at < m.month) "
 	    "FROM m WHERE m.month IS NOT NULL) "
-	    "SELECT to_char(m.month, 'YYYY/MM'), (SELECT count(*) FROM posts p "
+	    "SELECT to_char(m.month, 'YYYY/MM') AS month, "
+	    "(SELECT count(*) FROM posts p "
 	    "WHERE " VISIBLE "AND p.published_at >= m.month "
-	    "AND p.published_at < m.month + interval '1 month') "
-	    "FROM m WHERE m.month IS NOT NULL ORDER BY m.month DESC" },
+	    "AND p.published_at < m.month + interval '1 month') AS posts "
+	    "FROM m WHERE m.month IS NOT NULL ORDER BY m.month DESC",
+	    ROWS(struct db_month, month_cols) },
 	[STMT_ARCHIVE_POSTS] = { "archive_posts", 3,
 	    "SELECT " LISTING_COLUMNS
 	    "FROM posts p JOIN authors a ON a.id = p.author_id "
 	    "WHERE p.published_at >= $1::timestamptz "
 	    "AND p.published_at < $1::timestamptz + interval '1 month' "
 	    "AND " VISIBLE
-	    "ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3" },
+	    "ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3",
+	    ROWS(struct db_listing, listing_cols) },
 	/*
 	 * Feeds.  The state of a feed (its ETag and Last-Modified) is read
 	 * from the keys of its 20 posts: what they are, when each changed,
 	 * their author's name and their tags.
 	 */
-	[STMT_FEED_STATE] = { "feed_state", 0,
-	    FEED_STATE("posts p", "") },
+	[STMT_FEED_STATE] = { "feed_state", 0, FEED_STATE("posts p", ""),
+	    ROWS(struct db_feed_state, feed_state_cols) },
 	[STMT_FEED_STATE_TAG] = { "feed_state_tag", 1,
 	    FEED_STATE("post_tags pt JOIN posts p ON p.id = pt.post_id",
-	    "pt.tag_id = $1 AND ") },
+	    "pt.tag_id = $1 AND "),
+	    ROWS(struct db_feed_state, feed_state_cols) },
 	[STMT_FEED_STATE_AUTHOR] = { "feed_state_author", 1,
-	    FEED_STATE("posts p", "p.author_id = $1 AND ") },
-	[STMT_FEED] = { "feed", 0, FEED_ITEMS("posts p", "") },
+	    FEED_STATE("posts p", "p.author_id = $1 AND "),
+	    ROWS(struct db_feed_state, feed_state_cols) },
+	[STMT_FEED] = { "feed", 0, FEED_ITEMS("posts p", ""),
+	    ROWS(struct db_feed_item, item_cols) },
 	[STMT_FEED_TAG] = { "feed_tag", 1,
 	    FEED_ITEMS("post_tags pt JOIN posts p ON p.id = pt.post_id",
-	    "pt.tag_id = $1 AND ") },
+	    "pt.tag_id = $1 AND "),
+	    ROWS(struct db_feed_item, item_cols) },
 	[STMT_FEED_AUTHOR] = { "feed_author", 1,
-	    FEED_ITEMS("posts p", "p.author_id = $1 AND ") },
+	    FEED_ITEMS("posts p", "p.author_id = $1 AND "),
+	    ROWS(struct db_feed_item, item_cols) },
 	[STMT_SITEMAP_POSTS] = { "sitemap_posts", 0,
-	    "SELECT p.slug, " MODIFIED_EPOCH "FROM posts p WHERE " VISIBLE
-	    "ORDER BY p.published_at DESC, p.id DESC" },
+	    "SELECT p.slug, " MODIFIED_EPOCH "AS modified "
+	    "FROM posts p WHERE " VISIBLE
+	    "ORDER BY p.published_at DESC, p.id DESC",
+	    ROWS(struct db_sitemap_url, url_cols) },
 	[STMT_SITEMAP_AUTHORS] = { "sitemap_authors", 0,
-	    "SELECT a.slug, max(" MODIFIED_EPOCH ") "
+	    "SELECT a.slug, max(" MODIFIED_EPOCH ") AS modified "
 	    "FROM authors a JOIN posts p ON p.author_id = a.id "
-	    "WHERE " VISIBLE "GROUP BY a.id ORDER BY a.slug" },
+	    "WHERE " VISIBLE "GROUP BY a.id ORDER BY a.slug",
+	    ROWS(struct db_sitemap_url, url_cols) },
 	[STMT_SITEMAP_TAGS] = { "sitemap_tags", 0,
-	    "SELECT t.slug, max(" MODIFIED_EPOCH ") "
+	    "SELECT t.slug, max(" MODIFIED_EPOCH ") AS modified "
 	    "FROM tags t JOIN post_tags pt ON pt.tag_id = t.id "
 	    "JOIN posts p ON p.id = pt.post_id "
-	    "WHERE " VISIBLE "GROUP BY t.id ORDER BY t.slug" },
+	    "WHERE " VISIBLE "GROUP BY t.id ORDER BY t.slug",
+	    ROWS(struct db_sitemap_url, url_cols) },
 	[STMT_SLUG_REDIRECT] = { "slug_redirect", 1,
 	    "SELECT p.slug FROM slug_redirects r "
 	    "JOIN posts p ON p.id = r.post_id "
-	    "WHERE r.old_slug = $1 AND " VISIBLE },
+	    "WHERE r.old_slug = $1 AND " VISIBLE,
+	    ROWS(struct db_post, post_slug_cols) },
 };
 
+/*
+ * Set db up to connect to conninfo with the site's time zone, without
+ * connecting yet.  The strings must outlive db.
+ */
 void
 db_init(struct db *db, const char *conninfo, const char *timezone)
 {
@@ -236,6 +364,7 @@ db_init(struct db *db, const char *conninfo, const char *timezone)
 	db->retry_at = 0;
 }
 
+/* Close the connection, if any; db can connect again. */
 void
 db_close(struct db *db)
 {
@@ -266,6 +395,41 @@ db_schema_version(PGconn *conn)
 	}
 	PQclear(res);
 	return v;
+}
+
+/*
+ * Does prepared statement s return the columns its list names, in that
+ * order?  Logs the first difference.
+ */
+static int
+columns_match(PGconn *conn, enum stmt s)
+{
+	PGresult *res;
+	int i, n, ok = 1;
+
+	if (stmts[s].cols == NULL)
+		return 1;
+	res = PQdescribePrepared(conn, stmts[s].name);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		log_err("describe %s: %s", stmts[s].name, PQerrorMessage(conn));
+		PQclear(res);
+		return 0;
+	}
+	n = PQnfields(res);
+	if ((size_t)n != stmts[s].ncols) {
+		log_err("%s returns %d columns, its list has %zu", stmts[s].name,
+		    n, stmts[s].ncols);
+		ok = 0;
+	}
+	for (i = 0; ok && i < n; i++)
+		if (strcmp(PQfname(res, i), stmts[s].cols[i].name) != 0) {
+			log_err("%s: column %d is \"%s\", its list says \"%s\"",
+			    stmts[s].name, i + 1, PQfname(res, i),
+			    stmts[s].cols[i].name);
+			ok = 0;
+		}
+	PQclear(res);
+	return ok;
 }
 
 static int
@@ -300,6 +464,8 @@ db_setup(struct db *db)
 			return 0;
 		}
 		PQclear(res);
+		if (!columns_match(db->conn, (enum stmt)i))
+			return 0;
 	}
 	return 1;
 }
@@ -347,26 +513,40 @@ fail:
 	return 0;
 }
 
+/*
+ * Copy the rows of res, a result of statement s, into out as s's structs,
+ * allocated from a with their strings.  Returns 1, or 0 out of memory.
+ */
 static int
-copy_rows(struct arena *a, PGresult *res, struct rows *out)
+copy_rows(struct arena *a, PGresult *res, enum stmt s, struct db_rows *out)
 {
-	int i, j;
-	size_t k = 0;
+	const struct column *cols = stmts[s].cols;
+	size_t ncols = stmts[s].ncols, size = 0, len, j;
+	char *row, *text;
+	int i;
 
 	out->n = PQntuples(res);
-	out->ncols = PQnfields(res);
-	out->v = arena_alloc(a, sizeof(char *) * (size_t)out->n *
-	    (size_t)(out->ncols ? out->ncols : 1));
-	if (out->v == NULL)
-		return 0;
+	out->any = NULL;
+	if (cols == NULL || out->n == 0)
+		return 1;
+	/* One block for the structs and one for all their strings. */
 	for (i = 0; i < out->n; i++)
-		for (j = 0; j < out->ncols; j++, k++) {
-			if (PQgetisnull(res, i, j))
-				out->v[k] = NULL;
-			else if ((out->v[k] = arena_strndup(a,
-			    PQgetvalue(res, i, j),
-			    (size_t)PQgetlength(res, i, j))) == NULL)
-				return 0;
+		for (j = 0; j < ncols; j++)
+			size += (size_t)PQgetlength(res, i, (int)j) + 1;
+	if ((row = arena_alloc(a, stmts[s].row_size * (size_t)out->n)) == NULL ||
+	    (text = arena_alloc(a, size)) == NULL)
+		return 0;
+	memset(row, 0, stmts[s].row_size * (size_t)out->n);
+	out->any = row;
+	for (i = 0; i < out->n; i++, row += stmts[s].row_size)
+		for (j = 0; j < ncols; j++) {
+			if (PQgetisnull(res, i, (int)j))
+				continue;
+			len = (size_t)PQgetlength(res, i, (int)j);
+			memcpy(text, PQgetvalue(res, i, (int)j), len);
+			text[len] = '\0';
+			memcpy(row + cols[j].offset, &text, sizeof(text));
+			text += len + 1;
 		}
 	return 1;
 }
@@ -396,7 +576,7 @@ connection_lost(PGconn *conn, PGresult *res)
  */
 static enum db_res
 db_run(struct db *db, struct arena *a, enum stmt s,
-    const char *const *params, struct rows *out, int retry)
+    const char *const *params, struct db_rows *out, int retry)
 {
 	PGresult *res;
 	ExecStatusType st;
@@ -411,7 +591,7 @@ db_run(struct db *db, struct arena *a, enum stmt s,
 		    params, NULL, NULL, 0);
 		st = PQresultStatus(res);
 		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
-			ok = copy_rows(a, res, out);
+			ok = copy_rows(a, res, s, out);
 			PQclear(res);
 			if (!ok) {
 				log_err("%s: out of memory", stmts[s].name);
@@ -442,10 +622,18 @@ db_run(struct db *db, struct arena *a, enum stmt s,
 	return DB_UNAVAILABLE;
 }
 
-/* Run a read; after a lost connection it is retried once. */
+/*
+ * Run statement s, a read, with its parameters (text, NULL for SQL NULL;
+ * as many as the statement takes) and put its rows in out.  The rows and
+ * their strings are allocated from a and live as long as a does; nothing
+ * is freed by the caller.  After a lost connection the statement is run
+ * once more on a new one.  Returns DB_OK, or why there are no rows:
+ * DB_UNAVAILABLE (no database now: try later), DB_ERROR (the statement
+ * failed, logged here) or DB_CONFLICT (a unique constraint).
+ */
 enum db_res
 db_query(struct db *db, struct arena *a, enum stmt s,
-    const char *const *params, struct rows *out)
+    const char *const *params, struct db_rows *out)
 {
 	return db_run(db, a, s, params, out, 1);
 }
@@ -458,30 +646,56 @@ db_query(struct db *db, struct arena *a, enum stmt s,
  */
 enum db_res
 db_write(struct db *db, struct arena *a, enum stmt s,
-    const char *const *params, struct rows *out, int idempotent)
+    const char *const *params, struct db_rows *out, int idempotent)
 {
 	return db_run(db, a, s, params, out, idempotent);
 }
 
 /*
  * Return c's rows, fetched anew when older than c->ttl seconds.  When the
- * database cannot be asked, the list is empty (the page still renders)
- * and asked again on the next call.  The rows live in c's own arena until
- * the next fetch.
+ * database cannot be asked, the rows of the last successful fetch stay
+ * (empty if there was none) and it is asked again on the next call.  The
+ * rows belong to c and live until its next successful fetch.
  */
-const struct rows *
+const struct db_rows *
 db_cached(struct db *db, struct db_cache *c)
 {
+	struct db_rows rows;
+	struct arena a;
 	time_t now = time(NULL);
 
 	if (c->valid && now - c->fetched < c->ttl)
 		return &c->rows;
-	if (c->arena.chunk_size == 0)
-		arena_init(&c->arena, 2048);
-	arena_reset(&c->arena);
-	c->valid = db_query(db, &c->arena, c->stmt, NULL, &c->rows) == DB_OK;
+	/* A fresh arena for the new rows: the old ones stay good until the
+	 * new ones are in. */
+	arena_init(&a, CACHE_ARENA_CHUNK);
+	if (db_query(db, &a, c->stmt, NULL, &rows) != DB_OK) {
+		arena_free(&a);
+		return &c->rows;
+	}
+	arena_free(&c->arena);
+	c->arena = a;
+	c->rows = rows;
 	c->fetched = now;
-	if (!c->valid)
-		c->rows.n = 0;
+	c->valid = 1;
 	return &c->rows;
+}
+
+/*
+ * Return the rows c's last successful fetch brought, however old, without
+ * asking the database: for pages that must not query it (an error page).
+ */
+const struct db_rows *
+db_cached_last(const struct db_cache *c)
+{
+	return &c->rows;
+}
+
+/* Free what c holds; it can be used again. */
+void
+db_cache_free(struct db_cache *c)
+{
+	arena_free(&c->arena);
+	memset(&c->rows, 0, sizeof(c->rows));
+	c->valid = 0;
 }

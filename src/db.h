@@ -1,5 +1,6 @@
 /*
- * db.h: the worker's PostgreSQL connection and the statements it runs.
+ * db.h: the worker's PostgreSQL connection, the statements it runs and
+ * the rows they return, typed.
  */
 #ifndef FASCIA_DB_H
 #define FASCIA_DB_H
@@ -16,66 +17,138 @@
 /* After a failed connect, no new attempt for this many milliseconds. */
 #define DB_RETRY_MS 250
 
+/*
+ * Every statement a worker runs, prepared when it connects.  Each says
+ * which member of struct db_rows holds its rows; "none" means only the
+ * number of rows is read.
+ */
 enum stmt {
-	STMT_HEALTH,
-	STMT_NAV_AUTHORS,
-	STMT_POSTS_PAGE,
-	STMT_AUTHOR_BY_SLUG,
-	STMT_AUTHOR_POSTS,
-	STMT_TAG_BY_SLUG,
-	STMT_TAG_POSTS,
-	STMT_POST_BY_SLUG,
-	STMT_POST_TAGS,
-	STMT_POST_COMMENTS,
-	STMT_COMMENT_PENDING,
-	STMT_COMMENT_BY_NONCE,
-	STMT_COMMENT_PARENT_OK,
-	STMT_COMMENT_FLOOD,
-	STMT_COMMENT_DUPLICATE,
-	STMT_COMMENT_INSERT,
-	/* Finding posts: search.c, archive.c, feed.c, redirect.c. */
-	STMT_SEARCH,
-	STMT_ARCHIVE_MONTHS,
-	STMT_ARCHIVE_POSTS,
-	STMT_FEED_STATE,
-	STMT_FEED_STATE_TAG,
-	STMT_FEED_STATE_AUTHOR,
-	STMT_FEED,
-	STMT_FEED_TAG,
-	STMT_FEED_AUTHOR,
-	STMT_SITEMAP_POSTS,
-	STMT_SITEMAP_AUTHORS,
-	STMT_SITEMAP_TAGS,
-	STMT_SLUG_REDIRECT,
+	STMT_HEALTH,		/* none */
+	STMT_NAV_AUTHORS,	/* author: slug, name */
+	STMT_POSTS_PAGE,	/* listing */
+	STMT_AUTHOR_BY_SLUG,	/* author */
+	STMT_AUTHOR_POSTS,	/* listing */
+	STMT_TAG_BY_SLUG,	/* tag */
+	STMT_TAG_POSTS,		/* listing */
+	STMT_POST_BY_SLUG,	/* post */
+	STMT_POST_TAGS,		/* tag: slug, name */
+	STMT_POST_COMMENTS,	/* comment */
+	STMT_COMMENT_PENDING,	/* comment */
+	STMT_COMMENT_BY_NONCE,	/* comment: id, status */
+	STMT_COMMENT_PARENT_OK,	/* none */
+	STMT_COMMENT_FLOOD,	/* none */
+	STMT_COMMENT_DUPLICATE,	/* none */
+	STMT_COMMENT_INSERT,	/* comment: id, status */
+	STMT_SEARCH,		/* hit */
+	STMT_ARCHIVE_MONTHS,	/* month */
+	STMT_ARCHIVE_POSTS,	/* listing */
+	STMT_FEED_STATE,	/* feed_state */
+	STMT_FEED_STATE_TAG,	/* feed_state */
+	STMT_FEED_STATE_AUTHOR,	/* feed_state */
+	STMT_FEED,		/* item */
+	STMT_FEED_TAG,		/* item */
+	STMT_FEED_AUTHOR,	/* item */
+	STMT_SITEMAP_POSTS,	/* url */
+	STMT_SITEMAP_AUTHORS,	/* url */
+	STMT_SITEMAP_TAGS,	/* url */
+	STMT_SLUG_REDIRECT,	/* post: slug */
 	STMT__MAX
 };
 
-/* Columns of every listing statement (POSTS_PAGE, AUTHOR_POSTS, TAG_POSTS). */
-enum list_col {
-	LC_SLUG, LC_TITLE, LC_EXCERPT, LC_DATE_ISO, LC_DATE, LC_AUTHOR_SLUG,
-	LC_AUTHOR_NAME, LC_COMMENTS
+/*
+ * The rows.  Every value is text as PostgreSQL sends it, NULL for SQL
+ * NULL; a statement that selects fewer columns than its type has leaves
+ * the others NULL.  Dates come twice: *_iso in UTC for machines, the
+ * other in the site's time zone for readers.
+ */
+struct db_author {
+	const char *id, *slug, *name, *bio_html;
 };
-enum post_col {
-	PC_ID, PC_SLUG, PC_TITLE, PC_EXCERPT, PC_BODY, PC_DATE_ISO, PC_DATE,
-	PC_COMMENTS_OPEN, PC_AUTHOR_SLUG, PC_AUTHOR_NAME, PC_AUTHOR_BIO,
-	PC_MODIFIED_ISO
+
+/* A post in a listing: the home page, an author's, a tag's, a month's. */
+struct db_listing {
+	const char *slug, *title, *excerpt, *date_iso, *date;
+	const char *author_slug, *author_name;
+	const char *comments;	/* approved comments */
 };
-/* STMT_SEARCH: title and snippet come marked by ts_headline(). */
-enum search_col {
-	SC_SLUG, SC_TITLE, SC_SNIPPET, SC_DATE_ISO, SC_DATE, SC_AUTHOR_SLUG,
-	SC_AUTHOR_NAME, SC_TOTAL
+
+struct db_tag {
+	const char *id, *slug, *name;
 };
+
+struct db_post {
+	const char *id, *slug, *title, *excerpt, *body_html;
+	const char *date_iso, *date;
+	const char *comments_open;	/* "t" or "f" */
+	const char *author_slug, *author_name, *author_bio;
+	const char *modified_iso;
+};
+
+struct db_comment {
+	const char *id, *parent_id, *author_name, *url, *body;
+	const char *date_iso, *date;
+	const char *email_hash;		/* hex */
+	const char *status;
+};
+
 /* How ts_headline() marks a match: U+E000 and U+E001, private use. */
 #define DB_MARK_START "\xee\x80\x80"
 #define DB_MARK_STOP "\xee\x80\x81"
-/* STMT_FEED, _TAG, _AUTHOR; times in seconds since the epoch. */
-enum feed_col {
-	FC_ID, FC_SLUG, FC_TITLE, FC_EXCERPT, FC_BODY, FC_PUBLISHED,
-	FC_MODIFIED, FC_CREATED, FC_AUTHOR_SLUG, FC_AUTHOR_NAME, FC_TAGS
+
+/* A search result; title and snippet come marked by ts_headline(). */
+struct db_search_hit {
+	const char *slug, *title, *snippet, *date_iso, *date;
+	const char *author_slug, *author_name;
+	const char *total;	/* matches in all, on every row */
 };
-enum comment_col {
-	CC_ID, CC_PARENT, CC_AUTHOR, CC_URL, CC_BODY, CC_DATE_ISO, CC_DATE,
-	CC_EMAIL_HASH, CC_STATUS
+
+/* A month of the site's time zone with published posts. */
+struct db_month {
+	const char *month;	/* "2025/03" */
+	const char *posts;
+};
+
+/* What a feed's validators are made of. */
+struct db_feed_state {
+	const char *posts;
+	const char *modified;	/* newest change, seconds since the epoch */
+	const char *keys;	/* what each post is, when it changed, ... */
+};
+
+/* A feed entry; times in seconds since the epoch. */
+struct db_feed_item {
+	const char *id, *slug, *title, *excerpt, *body_html;
+	const char *published, *modified;
+	const char *created;	/* "YYYY-MM-DD", UTC, for the entry's id */
+	const char *author_slug, *author_name;
+	const char *tags;	/* "slug\x1fname" joined by \x1e, or NULL */
+};
+
+/* A page of the sitemap: its slug and newest change (epoch seconds). */
+struct db_sitemap_url {
+	const char *slug, *modified;
+};
+
+/*
+ * A result, copied out of its PGresult into an arena.  n is the number of
+ * rows; the member named next to the statement in enum stmt points at
+ * them (any member may be read when n is 0: they are all NULL then).
+ */
+struct db_rows {
+	int n;
+	union {
+		const void *any;
+		const struct db_author *author;
+		const struct db_listing *listing;
+		const struct db_tag *tag;
+		const struct db_post *post;
+		const struct db_comment *comment;
+		const struct db_search_hit *hit;
+		const struct db_month *month;
+		const struct db_feed_state *feed_state;
+		const struct db_feed_item *item;
+		const struct db_sitemap_url *url;
+	};
 };
 
 enum db_res {
@@ -92,38 +165,31 @@ struct db {
 	long long retry_at;	/* monotonic ms: no new connect before */
 };
 
-/* A result copied out of its PGresult into a request's arena. */
-struct rows {
-	int n;
-	int ncols;
-	char **v;	/* n * ncols values, NULL for SQL NULL */
-};
-
-#define ROW(r, i, c) ((r)->v[(size_t)(i) * (size_t)(r)->ncols + (size_t)(c)])
-
 void db_init(struct db *db, const char *conninfo, const char *timezone);
 int db_connect(struct db *db);
 enum db_res db_query(struct db *db, struct arena *a, enum stmt s,
-    const char *const *params, struct rows *out);
+    const char *const *params, struct db_rows *out);
 enum db_res db_write(struct db *db, struct arena *a, enum stmt s,
-    const char *const *params, struct rows *out, int idempotent);
+    const char *const *params, struct db_rows *out, int idempotent);
 void db_close(struct db *db);
 
 /*
  * The rows of a parameterless statement, kept by a worker for a while:
  * lists that change rarely and appear on many pages (the navigation's
- * authors, the archive's months).
+ * authors, the archive's months).  Set stmt and ttl, zero the rest.
  */
 struct db_cache {
 	enum stmt stmt;
 	int ttl;		/* seconds */
 	time_t fetched;
-	int valid;
+	int valid;		/* rows hold a successful fetch */
 	struct arena arena;
-	struct rows rows;
+	struct db_rows rows;
 };
 
-const struct rows *db_cached(struct db *db, struct db_cache *c);
+const struct db_rows *db_cached(struct db *db, struct db_cache *c);
+const struct db_rows *db_cached_last(const struct db_cache *c);
+void db_cache_free(struct db_cache *c);
 int db_schema_version(PGconn *conn);
 
 #endif

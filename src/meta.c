@@ -14,7 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "finding.h"
+#include "meta.h"
+#include "permalink.h"
 
 /*
  * Append s as a JSON string literal, quotes included, safe inside an HTML
@@ -115,58 +116,25 @@ jsonld_blogposting(struct buf *b, const struct jsonld_post *p)
 }
 
 /*
- * Return the worker's scratch buffer, emptied: text is built there and
- * copied into the request's arena, so a request allocates nothing from
- * the system for it once the buffer has grown to fit.
- */
-struct buf *
-scratch_buf(void)
-{
-	static struct buf b;
-	static int ready;
-
-	if (!ready) {
-		buf_init(&b, 1u << 20);
-		ready = 1;
-	}
-	buf_reset(&b);
-	return &b;
-}
-
-/* Copy what b holds into the request's arena; NULL when b failed. */
-char *
-scratch_copy(struct req *r, const struct buf *b)
-{
-	if (b->failed)
-		return NULL;
-	return arena_strndup(r->arena, b->data != NULL ? b->data : "", b->len);
-}
-
-/*
- * Set the Open Graph and JSON-LD variables of the post page for post row
- * p (a STMT_POST_BY_SLUG row), whose path is path.  page_common() has set
- * the ones every page has.
+ * Set the Open Graph and JSON-LD variables of the page of post p, whose
+ * path is path.  layout_page() has set the ones every page has.
  */
 void
-meta_post_vars(struct req *r, const struct rows *p, const char *path)
+meta_post_vars(struct req *r, const struct db_post *p, const char *path)
 {
-	const char *base = r->conf->base_url;
 	struct jsonld_post j;
 	struct buf *b;
-	char *site_url;
 
-	site_url = req_url(r, "%s/", base);
 	memset(&j, 0, sizeof(j));
-	j.headline = ROW(p, 0, PC_TITLE);
-	j.description = ROW(p, 0, PC_EXCERPT);
-	j.url = req_url(r, "%s%s", base, path);
-	j.date_published = ROW(p, 0, PC_DATE_ISO);
-	j.date_modified = ROW(p, 0, PC_MODIFIED_ISO);
-	j.author_name = ROW(p, 0, PC_AUTHOR_NAME);
-	j.author_url = req_url(r, "%s/author/%s/", base,
-	    url_encode_segment(r->arena, ROW(p, 0, PC_AUTHOR_SLUG)));
+	j.headline = p->title;
+	j.description = p->excerpt;
+	j.url = permalink_abs(r, path);
+	j.date_published = p->date_iso;
+	j.date_modified = p->modified_iso;
+	j.author_name = p->author_name;
+	j.author_url = permalink_abs(r, permalink_author(r, p->author_slug));
 	j.site_name = r->conf->site_title;
-	j.site_url = site_url;
+	j.site_url = permalink_abs(r, "/");
 	j.language = r->conf->language;
 
 	req_var(r, "og_type", "article");
@@ -174,7 +142,7 @@ meta_post_vars(struct req *r, const struct rows *p, const char *path)
 	req_var(r, "og_modified_time", j.date_modified);
 	req_var(r, "og_author_url", j.author_url);
 
-	b = scratch_buf();
+	b = req_scratch(r);
 	jsonld_blogposting(b, &j);
-	req_var(r, "json_ld", scratch_copy(r, b));
+	req_var(r, "json_ld", req_scratch_copy(r, b));
 }

@@ -5,49 +5,52 @@
  * The raw REQUEST_URI is split into path segments before decoding, so an
  * encoded "%2F" can never become a separator, and every segment and query
  * value must decode to valid UTF-8 without control characters.  Anything
- * else is a 400 here, long before a handler or the database sees it.
+ * else is refused here (400), long before a handler or the database sees
+ * it.  Every string a request makes lives in its arena; template variables
+ * live in the worker's template arena; both are reset after the response.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "http.h"
 #include "log.h"
+#include "req.h"
 #include "text.h"
 #include "utf8.h"
 
-/* Decode n bytes at s into the arena; NULL if malformed. */
+/* Decode n bytes at s into the arena; NULL (and why in *bad) if not. */
 static char *
-decode(struct req *r, const char *s, size_t n, int plus_space, int *bad)
+decode(struct req *r, const char *s, size_t n, int plus_space,
+    enum req_res *bad)
 {
 	char *out;
 	size_t len;
 
 	if ((out = arena_alloc(r->arena, n + 1)) == NULL) {
-		*bad = 500;
+		*bad = REQ_NOMEM;
 		return NULL;
 	}
 	if (!pct_decode(s, n, plus_space, out, &len) ||
 	    !utf8_valid(out, len) || text_has_control(out, len, 0)) {
-		*bad = 400;
+		*bad = REQ_BAD;
 		return NULL;
 	}
 	out[len] = '\0';
 	return out;
 }
 
-static int
+static enum req_res
 parse_query(struct req *r, const char *q)
 {
 	const char *amp, *eq, *end;
-	int bad = 0;
+	enum req_res bad = REQ_OK;
 
 	for (; *q != '\0'; q = *end ? end + 1 : end) {
 		end = (amp = strchr(q, '&')) != NULL ? amp : q + strlen(q);
 		if (end == q)
 			continue;
 		if (r->nq == QUERY_PARAMS_MAX)
-			return 400;
+			return REQ_BAD;
 		eq = memchr(q, '=', (size_t)(end - q));
 		if (eq == NULL)
 			eq = end;
@@ -60,22 +63,21 @@ parse_query(struct req *r, const char *q)
 			return bad;
 		r->nq++;
 	}
-	return 0;
+	return REQ_OK;
 }
 
 /*
- * Fill r from the FastCGI parameters.  Returns 0, or the status to answer
- * with: 400 for a malformed path or query, 414 for an overlong URI, 404
- * for a path no route can match.
+ * Fill r from the FastCGI parameters: the method, the path's decoded
+ * segments and the query's decoded parameters.  Returns REQ_OK, or why
+ * the request cannot go on (see enum req_res).
  */
-int
+enum req_res
 req_parse(struct req *r)
 {
 	const char *m, *uri, *p, *q, *slash;
-	char **envp = r->fcgi->envp;
-	int bad = 0;
+	enum req_res bad;
 
-	m = FCGX_GetParam("REQUEST_METHOD", envp);
+	m = req_env(r, "REQUEST_METHOD");
 	if (m == NULL)
 		m = "";
 	if (strcmp(m, "GET") == 0)
@@ -87,41 +89,41 @@ req_parse(struct req *r)
 	else
 		r->method = METHOD_OTHER;
 
-	if ((uri = FCGX_GetParam("REQUEST_URI", envp)) == NULL || *uri != '/')
-		return 400;
+	if ((uri = req_env(r, "REQUEST_URI")) == NULL || *uri != '/')
+		return REQ_BAD;
 	r->uri = uri;
 	if (strlen(uri) > URI_MAX)
-		return 414;
+		return REQ_URI_TOO_LONG;
 	q = strchr(uri, '?');
 	if ((r->path = arena_strndup(r->arena, uri,
 	    q ? (size_t)(q - uri) : strlen(uri))) == NULL)
-		return 500;
-	if (q != NULL && (bad = parse_query(r, q + 1)) != 0)
+		return REQ_NOMEM;
+	if (q != NULL && (bad = parse_query(r, q + 1)) != REQ_OK)
 		return bad;
 
 	for (p = r->path + 1; *p != '\0'; p = slash + 1) {
 		if ((slash = strchr(p, '/')) == NULL)
 			slash = p + strlen(p);
 		if (slash == p || r->nseg == PATH_SEGMENTS_MAX)
-			return 404;	/* "//" or too deep: no such page */
+			return REQ_NO_PAGE;	/* "//" or too deep */
 		if ((r->seg[r->nseg] = decode(r, p, (size_t)(slash - p), 0,
 		    &bad)) == NULL)
 			return bad;
 		if (strchr(r->seg[r->nseg], '/') != NULL ||
 		    strcmp(r->seg[r->nseg], ".") == 0 ||
 		    strcmp(r->seg[r->nseg], "..") == 0)
-			return 404;
+			return REQ_NO_PAGE;
 		r->nseg++;
 		if (*slash == '\0')
 			break;
 	}
 	r->trailing_slash = r->path[strlen(r->path) - 1] == '/';
-	return 0;
+	return REQ_OK;
 }
 
 /*
  * Return the decoded value of the first query parameter called name, or
- * NULL.
+ * NULL.  The value lives as long as the request.
  */
 const char *
 req_query(const struct req *r, const char *name)
@@ -132,6 +134,16 @@ req_query(const struct req *r, const char *name)
 		if (strcmp(r->q[i].name, name) == 0)
 			return r->q[i].value;
 	return NULL;
+}
+
+/*
+ * Return the FastCGI parameter name ("HTTP_ORIGIN", "CONTENT_LENGTH"), as
+ * nginx sent it, or NULL.
+ */
+const char *
+req_env(const struct req *r, const char *name)
+{
+	return FCGX_GetParam(name, r->fcgi->envp);
 }
 
 /*
@@ -153,13 +165,14 @@ req_row(struct req *r, TMPL_varlist *row, const char *name, const char *value)
 	return vl;
 }
 
-/* Add a variable to the page's root list. */
+/* Add a variable to the page's root list (value as in req_row()). */
 void
 req_var(struct req *r, const char *name, const char *value)
 {
 	r->vars = req_row(r, r->vars, name, value);
 }
 
+/* Append row to loop (a new loop when loop is NULL); return the loop. */
 TMPL_loop *
 req_loop_add(struct req *r, TMPL_loop *loop, TMPL_varlist *row)
 {
@@ -186,22 +199,48 @@ req_loop(struct req *r, TMPL_varlist **to, const char *name, TMPL_loop *loop)
 		*to = vl;
 }
 
-/* Format a string into the request's arena ("" if memory ran out). */
+/* Forget every template variable set so far: a page starts again. */
+void
+req_vars_reset(struct req *r)
+{
+	TMPL_arena_reset(r->w->tmpl);
+	r->vars = NULL;
+}
+
+/*
+ * Format a string into the request's arena.  Returns it, or "" when
+ * memory ran out (the page then shows less, and the worker goes on).
+ */
 char *
-req_url(struct req *r, const char *fmt, ...)
+req_printf(struct req *r, const char *fmt, ...)
 {
 	va_list ap;
-	char tmp[1];
 	char *p;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	p = arena_vprintf(r->arena, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (p = arena_alloc(r->arena, (size_t)n + 1)) == NULL)
-		return (char *)"";
-	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return p;
+	return p != NULL ? p : (char *)"";
+}
+
+/*
+ * Return the worker's scratch buffer, emptied: text is built there and
+ * copied into the request's arena with req_scratch_copy(), so that a
+ * request allocates nothing from the system for it once the buffer has
+ * grown to fit.
+ */
+struct buf *
+req_scratch(struct req *r)
+{
+	buf_reset(&r->w->scratch);
+	return &r->w->scratch;
+}
+
+/* Copy what b holds into the request's arena; NULL when b failed. */
+char *
+req_scratch_copy(struct req *r, const struct buf *b)
+{
+	if (b->failed)
+		return NULL;
+	return arena_strndup(r->arena, b->data != NULL ? b->data : "", b->len);
 }

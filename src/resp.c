@@ -1,18 +1,20 @@
 /*
- * resp.c: status lines, headers, error pages, and the one write that sends
- * a response.
+ * resp.c: status lines, headers, conditional GET, and the one write that
+ * sends a response.
  *
  * A page is rendered into the worker's body buffer first; only when it is
  * complete are the headers written in front of it and the whole response
  * handed to libfcgi in one call.  So a failure half-way through a page
- * becomes a clean 500, never a truncated 200.  Only this file renders
- * error pages.
+ * becomes a clean 500, never a truncated 200.  The words of each status
+ * (its reason, and the heading and message of its error page) are kept
+ * here; layout.c dresses them as a page.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "http.h"
+#include "date.h"
 #include "log.h"
+#include "resp.h"
 
 /*
  * The same on every response fascia writes.  Static files get the same
@@ -75,9 +77,28 @@ status_index(int status)
 }
 
 /*
- * Render which into the body buffer with the variables collected so far
- * and answer with status.  Returns the status sent (500 when rendering
- * failed).
+ * Return the reason phrase, error-page heading and message of status (a
+ * status this file does not know is answered as 500).
+ */
+void
+resp_status_text(int status, const char **heading, const char **message)
+{
+	int i = status_index(status);
+
+	*heading = statuses[i].heading;
+	*message = statuses[i].message;
+}
+
+/* The status a reader gets when the database failed with res. */
+int
+resp_db_status(enum db_res res)
+{
+	return res == DB_UNAVAILABLE ? 503 : 500;
+}
+
+/*
+ * Render which into the body buffer with the variables collected so far.
+ * Returns status, or 500 when rendering failed (logged by view.c).
  */
 int
 resp_page(struct req *r, enum view which, int status)
@@ -91,7 +112,7 @@ resp_page(struct req *r, enum view which, int status)
 	return status;
 }
 
-/* Answer with a short plain-text body. */
+/* Make the body the short plain text text.  Returns status. */
 int
 resp_text(struct req *r, int status, const char *text)
 {
@@ -102,28 +123,57 @@ resp_text(struct req *r, int status, const char *text)
 }
 
 /*
- * Fill the body with the error page for status, in the site's layout when
- * the templates allow, else as plain text.
+ * Does the If-None-Match header value match etag (a quoted strong tag)?
+ * Weak comparison, as RFC 9110 asks for If-None-Match: W/"x" matches "x"
+ * (nginx makes a tag weak when it compresses the response).  "*" matches
+ * any tag.  A malformed list matches nothing.
  */
-static void
-error_page(struct req *r, int status)
+int
+resp_etag_match(const char *header, const char *etag)
 {
-	int i = status_index(status);
+	const char *p = header, *end;
+	size_t n = strlen(etag);
 
-	TMPL_arena_reset(r->w->tmpl);
-	r->vars = NULL;
-	page_common(r, statuses[i].heading, statuses[i].message, NULL);
-	req_var(r, "noindex", "1");
-	req_var(r, "status", req_url(r, "%d", status));
-	req_var(r, "heading", statuses[i].heading);
-	req_var(r, "message", statuses[i].message);
-	if (resp_page(r, VIEW_ERROR, status) != status)
-		resp_text(r, status, statuses[i].message);
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '\0')
+			return 0;
+		if (*p == '*')
+			return 1;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		if (*p != '"' || (end = strchr(p + 1, '"')) == NULL)
+			return 0;
+		end++;
+		if ((size_t)(end - p) == n && memcmp(p, etag, n) == 0)
+			return 1;
+		p = end;
+	}
+}
+
+/*
+ * Should a GET with these conditional headers (NULL when absent) get 304
+ * for a representation with this etag and last modification time (0:
+ * unknown)?  If-None-Match, when present, decides alone (RFC 9110 13.2.2).
+ */
+int
+resp_not_modified(const char *if_none_match, const char *if_modified_since,
+    const char *etag, time_t last_modified)
+{
+	time_t since;
+
+	if (if_none_match != NULL)
+		return resp_etag_match(if_none_match, etag);
+	if (if_modified_since == NULL || last_modified <= 0 ||
+	    !date_parse_http(if_modified_since, &since))
+		return 0;
+	return last_modified <= since;
 }
 
 /*
  * Send the response: status and headers, then the body (not for HEAD), in
- * one write.  A status of 400 or more without a body gets its error page.
+ * one write.  A response that does not fit becomes an empty 500.
  */
 void
 resp_finish(struct req *r, int status)
@@ -132,15 +182,8 @@ resp_finish(struct req *r, int status)
 	struct buf *out = &w->out;
 	int i;
 
-	if (status >= 400 && r->content_type == NULL)
-		error_page(r, status);
-	else if (status == 500 && r->content_type != NULL &&
-	    strncmp(r->content_type, "text/html", 9) == 0) {
-		r->content_type = NULL;
-		error_page(r, status);
-	}
 	if (status == 503 && r->retry_after == 0)
-		r->retry_after = 5;
+		r->retry_after = RETRY_AFTER;
 	i = status_index(status);
 	buf_reset(out);
 	buf_printf(out, "Status: %d %s\r\n", statuses[i].status,

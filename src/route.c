@@ -1,95 +1,83 @@
 /*
- * route.c: which handler answers a path, after WordPress's permalinks.
+ * route.c: which handler answers a request, after WordPress's permalinks,
+ * and the dispatch of one request: parse, route, handle, answer.
  *
  * The table is matched segment by segment against the decoded path.  A
  * path that matches a route except for its missing trailing slash is
  * redirected there (301), as WordPress does; a path that matches with a
  * method the route does not take gets 405 and the Allow header; anything
- * else is a 404.
+ * else is a 404.  A route may also want a query parameter: /?s=words is
+ * a search, / without it the home page.  Every failure a handler does not
+ * render itself gets the error page here.
  */
 #include <string.h>
 
-#include "finding.h"
-#include "http.h"
+#include "h_comment.h"
+#include "h_feed.h"
+#include "h_health.h"
+#include "h_list.h"
+#include "h_post.h"
+#include "h_search.h"
+#include "layout.h"
+#include "resp.h"
+#include "route.h"
+#include "slug.h"
+#include "text.h"
+
+#define YEAR_DIGITS 4
+#define MONTH_DIGITS 2
+#define PAGE_DIGITS_MAX 6
 
 struct route {
 	const char *pattern;	/* "/"-separated; ":s" a slug, ":n" a page,
 				   ":y" a 4-digit year, ":m" a 2-digit month */
+	const char *query;	/* a query parameter it needs, or NULL */
 	unsigned methods;	/* GET implies HEAD */
 	handler_fn *handler;
 };
 
 static const struct route routes[] = {
-	{ "/", METHOD_GET, h_home },
-	{ "/page/:n/", METHOD_GET, h_home },
-	{ "/healthz", METHOD_GET, h_health },
-	{ "/feed/", METHOD_GET, h_feed_rss },
-	{ "/feed/rss2/", METHOD_GET, h_feed_rss },
-	{ "/feed/atom/", METHOD_GET, h_feed_atom },
-	{ "/sitemap.xml", METHOD_GET, h_sitemap },
-	{ "/robots.txt", METHOD_GET, h_robots },
-	{ "/search/:s/", METHOD_GET, h_search_path },
-	{ "/:y/:m/", METHOD_GET, h_archive },
-	{ "/:y/:m/page/:n/", METHOD_GET, h_archive },
-	{ "/author/:s/feed/", METHOD_GET, h_author_feed_rss },
-	{ "/author/:s/feed/atom/", METHOD_GET, h_author_feed_atom },
-	{ "/tag/:s/feed/", METHOD_GET, h_tag_feed_rss },
-	{ "/tag/:s/feed/atom/", METHOD_GET, h_tag_feed_atom },
-	{ "/author/:s/", METHOD_GET, h_author },
-	{ "/author/:s/page/:n/", METHOD_GET, h_author },
-	{ "/tag/:s/", METHOD_GET, h_tag },
-	{ "/tag/:s/page/:n/", METHOD_GET, h_tag },
-	{ "/:s/", METHOD_GET, h_post },
-	{ "/:s/comments", METHOD_POST, h_comment_post },
+	{ "/", "s", METHOD_GET, h_search },	/* WordPress's /?s=words */
+	{ "/page/:n/", "s", METHOD_GET, h_search },
+	{ "/", NULL, METHOD_GET, h_home },
+	{ "/page/:n/", NULL, METHOD_GET, h_home },
+	{ "/healthz", NULL, METHOD_GET, h_health },
+	{ "/feed/", NULL, METHOD_GET, h_feed_rss },
+	{ "/feed/rss2/", NULL, METHOD_GET, h_feed_rss },
+	{ "/feed/atom/", NULL, METHOD_GET, h_feed_atom },
+	{ "/sitemap.xml", NULL, METHOD_GET, h_sitemap },
+	{ "/robots.txt", NULL, METHOD_GET, h_robots },
+	{ "/search/:s/", NULL, METHOD_GET, h_search_path },
+	{ "/:y/:m/", NULL, METHOD_GET, h_month },
+	{ "/:y/:m/page/:n/", NULL, METHOD_GET, h_month },
+	{ "/author/:s/feed/", NULL, METHOD_GET, h_author_feed_rss },
+	{ "/author/:s/feed/atom/", NULL, METHOD_GET, h_author_feed_atom },
+	{ "/tag/:s/feed/", NULL, METHOD_GET, h_tag_feed_rss },
+	{ "/tag/:s/feed/atom/", NULL, METHOD_GET, h_tag_feed_atom },
+	{ "/author/:s/", NULL, METHOD_GET, h_author },
+	{ "/author/:s/page/:n/", NULL, METHOD_GET, h_author },
+	{ "/tag/:s/", NULL, METHOD_GET, h_tag },
+	{ "/tag/:s/page/:n/", NULL, METHOD_GET, h_tag },
+	{ "/:s/", NULL, METHOD_GET, h_post },
+	{ "/:s/comments", NULL, METHOD_POST, h_comment_post },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
-/* Slugs that name sections of the site, never a post (nor a 4-digit
- * year: those are archives). */
-static const char *const reserved[] = { "author", "tag", "page", "healthz",
-    "static", "feed", "search", "wp-admin", "wp-content", "wp-includes",
-    "sitemap.xml", "robots.txt", NULL };
-
-/* Is s exactly n ASCII digits? */
-static int
-is_digits(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return s[n] == '\0';
-}
-
+/* A page number: 1 to 999999, without leading zeros. */
 static int
 is_page_number(const char *s)
 {
-	size_t n = strlen(s), i;
+	size_t n = text_digits(s);
 
-	if (n == 0 || n > 6 || s[0] == '0')
-		return 0;
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
+	return n > 0 && n <= PAGE_DIGITS_MAX && s[0] != '0';
 }
 
-static int
-is_reserved(const char *s)
-{
-	int i;
-
-	if (is_digits(s, 4))
-		return 1;
-	for (i = 0; reserved[i] != NULL; i++)
-		if (strcmp(s, reserved[i]) == 0)
-			return 1;
-	return 0;
-}
-
-/* Does segment s, the path's segment number i, fit parameter kind k? */
+/*
+ * Does segment s, the path's segment number i, fit parameter kind k?  A
+ * first segment that names a part of the site (or looks like a year) is
+ * never a post's slug.
+ */
 static int
 param_fits(char k, const char *s, int i)
 {
@@ -97,11 +85,11 @@ param_fits(char k, const char *s, int i)
 	case 'n':
 		return is_page_number(s);
 	case 'y':
-		return is_digits(s, 4);
+		return text_digits(s) == YEAR_DIGITS;
 	case 'm':
-		return is_digits(s, 2);
+		return text_digits(s) == MONTH_DIGITS;
 	default:
-		return !(i == 0 && is_reserved(s));
+		return !(i == 0 && slug_reserved(s));
 	}
 }
 
@@ -163,12 +151,12 @@ allow_header(unsigned methods)
 }
 
 /*
- * Find the route for the parsed request r.  Returns 0 with the handler in
- * *h and its parameters in arg (ROUTE_ARGS_MAX + 1 slots), or the status
- * to answer with instead: 301 (r->location set), 404, or 405 (r->allow
- * set).
+ * Find the route for the parsed request r.  Returns ROUTE_FOUND with the
+ * handler in *h and its parameters in arg (ROUTE_ARGS_MAX + 1 slots, the
+ * unused ones NULL), or why there is none: ROUTE_REDIRECT (r->location
+ * set), ROUTE_NO_PAGE or ROUTE_WRONG_METHOD (r->allow set).
  */
-int
+enum route_res
 route_resolve(struct req *r, handler_fn **h, char **arg)
 {
 	unsigned allowed = 0;
@@ -176,6 +164,9 @@ route_resolve(struct req *r, handler_fn **h, char **arg)
 	const char *q;
 
 	for (i = 0; i < NROUTES; i++) {
+		if (routes[i].query != NULL &&
+		    req_query(r, routes[i].query) == NULL)
+			continue;
 		memset(arg, 0, sizeof(*arg) * (ROUTE_ARGS_MAX + 1));
 		switch (route_match(r, routes[i].pattern, arg)) {
 		case MATCH_NONE:
@@ -184,13 +175,13 @@ route_resolve(struct req *r, handler_fn **h, char **arg)
 			if (!allows(routes[i].methods, r->method))
 				continue;
 			q = strchr(r->uri, '?');
-			r->location = req_url(r, "%s%s/%s", r->conf->base_url,
-			    r->path, q ? q : "");
-			return 301;
+			r->location = req_printf(r, "%s%s/%s",
+			    r->conf->base_url, r->path, q ? q : "");
+			return ROUTE_REDIRECT;
 		case MATCH_FULL:
 			if (allows(routes[i].methods, r->method)) {
 				*h = routes[i].handler;
-				return 0;
+				return ROUTE_FOUND;
 			}
 			allowed |= routes[i].methods;
 			break;
@@ -198,9 +189,52 @@ route_resolve(struct req *r, handler_fn **h, char **arg)
 	}
 	if (allowed != 0) {
 		r->allow = allow_header(allowed);
-		return 405;
+		return ROUTE_WRONG_METHOD;
 	}
-	return 404;
+	return ROUTE_NO_PAGE;
+}
+
+/* The status a request that req_parse() refused is answered with. */
+static int
+refused(enum req_res res)
+{
+	switch (res) {
+	case REQ_URI_TOO_LONG:
+		return 414;
+	case REQ_NO_PAGE:
+		return 404;
+	case REQ_NOMEM:
+		return 500;
+	default:
+		return 400;
+	}
+}
+
+/* The status of a request that no handler takes. */
+static int
+unrouted(enum route_res res)
+{
+	switch (res) {
+	case ROUTE_REDIRECT:
+		return 301;
+	case ROUTE_WRONG_METHOD:
+		return 405;
+	default:
+		return 404;
+	}
+}
+
+/*
+ * Does the response need the error page?  A failure without a body of its
+ * own does, and a 500 replaces whatever page had been rendered before it.
+ */
+static int
+needs_error_page(const struct req *r, int status)
+{
+	if (status < 400)
+		return 0;
+	return r->content_type == NULL || (status == 500 &&
+	    strncmp(r->content_type, "text/html", 9) == 0);
 }
 
 /* Parse, route and answer one request. */
@@ -208,11 +242,18 @@ void
 route_dispatch(struct req *r)
 {
 	char *arg[ROUTE_ARGS_MAX + 1];
+	enum route_res routed;
+	enum req_res parsed;
 	handler_fn *h;
 	int status;
 
-	if ((status = req_parse(r)) == 0 &&
-	    (status = route_resolve(r, &h, arg)) == 0)
+	if ((parsed = req_parse(r)) != REQ_OK)
+		status = refused(parsed);
+	else if ((routed = route_resolve(r, &h, arg)) != ROUTE_FOUND)
+		status = unrouted(routed);
+	else
 		status = h(r, arg);
+	if (needs_error_page(r, status))
+		layout_error(r, status);
 	resp_finish(r, status);
 }

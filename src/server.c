@@ -31,12 +31,18 @@
 #include <libxml/parser.h>
 #include <sodium.h>
 
-#include "http.h"
+#include "app.h"
 #include "log.h"
+#include "req.h"
+#include "route.h"
 #include "server.h"
+#include "worker.h"
 
 #define WORKERS_MAX 256
 #define STOP_GRACE 10		/* seconds a worker may take to finish */
+#define REQUEST_ARENA_CHUNK (64 * 1024)	/* a page view fits in one */
+#define TMPL_ARENA_CHUNK (32 * 1024)
+#define HEADERS_MAX 4096	/* room for the headers before the body */
 
 struct child {
 	pid_t pid;
@@ -48,41 +54,6 @@ static struct child kids[WORKERS_MAX * 2];
 static int listen_fd = -1;
 static int devnull_fd = -1;
 static volatile sig_atomic_t worker_stopping;
-
-/* Load everything one generation of workers shares.  NULL on error. */
-static struct app *
-app_load(const char *path)
-{
-	unsigned char secret[SECRET_KEY_BYTES];
-	struct app *a;
-	int ok;
-
-	if ((a = calloc(1, sizeof(*a))) == NULL)
-		return NULL;
-	ok = (a->conf = conf_load(path)) != NULL &&
-	    secret_load(a->conf->secret_key_file, secret) &&
-	    keys_derive(&a->keys, secret) &&
-	    (a->views = views_load(a->conf)) != NULL;
-	sodium_memzero(secret, sizeof(secret));
-	if (!ok) {
-		conf_free(a->conf);
-		keys_wipe(&a->keys);
-		free(a);
-		return NULL;
-	}
-	return a;
-}
-
-static void
-app_free(struct app *a)
-{
-	if (a == NULL)
-		return;
-	views_free(a->views);
-	conf_free(a->conf);
-	keys_wipe(&a->keys);
-	free(a);
-}
 
 /*
  * Open the socket named by listen: "stdin" (inherited on fd 0), a Unix
@@ -189,6 +160,7 @@ worker_on_term(int sig)
 		dup2(devnull_fd, listen_fd);
 }
 
+/* Answer one request with what w owns, then forget the request. */
 static void
 worker_request(struct worker *w, FCGX_Request *fr)
 {
@@ -206,6 +178,45 @@ worker_request(struct worker *w, FCGX_Request *fr)
 	TMPL_arena_reset(w->tmpl);
 }
 
+/*
+ * Set up what a worker owns: its buffers, arenas, caches and database
+ * connection (attempted now; a failure is retried by the first request).
+ * Returns 1, or 0 out of memory.
+ */
+static int
+worker_init(struct worker *w, const struct app *app)
+{
+	memset(w, 0, sizeof(*w));
+	w->app = app;
+	arena_init(&w->arena, REQUEST_ARENA_CHUNK);
+	buf_init(&w->body, RESPONSE_MAX);
+	buf_init(&w->out, RESPONSE_MAX + HEADERS_MAX);
+	buf_init(&w->scratch, SCRATCH_MAX);
+	w->authors.stmt = STMT_NAV_AUTHORS;
+	w->authors.ttl = CHROME_TTL;
+	w->months.stmt = STMT_ARCHIVE_MONTHS;
+	w->months.ttl = CHROME_TTL;
+	if ((w->tmpl = TMPL_arena_new(TMPL_ARENA_CHUNK)) == NULL)
+		return 0;
+	db_init(&w->db, app->conf->database, app->conf->timezone);
+	(void)db_connect(&w->db);
+	return 1;
+}
+
+static void
+worker_free(struct worker *w)
+{
+	db_close(&w->db);
+	db_cache_free(&w->authors);
+	db_cache_free(&w->months);
+	TMPL_arena_free(w->tmpl);
+	arena_free(&w->arena);
+	buf_free(&w->body);
+	buf_free(&w->out);
+	buf_free(&w->scratch);
+}
+
+/* A worker's life: accept, answer, until told to stop.  Never returns. */
 static void
 worker_main(const struct app *app)
 {
@@ -227,18 +238,11 @@ worker_main(const struct app *app)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
-	memset(&w, 0, sizeof(w));
-	w.app = app;
-	arena_init(&w.arena, 64 * 1024);
-	buf_init(&w.body, RESPONSE_MAX);
-	buf_init(&w.out, RESPONSE_MAX + 4096);
-	if ((w.tmpl = TMPL_arena_new(32 * 1024)) == NULL ||
+	if (!worker_init(&w, app) ||
 	    FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_err("out of memory");
 		_exit(1);
 	}
-	db_init(&w.db, app->conf->database, app->conf->timezone);
-	(void)db_connect(&w.db);	/* early; a failure is retried later */
 
 	while (!worker_stopping) {
 		if (FCGX_Accept_r(&fr) < 0) {
@@ -250,11 +254,7 @@ worker_main(const struct app *app)
 		FCGX_Finish_r(&fr);
 	}
 	FCGX_Free(&fr, 1);
-	db_close(&w.db);
-	TMPL_arena_free(w.tmpl);
-	arena_free(&w.arena);
-	buf_free(&w.body);
-	buf_free(&w.out);
+	worker_free(&w);
 	_exit(worker_stopping ? 0 : 1);
 }
 

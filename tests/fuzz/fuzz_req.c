@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http.h"
+#include "req.h"
+#include "route.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -42,7 +43,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.arena = &a;
 	r.fcgi = &fcgi;
 	r.conf = &conf;
-	if (req_parse(&r) == 0 && route_resolve(&r, &h, arg) == 301 &&
+	if (req_parse(&r) == REQ_OK &&
+	    route_resolve(&r, &h, arg) == ROUTE_REDIRECT &&
 	    strpbrk(r.location, "\r\n") != NULL)
 		abort();
 	arena_free(&a);

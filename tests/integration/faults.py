@@ -81,6 +81,12 @@ def _():
         r = get("/itest-p01/")
         check("text/html" in (r.header("Content-Type") or ""), "503 page is not HTML")
         check(r.header("Retry-After") is not None, "503 without Retry-After")
+        # The error page's chrome asks nothing of the database: its
+        # navigation is what the worker last loaded, authors included.
+        for _ in range(WORKERS):
+            r = get("/itest-p01/")
+            check('<a href="/author/itest-author/">' in r.text,
+                  "the 503 page keeps the navigation's authors", r.describe(300))
         check(alive(master), "the master died with the database down")
         check(len(workers()) == WORKERS, "workers: %s" % workers())
     finally:

@@ -14,7 +14,15 @@
 #include <cmocka.h>
 
 #include "date.h"
-#include "finding.h"
+#include "h_feed.h"
+#include "h_list.h"
+#include "h_post.h"
+#include "h_search.h"
+#include "meta.h"
+#include "permalink.h"
+#include "req.h"
+#include "resp.h"
+#include "route.h"
 
 static struct buf b;
 
@@ -239,26 +247,26 @@ test_archive_parse(void **state)
 	int y = 0, m = 0;
 
 	(void)state;
-	assert_true(archive_parse("2025", "03", &y, &m));
+	assert_true(permalink_month_parse("2025", "03", &y, &m));
 	assert_int_equal(y, 2025);
 	assert_int_equal(m, 3);
-	assert_true(archive_parse("1999", "12", &y, &m));
-	assert_true(archive_parse("2026", "01", &y, &m));
-	assert_false(archive_parse("2025", "00", &y, &m));
-	assert_false(archive_parse("2025", "13", &y, &m));
-	assert_false(archive_parse("2025", "99", &y, &m));
-	assert_false(archive_parse("2025", "3", &y, &m));
-	assert_false(archive_parse("2025", "003", &y, &m));
-	assert_false(archive_parse("0999", "01", &y, &m));
-	assert_false(archive_parse("999", "01", &y, &m));
-	assert_false(archive_parse("20255", "01", &y, &m));
-	assert_false(archive_parse("20a5", "01", &y, &m));
-	assert_false(archive_parse("2025", "-1", &y, &m));
-	assert_false(archive_parse("2025", " 1", &y, &m));
-	assert_false(archive_parse(NULL, "01", &y, &m));
-	assert_string_equal(archive_month_name(1), "January");
-	assert_string_equal(archive_month_name(12), "December");
-	assert_string_equal(archive_month_name(13), "");
+	assert_true(permalink_month_parse("1999", "12", &y, &m));
+	assert_true(permalink_month_parse("2026", "01", &y, &m));
+	assert_false(permalink_month_parse("2025", "00", &y, &m));
+	assert_false(permalink_month_parse("2025", "13", &y, &m));
+	assert_false(permalink_month_parse("2025", "99", &y, &m));
+	assert_false(permalink_month_parse("2025", "3", &y, &m));
+	assert_false(permalink_month_parse("2025", "003", &y, &m));
+	assert_false(permalink_month_parse("0999", "01", &y, &m));
+	assert_false(permalink_month_parse("999", "01", &y, &m));
+	assert_false(permalink_month_parse("20255", "01", &y, &m));
+	assert_false(permalink_month_parse("20a5", "01", &y, &m));
+	assert_false(permalink_month_parse("2025", "-1", &y, &m));
+	assert_false(permalink_month_parse("2025", " 1", &y, &m));
+	assert_false(permalink_month_parse(NULL, "01", &y, &m));
+	assert_string_equal(date_month_name(1), "January");
+	assert_string_equal(date_month_name(12), "December");
+	assert_string_equal(date_month_name(13), "");
 }
 
 static void
@@ -267,30 +275,30 @@ test_conditional_get(void **state)
 	const char *etag = "\"0123abcd\"";
 
 	(void)state;
-	assert_true(etag_match("\"0123abcd\"", etag));
-	assert_true(etag_match("W/\"0123abcd\"", etag));	/* weak compare */
-	assert_true(etag_match("\"x\", W/\"0123abcd\"", etag));
-	assert_true(etag_match("\"x\",\"0123abcd\"", etag));
-	assert_true(etag_match("*", etag));
-	assert_false(etag_match("\"0123abc\"", etag));
-	assert_false(etag_match("\"0123abcde\"", etag));
-	assert_false(etag_match("0123abcd", etag));
-	assert_false(etag_match("\"0123abcd", etag));
-	assert_false(etag_match("", etag));
+	assert_true(resp_etag_match("\"0123abcd\"", etag));
+	assert_true(resp_etag_match("W/\"0123abcd\"", etag));	/* weak compare */
+	assert_true(resp_etag_match("\"x\", W/\"0123abcd\"", etag));
+	assert_true(resp_etag_match("\"x\",\"0123abcd\"", etag));
+	assert_true(resp_etag_match("*", etag));
+	assert_false(resp_etag_match("\"0123abc\"", etag));
+	assert_false(resp_etag_match("\"0123abcde\"", etag));
+	assert_false(resp_etag_match("0123abcd", etag));
+	assert_false(resp_etag_match("\"0123abcd", etag));
+	assert_false(resp_etag_match("", etag));
 
-	assert_false(not_modified(NULL, NULL, etag, 1000));
-	assert_true(not_modified(etag, NULL, etag, 1000));
+	assert_false(resp_not_modified(NULL, NULL, etag, 1000));
+	assert_true(resp_not_modified(etag, NULL, etag, 1000));
 	/* If-None-Match decides alone when present. */
-	assert_false(not_modified("\"other\"", "Tue, 14 Jan 2025 10:00:00 GMT",
+	assert_false(resp_not_modified("\"other\"", "Tue, 14 Jan 2025 10:00:00 GMT",
 	    etag, 1000));
-	assert_true(not_modified(NULL, "Tue, 14 Jan 2025 10:00:00 GMT", etag,
+	assert_true(resp_not_modified(NULL, "Tue, 14 Jan 2025 10:00:00 GMT", etag,
 	    1736848800));
-	assert_true(not_modified(NULL, "Tue, 14 Jan 2025 10:00:00 GMT", etag,
+	assert_true(resp_not_modified(NULL, "Tue, 14 Jan 2025 10:00:00 GMT", etag,
 	    1736848799));
-	assert_false(not_modified(NULL, "Tue, 14 Jan 2025 10:00:00 GMT", etag,
+	assert_false(resp_not_modified(NULL, "Tue, 14 Jan 2025 10:00:00 GMT", etag,
 	    1736848801));
-	assert_false(not_modified(NULL, "garbage", etag, 1000));
-	assert_false(not_modified(NULL, "Tue, 14 Jan 2025 10:00:00 GMT", etag,
+	assert_false(resp_not_modified(NULL, "garbage", etag, 1000));
+	assert_false(resp_not_modified(NULL, "Tue, 14 Jan 2025 10:00:00 GMT", etag,
 	    0));
 }
 
@@ -301,10 +309,9 @@ static char *envp[4];
 static char method_param[32], uri_param[URI_MAX + 64];
 static struct conf route_conf = { .base_url = (char *)"https://blog.example" };
 
-static int
+static enum route_res
 resolve(struct req *r, const char *uri, handler_fn **h, char **arg)
 {
-	int status;
 
 	snprintf(method_param, sizeof(method_param), "REQUEST_METHOD=GET");
 	snprintf(uri_param, sizeof(uri_param), "REQUEST_URI=%s", uri);
@@ -317,8 +324,7 @@ resolve(struct req *r, const char *uri, handler_fn **h, char **arg)
 	r->arena = &arena;
 	r->fcgi = &fcgi;
 	*h = NULL;
-	if ((status = req_parse(r)) != 0)
-		return status;
+	assert_int_equal(req_parse(r), REQ_OK);
 	r->conf = &route_conf;
 	return route_resolve(r, h, arg);
 }
@@ -331,54 +337,56 @@ test_routes(void **state)
 	struct req r;
 
 	(void)state;
-	assert_int_equal(resolve(&r, "/2025/03/", &h, arg), 0);
-	assert_ptr_equal(h, h_archive);
+	assert_int_equal(resolve(&r, "/2025/03/", &h, arg), ROUTE_FOUND);
+	assert_ptr_equal(h, h_month);
 	assert_string_equal(arg[0], "2025");
 	assert_string_equal(arg[1], "03");
 	assert_null(arg[2]);
-	assert_int_equal(resolve(&r, "/2025/03/page/2/", &h, arg), 0);
-	assert_ptr_equal(h, h_archive);
+	assert_int_equal(resolve(&r, "/2025/03/page/2/", &h, arg), ROUTE_FOUND);
+	assert_ptr_equal(h, h_month);
 	assert_string_equal(arg[2], "2");
 	assert_null(arg[3]);
-	assert_int_equal(resolve(&r, "/2025/03", &h, arg), 301);
+	assert_int_equal(resolve(&r, "/2025/03", &h, arg), ROUTE_REDIRECT);
 	assert_string_equal(r.location, "https://blog.example/2025/03/");
 	/* A year is never a post's slug; a month must be two digits. */
-	assert_int_equal(resolve(&r, "/2025/", &h, arg), 404);
-	assert_int_equal(resolve(&r, "/2025/3/", &h, arg), 404);
-	assert_int_equal(resolve(&r, "/20255/", &h, arg), 0);
+	assert_int_equal(resolve(&r, "/2025/", &h, arg), ROUTE_NO_PAGE);
+	assert_int_equal(resolve(&r, "/2025/3/", &h, arg), ROUTE_NO_PAGE);
+	assert_int_equal(resolve(&r, "/20255/", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_post);
 
-	assert_int_equal(resolve(&r, "/feed/", &h, arg), 0);
+	assert_int_equal(resolve(&r, "/feed/", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_feed_rss);
-	assert_int_equal(resolve(&r, "/feed/rss2/", &h, arg), 0);
+	assert_int_equal(resolve(&r, "/feed/rss2/", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_feed_rss);
-	assert_int_equal(resolve(&r, "/feed/atom/", &h, arg), 0);
+	assert_int_equal(resolve(&r, "/feed/atom/", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_feed_atom);
-	assert_int_equal(resolve(&r, "/feed", &h, arg), 301);
-	assert_int_equal(resolve(&r, "/tag/self-care/feed/", &h, arg), 0);
+	assert_int_equal(resolve(&r, "/feed", &h, arg), ROUTE_REDIRECT);
+	assert_int_equal(resolve(&r, "/tag/self-care/feed/", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_tag_feed_rss);
 	assert_string_equal(arg[0], "self-care");
-	assert_int_equal(resolve(&r, "/tag/self-care/feed/atom/", &h, arg), 0);
+	assert_int_equal(resolve(&r, "/tag/self-care/feed/atom/", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_tag_feed_atom);
-	assert_int_equal(resolve(&r, "/author/maya/feed/", &h, arg), 0);
+	assert_int_equal(resolve(&r, "/author/maya/feed/", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_author_feed_rss);
-	assert_int_equal(resolve(&r, "/author/maya/feed/atom/", &h, arg), 0);
+	assert_int_equal(resolve(&r, "/author/maya/feed/atom/", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_author_feed_atom);
-	assert_int_equal(resolve(&r, "/sitemap.xml", &h, arg), 0);
+	assert_int_equal(resolve(&r, "/sitemap.xml", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_sitemap);
-	assert_int_equal(resolve(&r, "/robots.txt", &h, arg), 0);
+	assert_int_equal(resolve(&r, "/robots.txt", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_robots);
-	assert_int_equal(resolve(&r, "/search/deep+tissue/", &h, arg), 0);
+	assert_int_equal(resolve(&r, "/search/deep+tissue/", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_search_path);
 	/* Section names are not post slugs. */
-	assert_int_equal(resolve(&r, "/search/", &h, arg), 404);
-	assert_int_equal(resolve(&r, "/sitemap.xml/", &h, arg), 404);
-	/* Search is the home page with ?s=. */
-	assert_int_equal(resolve(&r, "/?s=massage", &h, arg), 0);
-	assert_ptr_equal(h, h_home);
-	assert_int_equal(resolve(&r, "/page/2/?s=massage", &h, arg), 0);
-	assert_ptr_equal(h, h_home);
+	assert_int_equal(resolve(&r, "/search/", &h, arg), ROUTE_NO_PAGE);
+	assert_int_equal(resolve(&r, "/sitemap.xml/", &h, arg), ROUTE_NO_PAGE);
+	/* Search is a route of its own: the home page's path with ?s=. */
+	assert_int_equal(resolve(&r, "/?s=massage", &h, arg), ROUTE_FOUND);
+	assert_ptr_equal(h, h_search);
+	assert_int_equal(resolve(&r, "/page/2/?s=massage", &h, arg), ROUTE_FOUND);
+	assert_ptr_equal(h, h_search);
 	assert_string_equal(arg[0], "2");
+	assert_int_equal(resolve(&r, "/page/2/", &h, arg), ROUTE_FOUND);
+	assert_ptr_equal(h, h_home);
 }
 
 int

@@ -9,14 +9,19 @@
 
 #include <cmocka.h>
 
-#include "http.h"
+#include "h_comment.h"
+#include "h_health.h"
+#include "h_list.h"
+#include "h_post.h"
+#include "req.h"
+#include "route.h"
 
 static struct arena arena;
 static FCGX_Request fcgi;
 static char *envp[4];
 static char method_param[32], uri_param[URI_MAX + 64];
 
-static int
+static enum req_res
 parse(struct req *r, const char *method, const char *uri)
 {
 	snprintf(method_param, sizeof(method_param), "REQUEST_METHOD=%s",
@@ -39,27 +44,27 @@ test_paths(void **state)
 	struct req r;
 
 	(void)state;
-	assert_int_equal(parse(&r, "GET", "/"), 0);
+	assert_int_equal(parse(&r, "GET", "/"), REQ_OK);
 	assert_int_equal(r.method, METHOD_GET);
 	assert_int_equal(r.nseg, 0);
 	assert_true(r.trailing_slash);
 
-	assert_int_equal(parse(&r, "HEAD", "/myofascial-release/"), 0);
+	assert_int_equal(parse(&r, "HEAD", "/myofascial-release/"), REQ_OK);
 	assert_int_equal(r.method, METHOD_HEAD);
 	assert_int_equal(r.nseg, 1);
 	assert_string_equal(r.seg[0], "myofascial-release");
 	assert_true(r.trailing_slash);
 
-	assert_int_equal(parse(&r, "GET", "/author/maya/page/2/"), 0);
+	assert_int_equal(parse(&r, "GET", "/author/maya/page/2/"), REQ_OK);
 	assert_int_equal(r.nseg, 4);
 	assert_string_equal(r.seg[3], "2");
 
-	assert_int_equal(parse(&r, "GET", "/caf%C3%A9-stretches"), 0);
+	assert_int_equal(parse(&r, "GET", "/caf%C3%A9-stretches"), REQ_OK);
 	assert_string_equal(r.seg[0], "caf\xc3\xa9-stretches");
 	assert_false(r.trailing_slash);
 	assert_string_equal(r.path, "/caf%C3%A9-stretches");
 
-	assert_int_equal(parse(&r, "DELETE", "/x/"), 0);
+	assert_int_equal(parse(&r, "DELETE", "/x/"), REQ_OK);
 	assert_int_equal(r.method, METHOD_OTHER);
 }
 
@@ -70,22 +75,22 @@ test_bad_paths(void **state)
 	char longuri[URI_MAX + 10];
 
 	(void)state;
-	assert_int_equal(parse(&r, "GET", "/%zz/"), 400);
-	assert_int_equal(parse(&r, "GET", "/%4/"), 400);
-	assert_int_equal(parse(&r, "GET", "/%C0%BC/"), 400);	/* overlong */
-	assert_int_equal(parse(&r, "GET", "/%ED%A0%80/"), 400);	/* surrogate */
-	assert_int_equal(parse(&r, "GET", "/%FF/"), 400);
-	assert_int_equal(parse(&r, "GET", "/a%00b/"), 400);
-	assert_int_equal(parse(&r, "GET", "/a%0Ab/"), 400);	/* newline */
-	assert_int_equal(parse(&r, "GET", "/a%2Fb/"), 404);	/* no slug has "/" */
-	assert_int_equal(parse(&r, "GET", "//x/"), 404);
-	assert_int_equal(parse(&r, "GET", "/../x/"), 404);
-	assert_int_equal(parse(&r, "GET", "/a/b/c/d/e/f/g/h/i/"), 404);
-	assert_int_equal(parse(&r, "GET", "relative"), 400);
+	assert_int_equal(parse(&r, "GET", "/%zz/"), REQ_BAD);
+	assert_int_equal(parse(&r, "GET", "/%4/"), REQ_BAD);
+	assert_int_equal(parse(&r, "GET", "/%C0%BC/"), REQ_BAD);	/* overlong */
+	assert_int_equal(parse(&r, "GET", "/%ED%A0%80/"), REQ_BAD);	/* surrogate */
+	assert_int_equal(parse(&r, "GET", "/%FF/"), REQ_BAD);
+	assert_int_equal(parse(&r, "GET", "/a%00b/"), REQ_BAD);
+	assert_int_equal(parse(&r, "GET", "/a%0Ab/"), REQ_BAD);	/* newline */
+	assert_int_equal(parse(&r, "GET", "/a%2Fb/"), REQ_NO_PAGE);	/* no slug has "/" */
+	assert_int_equal(parse(&r, "GET", "//x/"), REQ_NO_PAGE);
+	assert_int_equal(parse(&r, "GET", "/../x/"), REQ_NO_PAGE);
+	assert_int_equal(parse(&r, "GET", "/a/b/c/d/e/f/g/h/i/"), REQ_NO_PAGE);
+	assert_int_equal(parse(&r, "GET", "relative"), REQ_BAD);
 	memset(longuri, 'a', sizeof(longuri) - 1);
 	longuri[0] = '/';
 	longuri[sizeof(longuri) - 1] = '\0';
-	assert_int_equal(parse(&r, "GET", longuri), 414);
+	assert_int_equal(parse(&r, "GET", longuri), REQ_URI_TOO_LONG);
 }
 
 static void
@@ -95,7 +100,7 @@ test_query(void **state)
 
 	(void)state;
 	assert_int_equal(parse(&r, "GET", "/x/?replytocom=12&s=deep+tissue"
-	    "&&flag&e=%C3%A9"), 0);
+	    "&&flag&e=%C3%A9"), REQ_OK);
 	assert_string_equal(r.path, "/x/");
 	assert_int_equal(r.nq, 4);
 	assert_string_equal(req_query(&r, "replytocom"), "12");
@@ -104,25 +109,22 @@ test_query(void **state)
 	assert_string_equal(req_query(&r, "e"), "\xc3\xa9");
 	assert_null(req_query(&r, "missing"));
 
-	assert_int_equal(parse(&r, "GET", "/?s=%zz"), 400);
-	assert_int_equal(parse(&r, "GET", "/?s=%C0%80"), 400);
-	assert_int_equal(parse(&r, "GET", "/?s=a%00"), 400);
+	assert_int_equal(parse(&r, "GET", "/?s=%zz"), REQ_BAD);
+	assert_int_equal(parse(&r, "GET", "/?s=%C0%80"), REQ_BAD);
+	assert_int_equal(parse(&r, "GET", "/?s=a%00"), REQ_BAD);
 	assert_int_equal(parse(&r, "GET", "/?a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8"
-	    "&i=9&j=10&k=11&l=12&m=13&n=14&o=15&p=16&q=17"), 400);
+	    "&i=9&j=10&k=11&l=12&m=13&n=14&o=15&p=16&q=17"), REQ_BAD);
 }
 
 static struct conf route_conf = { .base_url = (char *)"https://blog.example" };
 
-/* Resolve method+uri; returns the status (0: a handler) and sets *h. */
-static int
+/* Resolve method+uri (which must parse); sets *h when a route takes it. */
+static enum route_res
 resolve(struct req *r, const char *method, const char *uri, handler_fn **h,
     char **arg)
 {
-	int status;
-
 	*h = NULL;
-	if ((status = parse(r, method, uri)) != 0)
-		return status;
+	assert_int_equal(parse(r, method, uri), REQ_OK);
 	r->conf = &route_conf;
 	return route_resolve(r, h, arg);
 }
@@ -135,16 +137,16 @@ test_routes(void **state)
 	struct req r;
 
 	(void)state;
-	assert_int_equal(resolve(&r, "GET", "/", &h, arg), 0);
+	assert_int_equal(resolve(&r, "GET", "/", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_home);
 	assert_null(arg[0]);
-	assert_int_equal(resolve(&r, "HEAD", "/page/3/", &h, arg), 0);
+	assert_int_equal(resolve(&r, "HEAD", "/page/3/", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_home);
 	assert_string_equal(arg[0], "3");
-	assert_int_equal(resolve(&r, "GET", "/my-post/", &h, arg), 0);
+	assert_int_equal(resolve(&r, "GET", "/my-post/", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_post);
 	assert_string_equal(arg[0], "my-post");
-	assert_int_equal(resolve(&r, "GET", "/author/maya/", &h, arg), 0);
+	assert_int_equal(resolve(&r, "GET", "/author/maya/", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_author);
 	assert_string_equal(arg[0], "maya");
 	assert_null(arg[1]);
@@ -152,11 +154,11 @@ test_routes(void **state)
 	    0);
 	assert_string_equal(arg[1], "2");
 	assert_int_equal(resolve(&r, "GET", "/tag/self-care/page/12/", &h,
-	    arg), 0);
+	    arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_tag);
-	assert_int_equal(resolve(&r, "GET", "/healthz", &h, arg), 0);
+	assert_int_equal(resolve(&r, "GET", "/healthz", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_health);
-	assert_int_equal(resolve(&r, "POST", "/my-post/comments", &h, arg), 0);
+	assert_int_equal(resolve(&r, "POST", "/my-post/comments", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_comment_post);
 	assert_string_equal(arg[0], "my-post");
 }
@@ -169,24 +171,24 @@ test_route_redirects_and_errors(void **state)
 	struct req r;
 
 	(void)state;
-	assert_int_equal(resolve(&r, "GET", "/my-post", &h, arg), 301);
+	assert_int_equal(resolve(&r, "GET", "/my-post", &h, arg), ROUTE_REDIRECT);
 	assert_string_equal(r.location, "https://blog.example/my-post/");
-	assert_int_equal(resolve(&r, "GET", "/tag/x?utm=1", &h, arg), 301);
+	assert_int_equal(resolve(&r, "GET", "/tag/x?utm=1", &h, arg), ROUTE_REDIRECT);
 	assert_string_equal(r.location, "https://blog.example/tag/x/?utm=1");
-	assert_int_equal(resolve(&r, "POST", "/my-post/", &h, arg), 405);
+	assert_int_equal(resolve(&r, "POST", "/my-post/", &h, arg), ROUTE_WRONG_METHOD);
 	assert_string_equal(r.allow, "GET, HEAD");
-	assert_int_equal(resolve(&r, "GET", "/my-post/comments", &h, arg), 405);
+	assert_int_equal(resolve(&r, "GET", "/my-post/comments", &h, arg), ROUTE_WRONG_METHOD);
 	assert_string_equal(r.allow, "POST");
-	assert_int_equal(resolve(&r, "PUT", "/", &h, arg), 405);
-	assert_int_equal(resolve(&r, "POST", "/my-post", &h, arg), 404);
-	assert_int_equal(resolve(&r, "GET", "/page/0/", &h, arg), 404);
-	assert_int_equal(resolve(&r, "GET", "/page/01/", &h, arg), 404);
-	assert_int_equal(resolve(&r, "GET", "/page/x/", &h, arg), 404);
-	assert_int_equal(resolve(&r, "GET", "/page/", &h, arg), 404);
-	assert_int_equal(resolve(&r, "GET", "/author/", &h, arg), 404);
-	assert_int_equal(resolve(&r, "GET", "/healthz/", &h, arg), 404);
-	assert_int_equal(resolve(&r, "GET", "/a/b/", &h, arg), 404);
-	assert_int_equal(resolve(&r, "GET", "/my-post/extra/", &h, arg), 404);
+	assert_int_equal(resolve(&r, "PUT", "/", &h, arg), ROUTE_WRONG_METHOD);
+	assert_int_equal(resolve(&r, "POST", "/my-post", &h, arg), ROUTE_NO_PAGE);
+	assert_int_equal(resolve(&r, "GET", "/page/0/", &h, arg), ROUTE_NO_PAGE);
+	assert_int_equal(resolve(&r, "GET", "/page/01/", &h, arg), ROUTE_NO_PAGE);
+	assert_int_equal(resolve(&r, "GET", "/page/x/", &h, arg), ROUTE_NO_PAGE);
+	assert_int_equal(resolve(&r, "GET", "/page/", &h, arg), ROUTE_NO_PAGE);
+	assert_int_equal(resolve(&r, "GET", "/author/", &h, arg), ROUTE_NO_PAGE);
+	assert_int_equal(resolve(&r, "GET", "/healthz/", &h, arg), ROUTE_NO_PAGE);
+	assert_int_equal(resolve(&r, "GET", "/a/b/", &h, arg), ROUTE_NO_PAGE);
+	assert_int_equal(resolve(&r, "GET", "/my-post/extra/", &h, arg), ROUTE_NO_PAGE);
 }
 
 static int

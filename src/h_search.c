@@ -1,5 +1,6 @@
 /*
- * search.c: /?s=words and /page/N/?s=words, WordPress's search URLs.
+ * h_search.c: /?s=words and /page/N/?s=words, WordPress's search URLs,
+ * and its other one, /search/<words>/.
  *
  * PostgreSQL does the work: websearch_to_tsquery() reads what a person
  * types (quotes, "or", a leading "-") without ever failing on junk, the
@@ -16,7 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "finding.h"
+#include "db.h"
+#include "h_search.h"
+#include "layout.h"
+#include "permalink.h"
+#include "resp.h"
+#include "text.h"
 #include "utf8.h"
 
 /* Longer queries are cut (on a character boundary) to this many bytes. */
@@ -123,41 +129,40 @@ search_normalize(struct arena *a, const char *raw, size_t max, int *cut)
 static const char *
 highlighted(struct req *r, const char *s, int entities)
 {
-	struct buf *b = scratch_buf();
+	struct buf *b = req_scratch(r);
 
 	search_highlight(b, s, strlen(s), entities);
-	return scratch_copy(r, b);
+	return req_scratch_copy(r, b);
 }
 
 /* Add the rows of a search as the "results" loop. */
 static void
-results_loop(struct req *r, const struct rows *rows)
+results_loop(struct req *r, const struct db_rows *rows)
 {
+	const struct db_search_hit *hit;
 	TMPL_loop *loop = NULL;
 	TMPL_varlist *row;
 	int i;
 
 	for (i = 0; i < rows->n; i++) {
-		row = req_row(r, NULL, "url", req_url(r, "/%s/",
-		    url_encode_segment(r->arena, ROW(rows, i, SC_SLUG))));
-		row = req_row(r, row, "title_html",
-		    highlighted(r, ROW(rows, i, SC_TITLE), 0));
-		row = req_row(r, row, "snippet",
-		    highlighted(r, ROW(rows, i, SC_SNIPPET), 1));
-		row = req_row(r, row, "date_iso", ROW(rows, i, SC_DATE_ISO));
-		row = req_row(r, row, "date", ROW(rows, i, SC_DATE));
-		row = req_row(r, row, "author_name",
-		    ROW(rows, i, SC_AUTHOR_NAME));
-		row = req_row(r, row, "author_url", req_url(r, "/author/%s/",
-		    url_encode_segment(r->arena, ROW(rows, i, SC_AUTHOR_SLUG))));
+		hit = &rows->hit[i];
+		row = req_row(r, NULL, "url", permalink_post(r, hit->slug));
+		row = req_row(r, row, "title_html", highlighted(r, hit->title,
+		    0));
+		row = req_row(r, row, "snippet", highlighted(r, hit->snippet,
+		    1));
+		row = req_row(r, row, "date_iso", hit->date_iso);
+		row = req_row(r, row, "date", hit->date);
+		row = req_row(r, row, "author_name", hit->author_name);
+		row = req_row(r, row, "author_url", permalink_author(r,
+		    hit->author_slug));
 		loop = req_loop_add(r, loop, row);
 	}
 	req_loop(r, &r->vars, "results", loop);
 }
 
 /*
- * GET /?s=words and /page/N/?s=words (h_home hands them over).  arg[0] is
- * the page number or NULL.
+ * GET /?s=words and /page/N/?s=words.  arg[0] is the page number or NULL.
  */
 int
 h_search(struct req *r, char **arg)
@@ -165,9 +170,9 @@ h_search(struct req *r, char **arg)
 	const int per_page = r->conf->per_page;
 	const char *params[3];
 	char limit[16], offset[24];
-	struct rows rows;
+	struct db_rows rows;
 	enum db_res res;
-	const char *enc, *self, *title, *raw;
+	const char *enc, *self, *title, *raw, *query;
 	char *q;
 	long page = arg[0] != NULL ? strtol(arg[0], NULL, 10) : 1, total;
 	int cut;
@@ -179,8 +184,9 @@ h_search(struct req *r, char **arg)
 	enc = url_encode_segment(r->arena, q);
 	if (enc == NULL)
 		return 500;
+	query = req_printf(r, "?s=%s", enc);
 	if (page == 1 && arg[0] != NULL) {
-		r->location = req_url(r, "%s/?s=%s", r->conf->base_url, enc);
+		r->location = permalink_abs(r, req_printf(r, "/%s", query));
 		return 301;	/* /page/1/ is the first page itself */
 	}
 	req_var(r, "is_search", "1");
@@ -188,9 +194,9 @@ h_search(struct req *r, char **arg)
 	if (cut)
 		req_var(r, "search_cut", "1");
 	if (*q == '\0') {
-		page_common(r, "Search", NULL, "/?s=");
+		layout_page(r, "Search", NULL, "/?s=");
 		req_var(r, "noindex", "1");
-		archive_vars(r, NULL);
+		layout_months(r, NULL);
 		return resp_page(r, VIEW_SEARCH, 200);
 	}
 
@@ -201,32 +207,27 @@ h_search(struct req *r, char **arg)
 	params[2] = offset;
 	if ((res = db_query(&r->w->db, r->arena, STMT_SEARCH, params,
 	    &rows)) != DB_OK)
-		return res == DB_UNAVAILABLE ? 503 : 500;
+		return resp_db_status(res);
 	if (rows.n == 0 && page > 1)
 		return 404;
-	total = rows.n > 0 ? strtol(ROW(&rows, 0, SC_TOTAL), NULL, 10) : 0;
+	total = rows.n > 0 ? strtol(rows.hit[0].total, NULL, 10) : 0;
 
-	title = req_url(r, "Search results for \xe2\x80\x9c%s\xe2\x80\x9d", q);
-	self = page == 1 ? req_url(r, "/?s=%s", enc) :
-	    req_url(r, "/page/%ld/?s=%s", page, enc);
-	page_common(r, page == 1 ? title :
-	    req_url(r, "%s \xe2\x80\x93 Page %ld", title, page),
-	    req_url(r, "Posts matching %s", q), self);
+	title = req_printf(r, "Search results for \xe2\x80\x9c%s\xe2\x80\x9d",
+	    q);
+	self = page == 1 ? req_printf(r, "/%s", query) :
+	    req_printf(r, "/page/%ld/%s", page, query);
+	layout_page(r, page == 1 ? title :
+	    req_printf(r, "%s \xe2\x80\x93 Page %ld", title, page),
+	    req_printf(r, "Posts matching %s", q), self);
 	req_var(r, "noindex", "1");
 	req_var(r, "heading", title);
 	req_var(r, "result_count", total == 1 ? "1 result" :
-	    req_url(r, "%ld results", total));
+	    req_printf(r, "%ld results", total));
 	results_loop(r, &rows);
-	if ((page - 1) * per_page + rows.n < total)
-		req_var(r, "older_url", req_url(r, "/page/%ld/?s=%s",
-		    page + 1, enc));
-	if (page == 2)
-		req_var(r, "newer_url", req_url(r, "/?s=%s", enc));
-	else if (page > 2)
-		req_var(r, "newer_url", req_url(r, "/page/%ld/?s=%s",
-		    page - 1, enc));
+	layout_pagination(r, "/", query, page,
+	    (page - 1) * per_page + rows.n < total);
 	if (rows.n == 0)
-		archive_vars(r, NULL);	/* suggestions: browse by month */
+		layout_months(r, NULL);	/* suggestions: browse by month */
 	return resp_page(r, VIEW_SEARCH, 200);
 }
 
@@ -237,12 +238,14 @@ h_search(struct req *r, char **arg)
 int
 h_search_path(struct req *r, char **arg)
 {
+	const char *enc;
 	char *p;
 
 	for (p = arg[0]; *p != '\0'; p++)
 		if (*p == '+')
 			*p = ' ';
-	r->location = req_url(r, "%s/?s=%s", r->conf->base_url,
-	    url_encode_segment(r->arena, arg[0]));
+	if ((enc = url_encode_segment(r->arena, arg[0])) == NULL)
+		return 500;
+	r->location = permalink_abs(r, req_printf(r, "/?s=%s", enc));
 	return 301;
 }

@@ -1,0 +1,169 @@
+/*
+ * xmlw.c: an XML document (a feed, the sitemap) written with libxml2's
+ * xmlTextWriter straight into a buffer, so that every name, attribute and
+ * text is escaped by the library.  Text that XML 1.0 cannot carry at all
+ * (control characters a WordPress import may bring, U+FFFE and U+FFFF) is
+ * dropped first, so that the document is always well-formed.
+ *
+ * A failure anywhere (the buffer's cap, memory) is remembered and reported
+ * once, by xmlw_close(): the writing functions return nothing to check.
+ */
+#include <string.h>
+
+#include "log.h"
+#include "xmlw.h"
+
+#define XC(s) ((const xmlChar *)(s))
+
+/* Does p start a character XML 1.0 cannot carry?  Its length, or 0. */
+static size_t
+not_xml(const unsigned char *p)
+{
+	if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+		return 1;
+	if (p[0] == 0xef && p[1] == 0xbf && (p[2] & 0xfe) == 0xbe)
+		return 3;	/* U+FFFE, U+FFFF */
+	return 0;
+}
+
+/*
+ * Return s without the characters XML 1.0 cannot carry: s itself when it
+ * has none, else a copy in x's arena ("" for NULL or out of memory).
+ */
+static const char *
+xml_text(struct xmlw *x, const char *s)
+{
+	const unsigned char *p;
+	char *out, *o;
+	size_t n;
+
+	if (s == NULL)
+		return "";
+	for (p = (const unsigned char *)s; *p != '\0' && not_xml(p) == 0; p++)
+		;
+	if (*p == '\0')
+		return s;
+	if ((out = arena_alloc(x->arena, strlen(s) + 1)) == NULL)
+		return "";
+	for (o = out, p = (const unsigned char *)s; *p != '\0';) {
+		if ((n = not_xml(p)) > 0)
+			p += n;
+		else
+			*o++ = (char)*p++;
+	}
+	*o = '\0';
+	return out;
+}
+
+static int
+to_buf(void *ctx, const char *p, int len)
+{
+	return buf_append(ctx, p, (size_t)len) ? len : -1;
+}
+
+static int
+no_close(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+/*
+ * Start a document (UTF-8, indented with tabs) in out, emptied first;
+ * cleaned text is allocated from a.  Returns 1, or 0 when libxml2 could
+ * not start (out of memory).
+ */
+int
+xmlw_open(struct xmlw *x, struct buf *out, struct arena *a)
+{
+	xmlOutputBufferPtr ob;
+
+	x->out = out;
+	x->arena = a;
+	x->err = 0;
+	buf_reset(out);
+	if ((ob = xmlOutputBufferCreateIO(to_buf, no_close, out, NULL)) ==
+	    NULL)
+		return 0;
+	if ((x->w = xmlNewTextWriter(ob)) == NULL) {
+		xmlOutputBufferClose(ob);
+		return 0;
+	}
+	if (xmlTextWriterSetIndent(x->w, 1) < 0 ||
+	    xmlTextWriterSetIndentString(x->w, XC("\t")) < 0 ||
+	    xmlTextWriterStartDocument(x->w, NULL, "UTF-8", NULL) < 0)
+		x->err = 1;
+	return 1;
+}
+
+/* Open the element name. */
+void
+xmlw_start(struct xmlw *x, const char *name)
+{
+	if (xmlTextWriterStartElement(x->w, XC(name)) < 0)
+		x->err = 1;
+}
+
+/* Add an attribute to the element just opened. */
+void
+xmlw_attr(struct xmlw *x, const char *name, const char *value)
+{
+	if (xmlTextWriterWriteAttribute(x->w, XC(name),
+	    XC(xml_text(x, value))) < 0)
+		x->err = 1;
+}
+
+/* Write text inside the open element. */
+void
+xmlw_text(struct xmlw *x, const char *text)
+{
+	if (xmlTextWriterWriteString(x->w, XC(xml_text(x, text))) < 0)
+		x->err = 1;
+}
+
+/* Close the innermost open element. */
+void
+xmlw_end(struct xmlw *x)
+{
+	if (xmlTextWriterEndElement(x->w) < 0)
+		x->err = 1;
+}
+
+/* <name>text</name> */
+void
+xmlw_elem(struct xmlw *x, const char *name, const char *text)
+{
+	if (xmlTextWriterWriteElement(x->w, XC(name),
+	    XC(xml_text(x, text))) < 0)
+		x->err = 1;
+}
+
+/* <name attr="value">text</name>, or <name attr="value"/> when text is NULL */
+void
+xmlw_elem_attr(struct xmlw *x, const char *name, const char *attr,
+    const char *value, const char *text)
+{
+	xmlw_start(x, name);
+	xmlw_attr(x, attr, value);
+	if (text != NULL)
+		xmlw_text(x, text);
+	xmlw_end(x);
+}
+
+/*
+ * Finish the document and free the writer.  Returns 1, or 0 when anything
+ * failed (the buffer is full, memory ran out), after logging it.
+ */
+int
+xmlw_close(struct xmlw *x)
+{
+	if (xmlTextWriterEndDocument(x->w) < 0)
+		x->err = 1;
+	xmlFreeTextWriter(x->w);	/* flushes into the buffer */
+	x->w = NULL;
+	if (x->err || x->out->failed) {
+		log_err("writing the XML failed (too large, or out of memory)");
+		return 0;
+	}
+	return 1;
+}
