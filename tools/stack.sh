@@ -149,7 +149,7 @@ path_ok() {
 # for ENV=test when the service user cannot reach the checkout.
 RUNDIR=
 set_paths() {
-	local create=${1:-0} why=
+	local create=$1 why=
 	if [ -L "$VARDIR" ] && [ ! -d "$VARDIR" ]; then
 		[ "$create" = 1 ] || return 1
 		rm -f "$VARDIR" # its /tmp directory is gone (reboot)
@@ -227,7 +227,7 @@ pid_of() { [ -s "$1" ] && tr -dc 0-9 <"$1"; }
 tail_log() {
 	[ -s "$1" ] || return 0
 	echo "--- last lines of $1:" >&2
-	tail -n "${2:-20}" "$1" >&2
+	tail -n 20 "$1" >&2
 	echo "---" >&2
 }
 
@@ -258,7 +258,6 @@ pg_init() {
 }
 
 pg_start() {
-	need_pg
 	pg_running && return 0
 	pg_init
 	# Regenerated at each start: the paths are computed, never stored.
@@ -374,15 +373,14 @@ write_conf() {
 			n = split("listen workers database templates static migrations secret_key_file base_url", ks, " ")
 			for (i = 1; i <= n; i++)
 				if (!(ks[i] in seen)) print ks[i] " = " ENVIRON["SET_" ks[i]]
-		}' "$ROOT/conf/fascia.conf" >"$tmp"
+		}' "$ROOT/conf/fascia.conf" >"$tmp" || die "cannot write $CONF from conf/fascia.conf"
 	own "$tmp"
 	chmod 640 "$tmp"
 	if cmp -s "$tmp" "$CONF"; then
 		rm -f "$tmp"
-		return 1
+	else
+		mv -f "$tmp" "$CONF"
 	fi
-	mv -f "$tmp" "$CONF"
-	return 0
 }
 
 fascia_cli() {
@@ -561,27 +559,16 @@ unlock() {
 	LOCKED=0
 }
 
-# load_demo: the demo blog, into an empty database.  demo/load.sh goes
-# through fascia's own authoring commands; an older tree has demo/seed.sql.
+# load_demo: the demo blog, into an empty database, through fascia's own
+# authoring commands (demo/load.sh).
 load_demo() {
 	local log=$RUNDIR/demo-load.log
-	if [ -f "$ROOT/demo/load.sh" ]; then
-		say "loading the demo content (demo/load.sh)"
-		clean_env
-		if ! "${ENV_CLEAN[@]}" PSQL="$PGBIN/psql" sh "$ROOT/demo/load.sh" "$BIN" "$CONF" \
-			>"$log" 2>&1 </dev/null; then
-			tail_log "$log"
-			die "demo/load.sh failed"
-		fi
-	elif [ -f "$ROOT/demo/seed.sql" ]; then
-		say "loading demo/seed.sql"
-		"$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$(dsn)" -f "$ROOT/demo/seed.sql" \
-			>"$log" 2>&1 </dev/null || {
-			tail_log "$log"
-			die "demo/seed.sql failed"
-		}
-	else
-		say "no demo content in demo/: the blog starts empty"
+	say "loading the demo content (demo/load.sh)"
+	clean_env
+	if ! "${ENV_CLEAN[@]}" PSQL="$PGBIN/psql" sh "$ROOT/demo/load.sh" "$BIN" "$CONF" \
+		>"$log" 2>&1 </dev/null; then
+		tail_log "$log"
+		die "demo/load.sh failed"
 	fi
 }
 
@@ -609,7 +596,7 @@ cmd_up() {
 	pg_start
 	db_prepare "$fresh"
 	copy_share
-	write_conf || true
+	write_conf
 	fascia_cli keygen >/dev/null || die "fascia keygen failed"
 	fascia_cli migrate || die "fascia migrate failed"
 	if [ "$(q 'SELECT count(*) FROM posts')" = 0 ]; then
