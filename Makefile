@@ -101,10 +101,40 @@ psql:
 format-check:
 	clang-format --dry-run -Werror src/*.c src/*.h
 
+# The deployment's nginx files, $(BUILD)/nginx/nginx-http.conf and
+# nginx-site.conf: tools/nginx-conf.sh fills in the templates
+# conf/nginx-*.conf.in with these values (tools/stack.sh fills them in with
+# the dev and test stacks' own).  Written by every make, since the values
+# follow PREFIX and DATADIR; a file is replaced only when its text changes.
+NGINX_LISTEN ?= 80
+NGINX_LISTEN_V6 ?= listen [::]:80;
+NGINX_SERVER_NAME ?= blog.example.com
+NGINX_FASCIA_SOCKET ?= /run/fascia/fascia.sock
+NGINX_STATIC_DIR ?= $(DATADIR)/static
+NGINX_FASTCGI_PARAMS ?= fastcgi_params
+NGINX_COMMENT_RATE ?= 10r/m
+NGINX_COMMENT_BURST ?= 5
+
+.PHONY: nginx-conf
+all: nginx-conf
+
+nginx-conf:
+	@mkdir -p $(BUILD)/nginx
+	@tools/nginx-conf.sh -o $(BUILD)/nginx/nginx-http.conf conf/nginx-http.conf.in \
+		COMMENT_RATE='$(NGINX_COMMENT_RATE)'
+	@tools/nginx-conf.sh -o $(BUILD)/nginx/nginx-site.conf conf/nginx-site.conf.in \
+		LISTEN='$(NGINX_LISTEN)' LISTEN_V6='$(NGINX_LISTEN_V6)' \
+		SERVER_NAME='$(NGINX_SERVER_NAME)' FASCIA_SOCKET='$(NGINX_FASCIA_SOCKET)' \
+		STATIC_DIR='$(NGINX_STATIC_DIR)' FASTCGI_PARAMS='$(NGINX_FASTCGI_PARAMS)' \
+		COMMENT_BURST='$(NGINX_COMMENT_BURST)'
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(SYSCONFDIR)/fascia
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(DATADIR)/nginx \
+		$(DESTDIR)$(SYSCONFDIR)/fascia
 	install -m 0755 $(BUILD)/fascia $(DESTDIR)$(BINDIR)/fascia
 	cp -R templates static migrations $(DESTDIR)$(DATADIR)/
+	install -m 0644 $(BUILD)/nginx/nginx-http.conf $(BUILD)/nginx/nginx-site.conf \
+		$(DESTDIR)$(DATADIR)/nginx/
 	test -e $(DESTDIR)$(SYSCONFDIR)/fascia/fascia.conf || \
 		install -m 0644 conf/fascia.conf $(DESTDIR)$(SYSCONFDIR)/fascia/fascia.conf
 

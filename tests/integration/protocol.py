@@ -187,7 +187,7 @@ def _():
 
 @test("nginx rate-limits comment POSTs (conf), out of the test suite's way (stack)")
 def _():
-    conf = os.path.join(INFO["root"], "conf")
+    conf = os.path.join(INFO["root"], "build", "nginx")
     with open(os.path.join(conf, "nginx-http.conf")) as f:
         check(re.search(r"(?m)^\s*limit_req_zone\s+\$binary_remote_addr\s+"
                         r"zone=fascia_comments:\w+\s+rate=\d+r/[ms];", f.read()),
@@ -214,8 +214,8 @@ def _():
     d = tempfile.mkdtemp(prefix="fascia-nginx-t.")
     try:
         for f in (os.path.join(etc, "fastcgi_params"), os.path.join(etc, "mime.types"),
-                  os.path.join(INFO["root"], "conf", "nginx-http.conf"),
-                  os.path.join(INFO["root"], "conf", "nginx-site.conf")):
+                  os.path.join(INFO["root"], "build", "nginx", "nginx-http.conf"),
+                  os.path.join(INFO["root"], "build", "nginx", "nginx-site.conf")):
             shutil.copy(f, d)
         with open(os.path.join(d, "nginx.conf"), "w") as f:
             f.write("pid %(d)s/nginx.pid;\nevents {}\nhttp {\n"
