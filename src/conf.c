@@ -72,10 +72,14 @@ static const struct conf_key conf_keys[] = {
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
 
+#define CONF_ERROR_MAX 160
+#define CONF_KEY_SHOWN 64	/* of an unknown key, in its error */
+
 struct conf_parse {
 	struct conf *conf;
-	const char *key;	/* the key of the first error */
-	char error[160];
+	const char *key;	/* the key of the first error, or NULL */
+	char unknown[CONF_KEY_SHOWN];	/* inih's buffer does not outlive it */
+	char error[CONF_ERROR_MAX];
 };
 
 /*
@@ -197,7 +201,8 @@ conf_handler(void *user, const char *section, const char *name,
 	if (p->key != NULL)
 		return 1;
 	if ((k = conf_find(name)) == NULL) {
-		p->key = name;
+		snprintf(p->unknown, sizeof(p->unknown), "%s", name);
+		p->key = p->unknown;
 		snprintf(p->error, sizeof(p->error), "unknown key");
 		return 0;
 	}
@@ -218,7 +223,7 @@ conf_load(const char *path)
 {
 	struct conf_parse p;
 	struct conf *c;
-	char env[64], err[160];
+	char env[64], err[CONF_ERROR_MAX];
 	const char *v;
 	size_t i, j;
 	int line;
