@@ -237,9 +237,9 @@ form_ok(struct req *r, struct posting *c, int *status)
 	}
 	for (i = 0; i < FF__MAX; i++)
 		if (c->f[i].repeated) {
-			fs->notice = req_printf(r, "The field \xe2\x80\x9c%s"
-			    "\xe2\x80\x9d was sent more than once. Please "
-			    "check the form and send it again.", c->f[i].name);
+			fs->notice = req_printf(r, "The field " LDQUO "%s"
+			    RDQUO " was sent more than once. Please check the "
+			    "form and send it again.", c->f[i].name);
 			comment_validate(&fs->in);
 			*status = post_page(r, c->post, fs, 400);
 			return 0;
@@ -321,7 +321,7 @@ not_again(struct req *r, struct posting *c, int *status)
 		return res;
 	if (rows.n > 0) {
 		c->fs.notice = "Duplicate comment detected; it looks as "
-		    "though you\xe2\x80\x99ve already said that!";
+		    "though you" RSQUO "ve already said that!";
 		*status = post_page(r, c->post, &c->fs, 409);
 		return DB_OK;
 	}

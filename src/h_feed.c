@@ -24,13 +24,12 @@
 #include "h_feed.h"
 #include "permalink.h"
 #include "resp.h"
+#include "text.h"
 #include "xmlw.h"
 
 #define FEED_CACHE_CONTROL "max-age=300"
 #define ROBOTS_CACHE_CONTROL "max-age=3600"
 #define ETAG_BYTES 16
-#define EN_DASH "\xe2\x80\x93"
-
 enum feed_kind {
 	FEED_RSS,
 	FEED_ATOM

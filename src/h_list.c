@@ -18,8 +18,7 @@
 #include "layout.h"
 #include "permalink.h"
 #include "resp.h"
-
-#define EN_DASH "\xe2\x80\x93"
+#include "text.h"
 
 /* What a listing shows above and around its posts. */
 struct listing {
@@ -181,7 +180,7 @@ h_tag(struct req *r, char **arg)
 	req_var(r, "tag_name", t->name);
 	layout_feed_links(r, l.base, l.description);
 	req_var(r, "heading", req_printf(r,
-	    "Posts tagged \xe2\x80\x9c%s\xe2\x80\x9d", t->name));
+	    "Posts tagged " LDQUO "%s" RDQUO, t->name));
 	return listing(r, &l, arg[1]);
 }
 

@@ -212,12 +212,11 @@ h_search(struct req *r, char **arg)
 		return 404;
 	total = rows.n > 0 ? strtol(rows.hit[0].total, NULL, 10) : 0;
 
-	title = req_printf(r, "Search results for \xe2\x80\x9c%s\xe2\x80\x9d",
-	    q);
+	title = req_printf(r, "Search results for " LDQUO "%s" RDQUO, q);
 	self = page == 1 ? req_printf(r, "/%s", query) :
 	    req_printf(r, "/page/%ld/%s", page, query);
 	layout_page(r, page == 1 ? title :
-	    req_printf(r, "%s \xe2\x80\x93 Page %ld", title, page),
+	    req_printf(r, "%s " EN_DASH " Page %ld", title, page),
 	    req_printf(r, "Posts matching %s", q), self);
 	req_var(r, "noindex", "1");
 	req_var(r, "heading", title);

@@ -20,8 +20,7 @@
 #include "layout.h"
 #include "permalink.h"
 #include "resp.h"
-
-#define EN_DASH "\xe2\x80\x93"
+#include "text.h"
 
 /* Add the "nav" loop from the rows of authors, marking current_path. */
 static void

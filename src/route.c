@@ -28,10 +28,14 @@
 #define MONTH_DIGITS 2
 #define PAGE_DIGITS_MAX 6
 
+/*
+ * A route: its pattern ("/"-separated segments; ":s" is a slug, ":n" a
+ * page number, ":y" a 4-digit year, ":m" a 2-digit month), a query
+ * parameter it needs (or NULL), the methods it takes and its handler.
+ */
 struct route {
-	const char *pattern;	/* "/"-separated; ":s" a slug, ":n" a page,
-				   ":y" a 4-digit year, ":m" a 2-digit month */
-	const char *query;	/* a query parameter it needs, or NULL */
+	const char *pattern;
+	const char *query;
 	unsigned methods;	/* GET implies HEAD */
 	handler_fn *handler;
 };

@@ -11,6 +11,12 @@
 #include "arena.h"
 #include "buf.h"
 
+/* The typography of titles and messages, in UTF-8. */
+#define EN_DASH "\xe2\x80\x93"
+#define LDQUO "\xe2\x80\x9c"	/* left double quotation mark */
+#define RDQUO "\xe2\x80\x9d"
+#define RSQUO "\xe2\x80\x99"	/* the apostrophe of "you've" */
+
 int text_has_control(const char *s, size_t n, int allow_breaks);
 size_t text_digits(const char *s);
 int hex_digit(int c);
