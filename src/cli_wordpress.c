@@ -48,6 +48,7 @@
 #include "keys.h"
 #include "secret.h"
 #include "slug.h"
+#include "strmap.h"
 #include "text.h"
 #include "wptext.h"
 #include "wxr.h"
@@ -263,13 +264,6 @@ static const struct {
 	[F_TAG] = { "tag", "tags" },
 };
 
-/* A string-to-string hash map owning copies of both. */
-struct map {
-	char **keys;
-	char **vals;
-	size_t cap, n;
-};
-
 /* A comment of the post being imported. */
 enum cm_state { CM_SKIP, CM_OK, CM_BAD };
 
@@ -296,9 +290,9 @@ struct import {
 	long skipped[SK__MAX];
 	long failed[F__MAX];
 	long scheduled;
-	struct map authors;		/* login -> slug, those imported */
-	struct map author_slugs;	/* slug -> login */
-	struct map tags;		/* slugs done in this run */
+	struct strmap authors;		/* login -> slug, those imported */
+	struct strmap author_slugs;	/* slug -> login */
+	struct strmap tags;		/* slugs done in this run */
 	struct arena a;			/* the current item's work */
 	struct buf tmp;
 	int broken;			/* the connection or memory failed */
@@ -314,108 +308,6 @@ struct import {
 	struct cm *cms;
 	size_t ncms;
 };
-
-/* --- a small hash map --------------------------------------------------- */
-
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-static size_t
-map_slot(const struct map *m, const char *k)
-{
-	size_t i = (size_t)(hash_str(k) & (m->cap - 1));
-
-	while (m->keys[i] != NULL && strcmp(m->keys[i], k) != 0)
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
-/* The value of k, or NULL. */
-static const char *
-map_get(const struct map *m, const char *k)
-{
-	size_t i;
-
-	if (m->cap == 0)
-		return NULL;
-	i = map_slot(m, k);
-	return m->keys[i] != NULL ? m->vals[i] : NULL;
-}
-
-static int
-map_grow(struct map *m)
-{
-	struct map bigger;
-	size_t i, j;
-
-	bigger.cap = m->cap ? m->cap * 2 : 64;
-	bigger.n = m->n;
-	if ((bigger.keys = calloc(bigger.cap, sizeof(char *))) == NULL)
-		return 0;
-	if ((bigger.vals = calloc(bigger.cap, sizeof(char *))) == NULL) {
-		free(bigger.keys);
-		return 0;
-	}
-	for (i = 0; i < m->cap; i++) {
-		if (m->keys[i] == NULL)
-			continue;
-		j = map_slot(&bigger, m->keys[i]);
-		bigger.keys[j] = m->keys[i];
-		bigger.vals[j] = m->vals[i];
-	}
-	free(m->keys);
-	free(m->vals);
-	*m = bigger;
-	return 1;
-}
-
-/* Set k to v (copies of both).  Returns 1, or 0 on exhausted memory. */
-static int
-map_put(struct map *m, const char *k, const char *v)
-{
-	char *kc, *vc;
-	size_t i;
-
-	if ((m->n + 1) * 2 > m->cap && !map_grow(m))
-		return 0;
-	i = map_slot(m, k);
-	if ((vc = strdup(v)) == NULL)
-		return 0;
-	if (m->keys[i] != NULL) {
-		free(m->vals[i]);
-		m->vals[i] = vc;
-		return 1;
-	}
-	if ((kc = strdup(k)) == NULL) {
-		free(vc);
-		return 0;
-	}
-	m->keys[i] = kc;
-	m->vals[i] = vc;
-	m->n++;
-	return 1;
-}
-
-static void
-map_free(struct map *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->cap; i++) {
-		free(m->keys[i]);
-		free(m->vals[i]);
-	}
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof(*m));
-}
 
 /* --- messages ----------------------------------------------------------- */
 
@@ -687,7 +579,7 @@ on_author(void *arg, const struct wxr_author *a)
 		author_failed(im, a, "no slug can be made of its login");
 		return 1;
 	}
-	if ((other = map_get(&im->author_slugs, slug)) != NULL &&
+	if ((other = strmap_get(&im->author_slugs, slug)) != NULL &&
 	    strcmp(other, login) != 0) {
 		author_failed(im, a, "its login makes the same slug as "
 		    "another author's");
@@ -732,8 +624,8 @@ on_author(void *arg, const struct wxr_author *a)
 		return 1;
 	}
 	im->counts[K_AUTHORS][im->post_outcome]++;
-	if (!map_put(&im->authors, login, slug) ||
-	    !map_put(&im->author_slugs, slug, login))
+	if (!strmap_put(&im->authors, login, slug) ||
+	    !strmap_put(&im->author_slugs, slug, login))
 		return out_of_memory(im);
 	return 1;
 }
@@ -933,7 +825,7 @@ post_tags(struct import *im, const struct wxr_item *it, const char *label,
 		if (*name == '\0')
 			name = ts->slugs[ts->n];
 		ts->names[ts->n] = name;
-		if (map_get(&im->tags, slug) == NULL) {
+		if (strmap_get(&im->tags, slug) == NULL) {
 			ts->new_slugs[ts->nnew] = ts->slugs[ts->n];
 			ts->new_names[ts->nnew++] = name;
 		}
@@ -1305,7 +1197,7 @@ on_item(void *arg, const struct wxr_item *it)
 		post_failed(im, it, label, it->bad);
 		return 1;
 	}
-	if ((author = map_get(&im->authors, str(it->f[WI_CREATOR]))) ==
+	if ((author = strmap_get(&im->authors, str(it->f[WI_CREATOR]))) ==
 	    NULL) {
 		post_failed(im, it, label, arena_printf(&im->a, "its author "
 		    "\"%s\" is not among the export's authors, or was not "
@@ -1390,7 +1282,7 @@ on_item(void *arg, const struct wxr_item *it)
 	im->counts[K_TAGS][OUT_UNCHANGED] += (long)ts.nnew - im->tags_new -
 	    im->tags_updated;
 	for (i = 0; i < ts.nnew; i++)
-		if (!map_put(&im->tags, ts.new_slugs[i], "1"))
+		if (!strmap_put(&im->tags, ts.new_slugs[i], "1"))
 			return out_of_memory(im);
 	im->counts[K_COMMENTS][OUT_NEW] += im->c_new;
 	im->counts[K_COMMENTS][OUT_UPDATED] += im->c_updated;
@@ -1564,9 +1456,9 @@ cli_wordpress(const struct conf *c, int argc, char **argv)
 	keys_wipe(&im.keys);
 	arena_free(&im.a);
 	buf_free(&im.tmp);
-	map_free(&im.authors);
-	map_free(&im.author_slugs);
-	map_free(&im.tags);
+	strmap_free(&im.authors);
+	strmap_free(&im.author_slugs);
+	strmap_free(&im.tags);
 	xmlCleanupParser();
 	return rc;
 }
