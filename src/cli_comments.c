@@ -8,6 +8,7 @@
  * the nearest comment that stays.  Each command is one transaction, and
  * the site shows the change on its next page view.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +16,12 @@
 #include <libpq-fe.h>
 #include <sodium.h>
 
+#include "buf.h"
 #include "cli_comments.h"
 #include "cli_db.h"
 #include "comment.h"
 #include "keys.h"
+#include "pg_literal.h"
 #include "secret.h"
 #include "text.h"
 
@@ -98,28 +101,28 @@ cmd_list(PGconn *conn, int argc, char **argv)
 	return 0;
 }
 
-/* Build the array literal {1,2,3} from the ID arguments, or NULL. */
+/*
+ * The array literal of the ID arguments, malloc'd (the caller frees it),
+ * or NULL when there are none, one is not a number or memory ran out.
+ */
 static char *
 id_array(int argc, char **argv)
 {
-	size_t len = 3, i, n;
-	char *out, *p;
+	struct buf b;
+	size_t n;
+	int i;
 
 	if (argc == 0)
 		return NULL;
-	for (i = 0; i < (size_t)argc; i++) {
+	for (i = 0; i < argc; i++)
 		if ((n = text_digits(argv[i])) == 0 || n > ID_DIGITS_MAX)
 			return NULL;
-		len += n + 1;
-	}
-	if ((p = out = malloc(len)) == NULL)
+	buf_init(&b, SIZE_MAX / 2);
+	if (!pg_array(&b, (const char *const *)argv, (size_t)argc)) {
+		buf_free(&b);
 		return NULL;
-	*p++ = '{';
-	for (i = 0; i < (size_t)argc; i++)
-		p += sprintf(p, "%s%s", i ? "," : "", argv[i]);
-	*p++ = '}';
-	*p = '\0';
-	return out;
+	}
+	return b.data;
 }
 
 /* Remove the comments in the id array ids, keeping their replies. */
@@ -186,7 +189,7 @@ static int
 cmd_forget(const struct conf *c, PGconn *conn, int argc, char **argv)
 {
 	unsigned char secret[SECRET_KEY_BYTES], hash[HASH_BYTES];
-	char hex[2 * HASH_BYTES + 3];
+	char hex[PG_BYTEA_HEX_SIZE(HASH_BYTES)];
 	const char *params[1] = { hex };
 	struct keys keys;
 	PGresult *res;
@@ -205,9 +208,7 @@ cmd_forget(const struct conf *c, PGconn *conn, int argc, char **argv)
 		return 1;
 	email_hash(&keys, argv[0], hash);
 	keys_wipe(&keys);
-	hex[0] = '\\';
-	hex[1] = 'x';
-	sodium_bin2hex(hex + 2, sizeof(hex) - 2, hash, sizeof(hash));
+	pg_bytea_hex(hex, hash, sizeof(hash));
 	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL) ||
 	    !cli_db_exec(conn, "SELECT coalesce(array_agg(id), '{}')::text FROM "
 	    "comments WHERE email_hash = $1", 1, params, &res))

@@ -46,6 +46,7 @@
 #include "cli_wordpress.h"
 #include "comment.h"
 #include "keys.h"
+#include "pg_literal.h"
 #include "secret.h"
 #include "slug.h"
 #include "strmap.h"
@@ -698,59 +699,18 @@ post_slug(struct import *im, const struct wxr_item *it, const char *title,
 	return arena_strdup(&im->a, slug);
 }
 
-/* Append s to an array literal being built: NULL, or quoted. */
-static void
-array_elem(struct buf *b, const char *s, int first)
-{
-	size_t n;
-
-	if (!first)
-		buf_append(b, ",", 1);
-	if (s == NULL) {
-		buf_puts(b, "NULL");
-		return;
-	}
-	buf_append(b, "\"", 1);
-	while (*s != '\0') {
-		n = strcspn(s, "\"\\");
-		buf_append(b, s, n);
-		if (s[n] == '\0')
-			break;
-		buf_append(b, "\\", 1);
-		buf_append(b, s + n, 1);
-		s += n + 1;
-	}
-	buf_append(b, "\"", 1);
-}
-
-/* The array literal in im->tmp, copied to the item's arena, or NULL. */
+/*
+ * The array literal of the n strings s, in the item's arena, or NULL when
+ * out of memory.
+ */
 static const char *
-array_done(struct import *im)
-{
-	buf_append(&im->tmp, "}", 1);
-	if (im->tmp.failed)
-		return NULL;
-	return arena_strndup(&im->a, im->tmp.data, im->tmp.len);
-}
-
-static void
-array_start(struct import *im)
+item_array(struct import *im, const char *const *s, size_t n)
 {
 	buf_reset(&im->tmp);
 	im->tmp.max = SIZE_MAX / 2;
-	buf_append(&im->tmp, "{", 1);
-}
-
-/* A PostgreSQL array literal of the n strings s, in the item's arena. */
-static const char *
-pg_array(struct import *im, const char *const *s, size_t n)
-{
-	size_t i;
-
-	array_start(im);
-	for (i = 0; i < n; i++)
-		array_elem(&im->tmp, s[i], i == 0);
-	return array_done(im);
+	if (!pg_array(&im->tmp, s, n))
+		return NULL;
+	return arena_strndup(&im->a, im->tmp.data, im->tmp.len);
 }
 
 /* The same of parameter k of the n comments c. */
@@ -759,10 +719,14 @@ cm_array(struct import *im, struct cm *const *c, size_t n, int k)
 {
 	size_t i;
 
-	array_start(im);
+	buf_reset(&im->tmp);
+	im->tmp.max = SIZE_MAX / 2;
+	pg_array_open(&im->tmp);
 	for (i = 0; i < n; i++)
-		array_elem(&im->tmp, c[i]->v[k], i == 0);
-	return array_done(im);
+		pg_array_add(&im->tmp, c[i]->v[k]);
+	if (!pg_array_close(&im->tmp))
+		return NULL;
+	return arena_strndup(&im->a, im->tmp.data, im->tmp.len);
 }
 
 /* The post's tags, deduplicated by slug; some new to this run. */
@@ -977,12 +941,10 @@ comment_params(struct import *im, struct cm *c, const char *post_key)
 		return NULL;
 	if (strlen(url) > URL_MAX || !url_http_ok(url))
 		url[0] = '\0';	/* "http://", "javascript:": not a link */
-	if ((hex = arena_alloc(&im->a, 2 * HASH_BYTES + 3)) == NULL)
+	if ((hex = arena_alloc(&im->a, PG_BYTEA_HEX_SIZE(HASH_BYTES))) == NULL)
 		return NULL;
 	email_hash(&im->keys, str(f[WC_AUTHOR_EMAIL]), hash);
-	hex[0] = '\\';
-	hex[1] = 'x';
-	sodium_bin2hex(hex + 2, 2 * HASH_BYTES + 1, hash, sizeof(hash));
+	pg_bytea_hex(hex, hash, sizeof(hash));
 	sodium_memzero(hash, sizeof(hash));
 	c->v[0] = post_key;
 	c->v[1] = arena_printf(&im->a, "%s:%lld", post_key, c->id);
@@ -1133,15 +1095,15 @@ send_post(struct import *im, const char *const *pv, const char *const *rv,
 	if (rv != NULL && !pl_send(im, S_REDIRECTS, rv))
 		return 0;
 	if (ts->nnew > 0) {
-		tv[0] = pg_array(im, ts->new_slugs, ts->nnew);
-		tv[1] = pg_array(im, ts->new_names, ts->nnew);
+		tv[0] = item_array(im, ts->new_slugs, ts->nnew);
+		tv[1] = item_array(im, ts->new_names, ts->nnew);
 		if (tv[0] == NULL || tv[1] == NULL)
 			return out_of_memory(im);
 		if (!pl_send(im, S_TAGS, tv))
 			return 0;
 	}
 	ptv[0] = post_key;
-	if ((ptv[1] = pg_array(im, ts->slugs, ts->n)) == NULL)
+	if ((ptv[1] = item_array(im, ts->slugs, ts->n)) == NULL)
 		return out_of_memory(im);
 	if (!pl_send(im, S_POST_TAGS, ptv))
 		return 0;
@@ -1252,7 +1214,7 @@ on_item(void *arg, const struct wxr_item *it)
 			    (old[nold++] = arena_strdup(&im->a, oslug)) == NULL)
 				return out_of_memory(im);
 		rv[0] = key;
-		if (nold > 0 && (rv[1] = pg_array(im, old, nold)) == NULL)
+		if (nold > 0 && (rv[1] = item_array(im, old, nold)) == NULL)
 			return out_of_memory(im);
 	}
 	if (!post_tags(im, it, label, &ts))
