@@ -46,6 +46,7 @@
 #include "cli_wordpress.h"
 #include "comment.h"
 #include "keys.h"
+#include "pg_pipeline.h"
 #include "pg_literal.h"
 #include "secret.h"
 #include "slug.h"
@@ -55,7 +56,6 @@
 #include "wxr.h"
 
 #define PROG "import-wordpress"
-#define CHUNK 64		/* statements sent before reading results */
 #define COMMENT_BATCH 256	/* comments written by one statement */
 #define EXCERPT_WORDS 40
 #define EXCERPT_CHARS 300
@@ -84,11 +84,7 @@ enum stmt {
 };
 
 /* Statements with a name are prepared; every parameter is text. */
-static const struct {
-	const char *name;
-	int nparams;
-	const char *sql;
-} stmts[S__MAX] = {
+static const struct pg_stmt stmt_sql[S__MAX] = {
 	[S_AUTHOR] = { "wp_author", 4,
 	    "WITH v AS (SELECT $1::text AS slug, $2::text AS name, "
 	    "$3::text AS bio_source, $4::text AS bio_html), "
@@ -208,6 +204,18 @@ static const struct {
 	[S_ROLLBACK] = { NULL, 0, "ROLLBACK" },
 };
 
+static const struct pg_stmt *const stmts[S__MAX] = {
+	[S_AUTHOR] = &stmt_sql[S_AUTHOR],
+	[S_POST] = &stmt_sql[S_POST],
+	[S_REDIRECTS] = &stmt_sql[S_REDIRECTS],
+	[S_TAGS] = &stmt_sql[S_TAGS],
+	[S_POST_TAGS] = &stmt_sql[S_POST_TAGS],
+	[S_COMMENTS] = &stmt_sql[S_COMMENTS],
+	[S_BEGIN] = &stmt_sql[S_BEGIN],
+	[S_COMMIT] = &stmt_sql[S_COMMIT],
+	[S_ROLLBACK] = &stmt_sql[S_ROLLBACK],
+};
+
 enum outcome { OUT_NONE, OUT_NEW, OUT_UPDATED, OUT_UNCHANGED };
 
 enum kind { K_AUTHORS, K_POSTS, K_COMMENTS, K_TAGS, K__MAX };
@@ -279,11 +287,6 @@ struct cm {
 	const char *v[8];	/* its key, its parent's key, name... */
 };
 
-/* A statement sent whose result is still to come. */
-struct pending {
-	enum stmt s;
-};
-
 struct import {
 	PGconn *conn;
 	struct keys keys;
@@ -296,10 +299,9 @@ struct import {
 	struct strmap tags;		/* slugs done in this run */
 	struct arena a;			/* the current item's work */
 	struct buf tmp;
-	int broken;			/* the connection or memory failed */
-	/* The current item's statements and what they returned. */
-	struct pending q[CHUNK + 4];
-	size_t nq;
+	struct pg_pipeline pl;		/* broken: the connection or memory
+					 * failed */
+	/* What the current item's statements returned. */
 	int sql_failed;
 	char sql_err[512];
 	enum outcome post_outcome;
@@ -338,11 +340,13 @@ str(const char *s)
 	return s != NULL ? s : "";
 }
 
-/* --- the pipeline ------------------------------------------------------- */
+/* --- the statements' results ------------------------------------------ */
 
+/* The first statement of the item that the server refused, and why. */
 static void
-sql_error(struct import *im, const struct pending *p, const PGresult *res)
+refused(void *arg, int stmt, PGresult *res)
 {
+	struct import *im = arg;
 	const char *msg, *constraint;
 
 	if (im->sql_failed)
@@ -354,7 +358,7 @@ sql_error(struct import *im, const struct pending *p, const PGresult *res)
 		snprintf(im->sql_err, sizeof(im->sql_err), "its slug belongs "
 		    "to another post already (one from elsewhere, or another "
 		    "post of this export)");
-	else if (p->s == S_COMMENTS)
+	else if (stmt == S_COMMENTS)
 		snprintf(im->sql_err, sizeof(im->sql_err), "the database "
 		    "refused its comments: %s", msg != NULL ? msg :
 		    "unknown error");
@@ -382,9 +386,11 @@ outcome_of(const PGresult *res)
 
 /* Take in the result of one statement that worked. */
 static void
-took(struct import *im, const struct pending *p, PGresult *res)
+took(void *arg, int stmt, PGresult *res)
 {
-	switch (p->s) {
+	struct import *im = arg;
+
+	switch (stmt) {
 	case S_AUTHOR:
 	case S_POST:
 		im->post_outcome = outcome_of(res);
@@ -416,106 +422,15 @@ took(struct import *im, const struct pending *p, PGresult *res)
 }
 
 static int
-broken(struct import *im, const char *what)
-{
-	const char *msg = PQerrorMessage(im->conn);
-	size_t n = strlen(msg);
-
-	if (!im->broken)
-		fprintf(stderr, "fascia " PROG ": %s: %.*s\n", what,
-		    (int)(n > 0 && msg[n - 1] == '\n' ? n - 1 : n), msg);
-	im->broken = 1;
-	return 0;
-}
-
-static int
 out_of_memory(struct import *im)
 {
-	if (!im->broken)
-		fprintf(stderr, "fascia " PROG ": out of memory\n");
-	im->broken = 1;
-	return 0;
-}
-
-/*
- * Send a Sync and read the results of every statement sent since the
- * last one.  A statement that failed marks the item (sql_failed); the
- * ones after it until the Sync are skipped by the server.  Returns 1, or
- * 0 when the connection broke.
- */
-static int
-pl_sync(struct import *im)
-{
-	PGresult *res;
-	ExecStatusType st;
-	size_t i;
-
-	if (PQpipelineSync(im->conn) != 1)
-		return broken(im, "sending to the database");
-	for (i = 0; i < im->nq; i++) {
-		if ((res = PQgetResult(im->conn)) == NULL)
-			return broken(im, "reading from the database");
-		st = PQresultStatus(res);
-		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
-			took(im, &im->q[i], res);
-		else if (st == PGRES_FATAL_ERROR)
-			sql_error(im, &im->q[i], res);
-		else if (st != PGRES_PIPELINE_ABORTED) {
-			PQclear(res);
-			return broken(im, "unexpected answer from the database");
-		}
-		PQclear(res);
-		if ((res = PQgetResult(im->conn)) != NULL) {
-			PQclear(res);
-			return broken(im, "unexpected answer from the database");
-		}
-	}
-	im->nq = 0;
-	res = PQgetResult(im->conn);
-	st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-	PQclear(res);
-	if (st != PGRES_PIPELINE_SYNC || PQstatus(im->conn) != CONNECTION_OK)
-		return broken(im, "the database connection");
-	return 1;
-}
-
-/*
- * Queue statement s with its parameters v.  Every CHUNK statements the
- * results are read.  Returns 1, or 0 when the connection broke.
- */
-static int
-pl_send(struct import *im, enum stmt s, const char *const *v)
-{
-	int ok;
-
-	if (stmts[s].name != NULL)
-		ok = PQsendQueryPrepared(im->conn, stmts[s].name,
-		    stmts[s].nparams, v, NULL, NULL, 0);
-	else
-		ok = PQsendQueryParams(im->conn, stmts[s].sql, 0, NULL, NULL,
-		    NULL, NULL, 0);
-	if (!ok)
-		return broken(im, "sending to the database");
-	im->q[im->nq++].s = s;
-	if (im->nq >= CHUNK)
-		return pl_sync(im);
-	return 1;
-}
-
-/* Roll back whatever the failed item left open.  0 if the link broke. */
-static int
-pl_rollback(struct import *im)
-{
-	if (PQtransactionStatus(im->conn) == PQTRANS_IDLE)
-		return 1;
-	return pl_send(im, S_ROLLBACK, NULL) && pl_sync(im);
+	return pg_pipeline_stop(&im->pl, "out of memory");
 }
 
 static void
 item_reset(struct import *im)
 {
 	arena_reset(&im->a);
-	im->nq = 0;
 	im->sql_failed = 0;
 	im->sql_err[0] = '\0';
 	im->post_outcome = OUT_NONE;
@@ -617,7 +532,7 @@ on_author(void *arg, const struct wxr_author *a)
 	v[1] = *name != '\0' ? name : slug;
 	v[2] = bio;
 	v[3] = bio_html;
-	if (!pl_send(im, S_AUTHOR, v) || !pl_sync(im))
+	if (!pg_pipeline_send(&im->pl, S_AUTHOR, v) || !pg_pipeline_sync(&im->pl))
 		return 0;
 	if (im->sql_failed || im->post_outcome == OUT_NONE) {
 		author_failed(im, a, im->sql_failed ? im->sql_err :
@@ -1090,22 +1005,22 @@ send_post(struct import *im, const char *const *pv, const char *const *rv,
 	size_t i, j;
 	int k;
 
-	if (!pl_send(im, S_BEGIN, NULL) || !pl_send(im, S_POST, pv))
+	if (!pg_pipeline_send(&im->pl, S_BEGIN, NULL) || !pg_pipeline_send(&im->pl, S_POST, pv))
 		return 0;
-	if (rv != NULL && !pl_send(im, S_REDIRECTS, rv))
+	if (rv != NULL && !pg_pipeline_send(&im->pl, S_REDIRECTS, rv))
 		return 0;
 	if (ts->nnew > 0) {
 		tv[0] = item_array(im, ts->new_slugs, ts->nnew);
 		tv[1] = item_array(im, ts->new_names, ts->nnew);
 		if (tv[0] == NULL || tv[1] == NULL)
 			return out_of_memory(im);
-		if (!pl_send(im, S_TAGS, tv))
+		if (!pg_pipeline_send(&im->pl, S_TAGS, tv))
 			return 0;
 	}
 	ptv[0] = post_key;
 	if ((ptv[1] = item_array(im, ts->slugs, ts->n)) == NULL)
 		return out_of_memory(im);
-	if (!pl_send(im, S_POST_TAGS, ptv))
+	if (!pg_pipeline_send(&im->pl, S_POST_TAGS, ptv))
 		return 0;
 	/* Comments go in a statement per level of replies, parents first,
 	 * so that each finds its parent's row. */
@@ -1117,15 +1032,15 @@ send_post(struct import *im, const char *const *pv, const char *const *rv,
 		for (k = 1; k < 8; k++)
 			if ((cv[k] = cm_array(im, order + i, j - i, k)) == NULL)
 				return out_of_memory(im);
-		if (!pl_send(im, S_COMMENTS, cv))
+		if (!pg_pipeline_send(&im->pl, S_COMMENTS, cv))
 			return 0;
 	}
-	if (!im->sql_failed && !pl_send(im, S_COMMIT, NULL))
+	if (!im->sql_failed && !pg_pipeline_send(&im->pl, S_COMMIT, NULL))
 		return 0;
-	if (!pl_sync(im))
+	if (!pg_pipeline_sync(&im->pl))
 		return 0;
 	if (im->sql_failed || im->post_outcome == OUT_NONE)
-		return pl_rollback(im);
+		return pg_pipeline_rollback(&im->pl, S_ROLLBACK);
 	return 1;
 }
 
@@ -1309,38 +1224,36 @@ seconds(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/*
+ * Set up the session, prepare the statements and enter pipeline mode.
+ * Returns 1, or 0 after saying what failed.
+ */
 static int
-prepare(PGconn *conn)
+prepare(struct import *im)
 {
-	Oid types[8] = { 25, 25, 25, 25, 25, 25, 25, 25 };	/* text */
 	PGresult *res;
-	int i, ok;
+	int ok;
 
 	/* Every statement looks rows up by key: a generic plan is as good
 	 * as a custom one, and planning each of 20,000 executions would
 	 * take more time than running them. */
-	res = PQexec(conn, "SET synchronous_commit = off; "
+	res = PQexec(im->conn, "SET synchronous_commit = off; "
 	    "SET lock_timeout = '10s'; "
 	    "SET plan_cache_mode = force_generic_plan");
 	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 	PQclear(res);
-	for (i = 0; ok && i < S__MAX; i++) {
-		if (stmts[i].name == NULL)
-			continue;
-		res = PQprepare(conn, stmts[i].name, stmts[i].sql,
-		    stmts[i].nparams, types);
-		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-		PQclear(res);
-	}
 	if (!ok) {
-		(void)cli_db_fail(conn, PROG, "preparing the statements");
+		(void)cli_db_fail(im->conn, PROG, "preparing the statements");
 		return 0;
 	}
-	if (PQenterPipelineMode(conn) != 1) {
-		(void)cli_db_fail(conn, PROG, "pipeline mode");
-		return 0;
-	}
-	return 1;
+	im->pl.conn = im->conn;
+	im->pl.prog = PROG;
+	im->pl.stmts = stmts;
+	im->pl.nstmts = S__MAX;
+	im->pl.took = took;
+	im->pl.refused = refused;
+	im->pl.arg = im;
+	return pg_pipeline_start(&im->pl);
 }
 
 /*
@@ -1391,20 +1304,18 @@ cli_wordpress(const struct conf *c, int argc, char **argv)
 	arena_init(&im.a, 64 * 1024);
 	buf_init(&im.tmp, WXR_TEXT_MAX);
 	h.arg = &im;
-	if (prepare(im.conn)) {
+	if (prepare(&im)) {
 		res = wxr_read(argv[0], &h, err, sizeof(err));
-		if (!im.broken && PQpipelineStatus(im.conn) == PQ_PIPELINE_ON &&
-		    PQexitPipelineMode(im.conn) != 1)
-			(void)broken(&im, "leaving pipeline mode");
+		(void)pg_pipeline_end(&im.pl);
 		if (res == WXR_ERROR)
 			fprintf(stderr, "fascia " PROG ": %s: %s\n", argv[0],
 			    err);
 		report(&im, argv[0], seconds() - t0);
-		if (res == WXR_ERROR || im.broken)
+		if (res == WXR_ERROR || im.pl.broken)
 			printf("  stopped:  by the error above; the posts "
 			    "counted here are imported, and running it again "
 			    "once that is fixed is safe\n");
-		rc = res == WXR_OK && !im.broken ? 0 : 1;
+		rc = res == WXR_OK && !im.pl.broken ? 0 : 1;
 		for (k = 0; k < F__MAX; k++)
 			if (im.failed[k] > 0)
 				rc = 1;
