@@ -52,6 +52,8 @@
 #include "slug.h"
 #include "strmap.h"
 #include "text.h"
+#include "wp_report.h"
+#include "wp_skip.h"
 #include "wptext.h"
 #include "wxr.h"
 
@@ -216,63 +218,6 @@ static const struct pg_stmt *const stmts[S__MAX] = {
 	[S_ROLLBACK] = &stmt_sql[S_ROLLBACK],
 };
 
-enum outcome { OUT_NONE, OUT_NEW, OUT_UPDATED, OUT_UNCHANGED };
-
-enum kind { K_AUTHORS, K_POSTS, K_COMMENTS, K_TAGS, K__MAX };
-
-static const char *const kind_names[K__MAX] = { "authors", "posts",
-    "comments", "tags" };
-
-/* What is left out on purpose, counted for the report. */
-enum skip {
-	SK_DRAFT, SK_PENDING, SK_PRIVATE, SK_PASSWORD, SK_TRASH,
-	SK_OTHER_STATUS, SK_PAGE, SK_ATTACHMENT, SK_MENU_ITEM, SK_REVISION,
-	SK_OTHER_TYPE, SK_UNAPPROVED, SK_SPAM, SK_TRASHED_COMMENT,
-	SK_PINGBACK, SK_TRACKBACK, SK_OTHER_COMMENT, SK_UNCATEGORIZED,
-	SK_OTHER_TERM, SK__MAX
-};
-
-static const struct {
-	const char *one, *many;
-} skip_names[SK__MAX] = {
-	[SK_DRAFT] = { "draft", "drafts" },
-	[SK_PENDING] = { "post pending review", "posts pending review" },
-	[SK_PRIVATE] = { "private post", "private posts" },
-	[SK_PASSWORD] = { "password-protected post",
-	    "password-protected posts" },
-	[SK_TRASH] = { "trashed post", "trashed posts" },
-	[SK_OTHER_STATUS] = { "post of another status",
-	    "posts of other statuses" },
-	[SK_PAGE] = { "page", "pages" },
-	[SK_ATTACHMENT] = { "attachment", "attachments" },
-	[SK_MENU_ITEM] = { "menu item", "menu items" },
-	[SK_REVISION] = { "revision", "revisions" },
-	[SK_OTHER_TYPE] = { "item of another type", "items of other types" },
-	[SK_UNAPPROVED] = { "unapproved comment", "unapproved comments" },
-	[SK_SPAM] = { "spam comment", "spam comments" },
-	[SK_TRASHED_COMMENT] = { "trashed comment", "trashed comments" },
-	[SK_PINGBACK] = { "pingback", "pingbacks" },
-	[SK_TRACKBACK] = { "trackback", "trackbacks" },
-	[SK_OTHER_COMMENT] = { "comment of another type",
-	    "comments of other types" },
-	[SK_UNCATEGORIZED] = { "use of the default category Uncategorized",
-	    "uses of the default category Uncategorized" },
-	[SK_OTHER_TERM] = { "term of another taxonomy",
-	    "terms of other taxonomies" },
-};
-
-/* What could not be imported, each with its reason on standard error. */
-enum failure { F_AUTHOR, F_POST, F_COMMENT, F_TAG, F__MAX };
-
-static const struct {
-	const char *one, *many;
-} failure_names[F__MAX] = {
-	[F_AUTHOR] = { "author", "authors" },
-	[F_POST] = { "post", "posts" },
-	[F_COMMENT] = { "comment", "comments" },
-	[F_TAG] = { "tag", "tags" },
-};
-
 /* A comment of the post being imported. */
 enum cm_state { CM_SKIP, CM_OK, CM_BAD };
 
@@ -290,10 +235,7 @@ struct cm {
 struct import {
 	PGconn *conn;
 	struct keys keys;
-	long counts[K__MAX][4];		/* by enum outcome */
-	long skipped[SK__MAX];
-	long failed[F__MAX];
-	long scheduled;
+	struct wp_tally tally;
 	struct strmap authors;		/* login -> slug, those imported */
 	struct strmap author_slugs;	/* slug -> login */
 	struct strmap tags;		/* slugs done in this run */
@@ -304,7 +246,8 @@ struct import {
 	/* What the current item's statements returned. */
 	int sql_failed;
 	char sql_err[512];
-	enum outcome post_outcome;
+	int answered;			/* outcome is the author's or post's */
+	enum wp_outcome outcome;
 	long changes;			/* redirects and tag links changed */
 	long tags_new, tags_updated;
 	long c_new, c_updated, c_matched;	/* this post's comments */
@@ -367,21 +310,12 @@ refused(void *arg, int stmt, PGresult *res)
 		    "refused it: %s", msg != NULL ? msg : "unknown error");
 }
 
-static enum outcome
-outcome_of(const PGresult *res)
+/* The outcome an author's or a post's statement returned, if it did. */
+static void
+outcome_of(struct import *im, const PGresult *res)
 {
-	const char *v;
-
-	if (PQntuples(res) != 1)
-		return OUT_NONE;
-	v = PQgetvalue(res, 0, PQnfields(res) - 1);
-	if (strcmp(v, "new") == 0)
-		return OUT_NEW;
-	if (strcmp(v, "updated") == 0)
-		return OUT_UPDATED;
-	if (strcmp(v, "unchanged") == 0)
-		return OUT_UNCHANGED;
-	return OUT_NONE;
+	im->answered = PQntuples(res) == 1 && wp_outcome_parse(PQgetvalue(res,
+	    0, PQnfields(res) - 1), &im->outcome);
 }
 
 /* Take in the result of one statement that worked. */
@@ -393,7 +327,7 @@ took(void *arg, int stmt, PGresult *res)
 	switch (stmt) {
 	case S_AUTHOR:
 	case S_POST:
-		im->post_outcome = outcome_of(res);
+		outcome_of(im, res);
 		break;
 	case S_REDIRECTS:
 		im->changes += strtol(PQcmdTuples(res), NULL, 10);
@@ -433,7 +367,7 @@ item_reset(struct import *im)
 	arena_reset(&im->a);
 	im->sql_failed = 0;
 	im->sql_err[0] = '\0';
-	im->post_outcome = OUT_NONE;
+	im->answered = 0;
 	im->changes = im->tags_new = im->tags_updated = 0;
 	im->c_new = im->c_updated = im->c_matched = 0;
 	im->cms = NULL;
@@ -472,7 +406,7 @@ static void
 author_failed(struct import *im, const struct wxr_author *a,
     const char *why)
 {
-	im->failed[F_AUTHOR]++;
+	im->tally.failed[WP_FAIL_AUTHOR]++;
 	fprintf(stderr, "fascia " PROG ": line %ld: author \"%s\": not "
 	    "imported: %s\n", a->line, shown(&im->a, str(a->f[WA_LOGIN]), 60),
 	    why);
@@ -534,12 +468,12 @@ on_author(void *arg, const struct wxr_author *a)
 	v[3] = bio_html;
 	if (!pg_pipeline_send(&im->pl, S_AUTHOR, v) || !pg_pipeline_sync(&im->pl))
 		return 0;
-	if (im->sql_failed || im->post_outcome == OUT_NONE) {
+	if (im->sql_failed || !im->answered) {
 		author_failed(im, a, im->sql_failed ? im->sql_err :
 		    "it was changed meanwhile; run the import again");
 		return 1;
 	}
-	im->counts[K_AUTHORS][im->post_outcome]++;
+	im->tally.counts[WP_AUTHORS][im->outcome]++;
 	if (!strmap_put(&im->authors, login, slug) ||
 	    !strmap_put(&im->author_slugs, slug, login))
 		return out_of_memory(im);
@@ -547,46 +481,6 @@ on_author(void *arg, const struct wxr_author *a)
 }
 
 /* --- posts -------------------------------------------------------------- */
-
-/* Is the item a published post?  If not, count why it is left out. */
-static int
-wanted(struct import *im, const struct wxr_item *it)
-{
-	static const struct {
-		const char *value;
-		enum skip why;
-	} types[] = { { "page", SK_PAGE }, { "attachment", SK_ATTACHMENT },
-	    { "nav_menu_item", SK_MENU_ITEM }, { "revision", SK_REVISION } },
-	    statuses[] = { { "draft", SK_DRAFT }, { "auto-draft", SK_DRAFT },
-	    { "pending", SK_PENDING }, { "private", SK_PRIVATE },
-	    { "trash", SK_TRASH } };
-	const char *type = str(it->f[WI_POST_TYPE]);
-	const char *status = str(it->f[WI_STATUS]);
-	size_t i;
-
-	if (strcmp(type, "post") != 0) {
-		for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-			if (strcmp(type, types[i].value) == 0)
-				break;
-		im->skipped[i < sizeof(types) / sizeof(types[0]) ?
-		    types[i].why : SK_OTHER_TYPE]++;
-		return 0;
-	}
-	if (strcmp(status, "publish") != 0 && strcmp(status, "future") != 0) {
-		for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
-			if (strcmp(status, statuses[i].value) == 0)
-				break;
-		im->skipped[i < sizeof(statuses) / sizeof(statuses[0]) ?
-		    statuses[i].why : SK_OTHER_STATUS]++;
-		return 0;
-	}
-	if (it->f[WI_POST_PASSWORD] != NULL && *it->f[WI_POST_PASSWORD] != '\0') {
-		/* Its content was meant for those with the password. */
-		im->skipped[SK_PASSWORD]++;
-		return 0;
-	}
-	return 1;
-}
 
 /* The post's slug: WordPress's, decoded, else one made of its title. */
 static const char *
@@ -650,7 +544,7 @@ struct tagset {
 	size_t n;
 	const char **new_slugs, **new_names;
 	size_t nnew;
-	long skipped[SK__MAX];
+	long skipped[WP_SKIP__MAX];
 	long failed;
 };
 
@@ -662,6 +556,7 @@ post_tags(struct import *im, const struct wxr_item *it, const char *label,
 	const struct wxr_term *t;
 	const char *name;
 	size_t i, j, n = it->nterms;
+	enum wp_skip sk;
 
 	memset(ts, 0, sizeof(*ts));
 	if (n == 0)
@@ -673,14 +568,8 @@ post_tags(struct import *im, const struct wxr_item *it, const char *label,
 	ts->new_names = ts->new_slugs + n;
 	for (i = 0; i < n; i++) {
 		t = &it->terms[i];
-		if (strcmp(str(t->domain), "category") != 0 &&
-		    strcmp(str(t->domain), "post_tag") != 0) {
-			ts->skipped[SK_OTHER_TERM]++;
-			continue;
-		}
-		if (strcmp(str(t->domain), "category") == 0 &&
-		    strcmp(str(t->nicename), "uncategorized") == 0) {
-			ts->skipped[SK_UNCATEGORIZED]++;
+		if (wp_skip_term(t, &sk)) {
+			ts->skipped[sk]++;
 			continue;
 		}
 		if ((name = text_of(im, t->name, WPTEXT_INLINE, 1000)) == NULL)
@@ -806,29 +695,6 @@ cm_order_cmp(const void *x, const void *y)
 	return (a->id > b->id) - (a->id < b->id);
 }
 
-/* Why a comment is left out on purpose, or SK__MAX when it is wanted. */
-static enum skip
-comment_skip(const struct wxr_comment *wc)
-{
-	const char *type = str(wc->f[WC_TYPE]);
-	const char *approved = str(wc->f[WC_APPROVED]);
-
-	if (strcmp(type, "pingback") == 0)
-		return SK_PINGBACK;
-	if (strcmp(type, "trackback") == 0)
-		return SK_TRACKBACK;
-	if (*type != '\0' && strcmp(type, "comment") != 0)
-		return SK_OTHER_COMMENT;
-	if (strcmp(approved, "1") == 0)
-		return SK__MAX;
-	if (strcmp(approved, "spam") == 0)
-		return SK_SPAM;
-	if (strcmp(approved, "trash") == 0 ||
-	    strcmp(approved, "post-trashed") == 0)
-		return SK_TRASHED_COMMENT;
-	return SK_UNAPPROVED;
-}
-
 /* Fill in a wanted comment's parameters, or say why it cannot be. */
 static const char *
 comment_params(struct import *im, struct cm *c, const char *post_key)
@@ -880,7 +746,7 @@ comment_params(struct import *im, struct cm *c, const char *post_key)
  */
 static int
 plan_comments(struct import *im, const struct wxr_item *it,
-    const char *post_key, const char *label, long skipped[SK__MAX],
+    const char *post_key, const char *label, long skipped[WP_SKIP__MAX],
     long *failed, struct cm ***order, size_t *norder)
 {
 	struct cm_index *idx, key, *hit;
@@ -889,7 +755,7 @@ plan_comments(struct import *im, const struct wxr_item *it,
 	size_t n = it->ncomments, i, k = 0, first;
 	int ok_seen;
 	long *path;
-	enum skip sk;
+	enum wp_skip sk;
 
 	*order = NULL;
 	*norder = 0;
@@ -919,7 +785,7 @@ plan_comments(struct import *im, const struct wxr_item *it,
 			c[i].parent = 0;
 		idx[k].id = c[i].id;
 		idx[k++].i = (long)i;
-		if ((sk = comment_skip(c[i].src)) != SK__MAX) {
+		if (wp_skip_comment(c[i].src, &sk)) {
 			skipped[sk]++;
 			c[i].state = CM_SKIP;
 			continue;
@@ -990,7 +856,7 @@ static void
 post_failed(struct import *im, const struct wxr_item *it, const char *label,
     const char *why)
 {
-	im->failed[F_POST]++;
+	im->tally.failed[WP_FAIL_POST]++;
 	fprintf(stderr, "fascia " PROG ": line %ld: %s: not imported: %s\n",
 	    it->line, label, why != NULL ? why : "out of memory");
 }
@@ -1039,7 +905,7 @@ send_post(struct import *im, const char *const *pv, const char *const *rv,
 		return 0;
 	if (!pg_pipeline_sync(&im->pl))
 		return 0;
-	if (im->sql_failed || im->post_outcome == OUT_NONE)
+	if (im->sql_failed || !im->answered)
 		return pg_pipeline_rollback(&im->pl, S_ROLLBACK);
 	return 1;
 }
@@ -1053,14 +919,17 @@ on_item(void *arg, const struct wxr_item *it)
 	const char *excerpt = "", *key, **old;
 	struct tagset ts;
 	struct cm **order;
-	long skipped[SK__MAX], failed = 0;
+	long skipped[WP_SKIP__MAX], failed = 0;
 	size_t norder, i, nold = 0;
 	long long id;
-	enum outcome out;
+	enum wp_outcome out;
+	enum wp_skip sk;
 
 	item_reset(im);
-	if (!wanted(im, it))
+	if (wp_skip_item(it, &sk)) {
+		im->tally.skipped[sk]++;
 		return 1;
+	}
 	if (!wptext_id(str(it->f[WI_POST_ID]), &id)) {
 		post_failed(im, it, "a post", "it has no valid wp:post_id");
 		return 1;
@@ -1141,77 +1010,38 @@ on_item(void *arg, const struct wxr_item *it)
 
 	if (!send_post(im, pv, nold > 0 ? rv : NULL, &ts, key, order, norder))
 		return 0;
-	if (im->sql_failed || im->post_outcome == OUT_NONE) {
+	if (im->sql_failed || !im->answered) {
 		post_failed(im, it, label, im->sql_failed ? im->sql_err :
 		    "it was changed meanwhile; run the import again");
 		return 1;
 	}
 
 	/* Committed: count it all. */
-	out = im->post_outcome;
-	if (out == OUT_UNCHANGED && im->changes > 0)
-		out = OUT_UPDATED;
-	im->counts[K_POSTS][out]++;
+	out = im->outcome;
+	if (out == WP_UNCHANGED && im->changes > 0)
+		out = WP_UPDATED;
+	im->tally.counts[WP_POSTS][out]++;
 	if (strcmp(str(it->f[WI_STATUS]), "future") == 0)
-		im->scheduled++;
-	im->counts[K_TAGS][OUT_NEW] += im->tags_new;
-	im->counts[K_TAGS][OUT_UPDATED] += im->tags_updated;
-	im->counts[K_TAGS][OUT_UNCHANGED] += (long)ts.nnew - im->tags_new -
-	    im->tags_updated;
+		im->tally.scheduled++;
+	im->tally.counts[WP_TAGS][WP_NEW] += im->tags_new;
+	im->tally.counts[WP_TAGS][WP_UPDATED] += im->tags_updated;
+	im->tally.counts[WP_TAGS][WP_UNCHANGED] += (long)ts.nnew -
+	    im->tags_new - im->tags_updated;
 	for (i = 0; i < ts.nnew; i++)
 		if (!strmap_put(&im->tags, ts.new_slugs[i], "1"))
 			return out_of_memory(im);
-	im->counts[K_COMMENTS][OUT_NEW] += im->c_new;
-	im->counts[K_COMMENTS][OUT_UPDATED] += im->c_updated;
-	im->counts[K_COMMENTS][OUT_UNCHANGED] += im->c_matched - im->c_updated;
-	for (i = 0; i < SK__MAX; i++)
-		im->skipped[i] += skipped[i] + ts.skipped[i];
-	im->failed[F_COMMENT] += failed;
-	im->failed[F_TAG] += ts.failed;
+	im->tally.counts[WP_COMMENTS][WP_NEW] += im->c_new;
+	im->tally.counts[WP_COMMENTS][WP_UPDATED] += im->c_updated;
+	im->tally.counts[WP_COMMENTS][WP_UNCHANGED] += im->c_matched -
+	    im->c_updated;
+	for (i = 0; i < WP_SKIP__MAX; i++)
+		im->tally.skipped[i] += skipped[i] + ts.skipped[i];
+	im->tally.failed[WP_FAIL_COMMENT] += failed;
+	im->tally.failed[WP_FAIL_TAG] += ts.failed;
 	return 1;
 }
 
 /* --- the command -------------------------------------------------------- */
-
-static void
-report(const struct import *im, const char *path, double secs)
-{
-	static const char *const outcome_names[4] = { NULL, "new", "updated",
-	    "unchanged" };
-	int k, o, any = 0;
-	long n;
-
-	printf("Imported from %s in %.2f s:\n", path, secs);
-	for (k = 0; k < K__MAX; k++) {
-		printf("  %s:%*s", kind_names[k],
-		    (int)(9 - strlen(kind_names[k])), "");
-		for (o = OUT_NEW; o <= OUT_UNCHANGED; o++)
-			printf("%s%ld %s", o > OUT_NEW ? ", " : " ",
-			    im->counts[k][o], outcome_names[o]);
-		if (k == K_POSTS && im->scheduled > 0)
-			printf(" (%ld scheduled)", im->scheduled);
-		putchar('\n');
-	}
-	printf("  skipped:  ");
-	for (k = 0; k < SK__MAX; k++) {
-		if ((n = im->skipped[k]) == 0)
-			continue;
-		printf("%s%ld %s", any ? ", " : "", n,
-		    n == 1 ? skip_names[k].one : skip_names[k].many);
-		any = 1;
-	}
-	printf("%s\n", any ? "" : "nothing");
-	any = 0;
-	printf("  failed:   ");
-	for (k = 0; k < F__MAX; k++) {
-		if ((n = im->failed[k]) == 0)
-			continue;
-		printf("%s%ld %s", any ? ", " : "", n,
-		    n == 1 ? failure_names[k].one : failure_names[k].many);
-		any = 1;
-	}
-	printf("%s\n", any ? " (the reasons are above)" : "nothing");
-}
 
 /* A monotonic clock in seconds, for the report; 0 if there is none. */
 static double
@@ -1310,15 +1140,10 @@ cli_wordpress(const struct conf *c, int argc, char **argv)
 		if (res == WXR_ERROR)
 			fprintf(stderr, "fascia " PROG ": %s: %s\n", argv[0],
 			    err);
-		report(&im, argv[0], seconds() - t0);
-		if (res == WXR_ERROR || im.pl.broken)
-			printf("  stopped:  by the error above; the posts "
-			    "counted here are imported, and running it again "
-			    "once that is fixed is safe\n");
-		rc = res == WXR_OK && !im.pl.broken ? 0 : 1;
-		for (k = 0; k < F__MAX; k++)
-			if (im.failed[k] > 0)
-				rc = 1;
+		wp_report_print(stdout, &im.tally, argv[0], seconds() - t0,
+		    res == WXR_ERROR || im.pl.broken);
+		rc = res == WXR_OK && !im.pl.broken &&
+		    !wp_report_failed(&im.tally) ? 0 : 1;
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			fprintf(stderr, "fascia " PROG ": cannot write the "
 			    "report\n");
