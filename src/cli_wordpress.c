@@ -52,6 +52,7 @@
 #include "slug.h"
 #include "strmap.h"
 #include "text.h"
+#include "wp_comments.h"
 #include "wp_report.h"
 #include "wp_skip.h"
 #include "wptext.h"
@@ -218,18 +219,16 @@ static const struct pg_stmt *const stmts[S__MAX] = {
 	[S_ROLLBACK] = &stmt_sql[S_ROLLBACK],
 };
 
-/* A comment of the post being imported. */
-enum cm_state { CM_SKIP, CM_OK, CM_BAD };
+/* The parameters of S_COMMENTS: the post's key, then an array of each. */
+enum cm_param {
+	CP_POST, CP_KEY, CP_PARENT_KEY, CP_AUTHOR, CP_HASH, CP_URL, CP_BODY,
+	CP_DATE, CP__MAX
+};
 
+/* A comment of the post being imported: its parameters once wanted. */
 struct cm {
 	const struct wxr_comment *src;
-	long long id, parent;	/* WordPress's; parent 0 for none */
-	enum cm_state state;
-	long up;		/* index of the parent in the file, or -1 */
-	long memo;		/* ok_ancestor()'s memory */
-	long eff;		/* index of the parent it gets here, or -1 */
-	long depth;		/* depth_of()'s memory */
-	const char *v[8];	/* its key, its parent's key, name... */
+	const char *v[CP__MAX];
 };
 
 struct import {
@@ -251,8 +250,8 @@ struct import {
 	long changes;			/* redirects and tag links changed */
 	long tags_new, tags_updated;
 	long c_new, c_updated, c_matched;	/* this post's comments */
-	struct cm *cms;
-	size_t ncms;
+	struct cm *cms;			/* this post's comments... */
+	struct wpc *plan;		/* ...and what becomes of them */
 };
 
 /* --- messages ----------------------------------------------------------- */
@@ -371,7 +370,7 @@ item_reset(struct import *im)
 	im->changes = im->tags_new = im->tags_updated = 0;
 	im->c_new = im->c_updated = im->c_matched = 0;
 	im->cms = NULL;
-	im->ncms = 0;
+	im->plan = NULL;
 }
 
 /* The text of some HTML, in the item's arena; NULL on failure. */
@@ -522,9 +521,9 @@ item_array(struct import *im, const char *const *s, size_t n)
 	return arena_strndup(&im->a, im->tmp.data, im->tmp.len);
 }
 
-/* The same of parameter k of the n comments c. */
+/* The same of parameter k of the n comments of the post at order. */
 static const char *
-cm_array(struct import *im, struct cm *const *c, size_t n, int k)
+cm_array(struct import *im, const size_t *order, size_t n, enum cm_param k)
 {
 	size_t i;
 
@@ -532,7 +531,7 @@ cm_array(struct import *im, struct cm *const *c, size_t n, int k)
 	im->tmp.max = SIZE_MAX / 2;
 	pg_array_open(&im->tmp);
 	for (i = 0; i < n; i++)
-		pg_array_add(&im->tmp, c[i]->v[k]);
+		pg_array_add(&im->tmp, im->cms[order[i]].v[k]);
 	if (!pg_array_close(&im->tmp))
 		return NULL;
 	return arena_strndup(&im->a, im->tmp.data, im->tmp.len);
@@ -604,100 +603,10 @@ post_tags(struct import *im, const struct wxr_item *it, const char *label,
 
 /* --- comments ----------------------------------------------------------- */
 
-struct cm_index {
-	long long id;
-	long i;
-};
-
-static int
-cm_index_cmp(const void *x, const void *y)
-{
-	const struct cm_index *a = x, *b = y;
-
-	return (a->id > b->id) - (a->id < b->id);
-}
-
-/* By id, then by place in the file: the first of two equal ids wins. */
-static int
-cm_index_sort(const void *x, const void *y)
-{
-	const struct cm_index *a = x, *b = y;
-	int c = cm_index_cmp(x, y);
-
-	return c != 0 ? c : (a->i > b->i) - (a->i < b->i);
-}
-
-/*
- * The nearest comment to import at or above j, following WordPress's
- * parents past those left out (a reply to an unapproved comment moves up
- * to the nearest approved one, as `fascia comments delete` does), or -1.
- */
-static long
-ok_ancestor(struct cm *c, long j)
-{
-	long k, r;
-
-	for (k = j; k != -1 && c[k].state != CM_OK && c[k].memo == -2;
-	    k = c[k].up)
-		c[k].memo = -3;
-	if (k == -1)
-		r = -1;
-	else if (c[k].state == CM_OK)
-		r = k;
-	else if (c[k].memo == -3)
-		r = -1;		/* a loop among comments left out */
-	else
-		r = c[k].memo;
-	for (k = j; k != -1 && c[k].state != CM_OK && c[k].memo == -3;
-	    k = c[k].up)
-		c[k].memo = r;
-	return r;
-}
-
-/*
- * Work out the depth of each comment to import; one whose parents loop
- * becomes CM_BAD.  path has room for n indexes.
- */
-static void
-depths(struct cm *c, size_t n, long *path)
-{
-	size_t i, np;
-	long k, d;
-
-	for (i = 0; i < n; i++) {
-		if (c[i].state != CM_OK || c[i].depth != -1)
-			continue;
-		np = 0;
-		for (k = (long)i; k != -1 && c[k].depth == -1; k = c[k].eff) {
-			c[k].depth = -2;
-			path[np++] = k;
-		}
-		d = k == -1 ? -1 : c[k].depth >= 0 ? c[k].depth : -3;
-		while (np > 0) {
-			k = path[--np];
-			if (d == -3) {
-				c[k].depth = -3;
-				c[k].state = CM_BAD;
-			} else
-				c[k].depth = ++d;
-		}
-	}
-}
-
-static int
-cm_order_cmp(const void *x, const void *y)
-{
-	const struct cm *a = *(const struct cm *const *)x;
-	const struct cm *b = *(const struct cm *const *)y;
-
-	if (a->depth != b->depth)
-		return (a->depth > b->depth) - (a->depth < b->depth);
-	return (a->id > b->id) - (a->id < b->id);
-}
-
 /* Fill in a wanted comment's parameters, or say why it cannot be. */
 static const char *
-comment_params(struct import *im, struct cm *c, const char *post_key)
+comment_params(struct import *im, struct cm *c, long long id,
+    const char *post_key)
 {
 	unsigned char hash[HASH_BYTES];
 	char date[WPTEXT_DATE_LEN + 1], *hex, *author, *url;
@@ -727,34 +636,53 @@ comment_params(struct import *im, struct cm *c, const char *post_key)
 	email_hash(&im->keys, str(f[WC_AUTHOR_EMAIL]), hash);
 	pg_bytea_hex(hex, hash, sizeof(hash));
 	sodium_memzero(hash, sizeof(hash));
-	c->v[0] = post_key;
-	c->v[1] = arena_printf(&im->a, "%s:%lld", post_key, c->id);
-	c->v[3] = *author != '\0' ? author : "Anonymous";
-	c->v[4] = hex;
-	c->v[5] = url;
-	c->v[6] = body;
-	c->v[7] = arena_strdup(&im->a, date);
-	if (c->v[1] == NULL || c->v[7] == NULL)
+	c->v[CP_POST] = post_key;
+	c->v[CP_KEY] = arena_printf(&im->a, "%s:%lld", post_key, id);
+	c->v[CP_AUTHOR] = *author != '\0' ? author : "Anonymous";
+	c->v[CP_HASH] = hex;
+	c->v[CP_URL] = url;
+	c->v[CP_BODY] = body;
+	c->v[CP_DATE] = arena_strdup(&im->a, date);
+	if (c->v[CP_KEY] == NULL || c->v[CP_DATE] == NULL)
 		return NULL;
 	return "";
+}
+
+/* Where wpc_plan() says what it found wrong. */
+struct plan_ctx {
+	struct import *im;
+	const char *label;
+	long *failed;
+};
+
+static void
+plan_bad(void *arg, size_t i, enum wpc_problem why)
+{
+	struct plan_ctx *x = arg;
+
+	(*x->failed)++;
+	fprintf(stderr, "fascia " PROG ": line %ld: comment %lld on %s: not "
+	    "imported: %s\n", x->im->cms[i].src->line, x->im->plan[i].id,
+	    x->label, why == WPC_SAME_ID ? "another comment of the post has "
+	    "its comment_id" : "its comment_parent chain loops");
 }
 
 /*
  * Sort out the item's comments: which are wanted, which are bad, who
  * answers whom, and the order to insert them in (parents first).  The
- * comments to import go to *order.  Returns 1, or 0 on exhausted memory.
+ * indexes of the comments to import go to *order.  Returns 1, or 0 on
+ * exhausted memory.
  */
 static int
 plan_comments(struct import *im, const struct wxr_item *it,
     const char *post_key, const char *label, long skipped[WP_SKIP__MAX],
-    long *failed, struct cm ***order, size_t *norder)
+    long *failed, size_t **order, size_t *norder)
 {
-	struct cm_index *idx, key, *hit;
+	struct plan_ctx x = { im, label, failed };
 	struct cm *c;
+	struct wpc *p;
 	const char *why;
-	size_t n = it->ncomments, i, k = 0, first;
-	int ok_seen;
-	long *path;
+	size_t n = it->ncomments, i;
 	enum wp_skip sk;
 
 	*order = NULL;
@@ -762,90 +690,47 @@ plan_comments(struct import *im, const struct wxr_item *it,
 	if (n == 0)
 		return 1;
 	if ((im->cms = c = arena_alloc(&im->a, n * sizeof(*c))) == NULL ||
-	    (idx = arena_alloc(&im->a, n * sizeof(*idx))) == NULL ||
-	    (path = arena_alloc(&im->a, n * sizeof(*path))) == NULL ||
-	    (*order = arena_alloc(&im->a, n * sizeof(**order))) == NULL)
+	    (im->plan = p = arena_alloc(&im->a, n * sizeof(*p))) == NULL)
 		return 0;
-	im->ncms = n;
 	memset(c, 0, n * sizeof(*c));
+	memset(p, 0, n * sizeof(*p));
 	for (i = 0; i < n; i++) {
 		c[i].src = &it->comments[i];
-		c[i].memo = -2;
-		c[i].depth = -1;
-		c[i].up = c[i].eff = -1;
-		if (!wptext_id(str(c[i].src->f[WC_ID]), &c[i].id)) {
-			c[i].state = CM_BAD;
+		if (!wptext_id(str(c[i].src->f[WC_ID]), &p[i].id)) {
+			p[i].state = WPC_BAD;
 			(*failed)++;
 			fprintf(stderr, "fascia " PROG ": line %ld: a comment "
 			    "on %s: not imported: it has no valid comment_id\n",
 			    c[i].src->line, label);
 			continue;
 		}
-		if (!wptext_id(str(c[i].src->f[WC_PARENT]), &c[i].parent))
-			c[i].parent = 0;
-		idx[k].id = c[i].id;
-		idx[k++].i = (long)i;
+		if (!wptext_id(str(c[i].src->f[WC_PARENT]), &p[i].parent))
+			p[i].parent = 0;
 		if (wp_skip_comment(c[i].src, &sk)) {
 			skipped[sk]++;
-			c[i].state = CM_SKIP;
+			p[i].state = WPC_LEFT_OUT;
 			continue;
 		}
-		if ((why = comment_params(im, &c[i], post_key)) == NULL)
+		if ((why = comment_params(im, &c[i], p[i].id, post_key)) ==
+		    NULL)
 			return 0;
 		if (*why != '\0') {
-			c[i].state = CM_BAD;
+			p[i].state = WPC_BAD;
 			(*failed)++;
 			fprintf(stderr, "fascia " PROG ": line %ld: comment "
 			    "%lld on %s: not imported: %s\n", c[i].src->line,
-			    c[i].id, label, why);
+			    p[i].id, label, why);
 			continue;
 		}
-		c[i].state = CM_OK;
+		p[i].state = WPC_WANTED;
 	}
-	qsort(idx, k, sizeof(*idx), cm_index_sort);
-	for (i = 0, first = 0, ok_seen = 0; i < k; i++) {
-		if (idx[i].id != idx[first].id) {
-			first = i;
-			ok_seen = 0;
-		}
-		if (c[idx[i].i].state != CM_OK)
-			continue;
-		if (!ok_seen) {
-			ok_seen = 1;
-			continue;
-		}
-		c[idx[i].i].state = CM_BAD;
-		(*failed)++;
-		fprintf(stderr, "fascia " PROG ": line %ld: comment %lld on %s: "
-		    "not imported: another comment of the post has its "
-		    "comment_id\n", c[idx[i].i].src->line, idx[i].id, label);
-	}
-	for (i = 0; i < n; i++) {
-		if (c[i].parent == 0 || c[i].parent == c[i].id)
-			continue;
-		key.id = c[i].parent;
-		if ((hit = bsearch(&key, idx, k, sizeof(*idx),
-		    cm_index_cmp)) != NULL)
-			c[i].up = hit->i;
-	}
-	for (i = 0; i < n; i++)
-		if (c[i].state == CM_OK && c[i].up != -1)
-			c[i].eff = ok_ancestor(c, c[i].up);
-	depths(c, n, path);
-	for (i = 0; i < n; i++) {
-		if (c[i].state == CM_BAD && c[i].depth == -3) {
-			(*failed)++;
-			fprintf(stderr, "fascia " PROG ": line %ld: comment "
-			    "%lld on %s: not imported: its comment_parent "
-			    "chain loops\n", c[i].src->line, c[i].id, label);
-		}
-		if (c[i].state == CM_OK)
-			(*order)[(*norder)++] = &c[i];
-	}
-	qsort(*order, *norder, sizeof(**order), cm_order_cmp);
+	if (!wpc_plan(p, n, &im->a, plan_bad, &x, order, norder))
+		return 0;
 	for (i = 0; i < *norder; i++) {
-		c = (*order)[i];
-		c->v[2] = c->eff == -1 ? NULL : im->cms[c->eff].v[1];
+		c = &im->cms[(*order)[i]];
+		p = &im->plan[(*order)[i]];
+		c->v[CP_PARENT_KEY] = p->reply_to == WPC_NONE ? NULL :
+		    im->cms[p->reply_to].v[CP_KEY];
 	}
 	return 1;
 }
@@ -864,10 +749,10 @@ post_failed(struct import *im, const struct wxr_item *it, const char *label,
 /* Send a post's statements and commit.  Returns 0 if the link broke. */
 static int
 send_post(struct import *im, const char *const *pv, const char *const *rv,
-    const struct tagset *ts, const char *post_key, struct cm **order,
+    const struct tagset *ts, const char *post_key, const size_t *order,
     size_t norder)
 {
-	const char *tv[2], *ptv[2], *cv[8];
+	const char *tv[2], *ptv[2], *cv[CP__MAX];
 	size_t i, j;
 	int k;
 
@@ -892,10 +777,10 @@ send_post(struct import *im, const char *const *pv, const char *const *rv,
 	 * so that each finds its parent's row. */
 	for (i = 0; i < norder && !im->sql_failed; i = j) {
 		for (j = i + 1; j < norder && j - i < COMMENT_BATCH &&
-		    order[j]->depth == order[i]->depth; j++)
+		    im->plan[order[j]].depth == im->plan[order[i]].depth; j++)
 			;
-		cv[0] = post_key;
-		for (k = 1; k < 8; k++)
+		cv[CP_POST] = post_key;
+		for (k = CP_KEY; k < CP__MAX; k++)
 			if ((cv[k] = cm_array(im, order + i, j - i, k)) == NULL)
 				return out_of_memory(im);
 		if (!pg_pipeline_send(&im->pl, S_COMMENTS, cv))
@@ -918,7 +803,7 @@ on_item(void *arg, const struct wxr_item *it)
 	const char *pv[8], *rv[2], *label, *title, *slug, *author, *why;
 	const char *excerpt = "", *key, **old;
 	struct tagset ts;
-	struct cm **order;
+	size_t *order;
 	long skipped[WP_SKIP__MAX], failed = 0;
 	size_t norder, i, nold = 0;
 	long long id;
