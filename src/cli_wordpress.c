@@ -47,6 +47,7 @@
 #include "comment.h"
 #include "keys.h"
 #include "pg_pipeline.h"
+#include "post_store.h"
 #include "pg_literal.h"
 #include "secret.h"
 #include "slug.h"
@@ -81,13 +82,19 @@ const char cli_wordpress_help[] =
     "Exit status: 0 when everything usable was imported, 1 when the file\n"
     "or some of its items could not be (each is named, with the reason).\n";
 
+/* The importer's statements: post_store.c's for posts, then its own. */
 enum stmt {
-	S_AUTHOR, S_POST, S_REDIRECTS, S_TAGS, S_POST_TAGS, S_COMMENTS,
-	S_BEGIN, S_COMMIT, S_ROLLBACK, S__MAX
+	S_POST = POST_UPSERT, S_TAGS = POST_TAGS, S_POST_TAGS = POST_LINKS,
+	S_AUTHOR = POST_STMT__MAX, S_REDIRECTS, S_COMMENTS, S_BEGIN, S_COMMIT,
+	S_ROLLBACK, S__MAX
 };
 
-/* Statements with a name are prepared; every parameter is text. */
-static const struct pg_stmt stmt_sql[S__MAX] = {
+/*
+ * The importer's own statements (the first few entries are post_store's
+ * and stay empty here).  Those with a name are prepared; every parameter
+ * is text.
+ */
+static const struct pg_stmt own_stmts[S__MAX] = {
 	[S_AUTHOR] = { "wp_author", 4,
 	    "WITH v AS (SELECT $1::text AS slug, $2::text AS name, "
 	    "$3::text AS bio_source, $4::text AS bio_html), "
@@ -107,72 +114,12 @@ static const struct pg_stmt stmt_sql[S__MAX] = {
 	    "SELECT outcome FROM ins UNION ALL SELECT outcome FROM upd "
 	    "UNION ALL SELECT 'unchanged' FROM old "
 	    "WHERE NOT EXISTS (SELECT 1 FROM upd)" },
-	[S_POST] = { "wp_post", 8,
-	    "WITH v AS (SELECT $1::text AS key, $2::text AS slug, "
-	    "$3::text AS title, $4::text AS excerpt, $5::text AS body, "
-	    "(SELECT id FROM authors WHERE slug = $6::text) AS author_id, "
-	    "$7::timestamptz AS at, $8::boolean AS open), "
-	    "m AS (SELECT p.id, p.import_key, p.slug, p.title, p.excerpt, "
-	    " p.body_source, p.body_html, p.author_id, p.status, "
-	    " p.published_at, p.comments_open FROM posts p, v "
-	    " WHERE p.import_key = v.key "
-	    " UNION ALL "
-	    " SELECT p.id, p.import_key, p.slug, p.title, p.excerpt, "
-	    " p.body_source, p.body_html, p.author_id, p.status, "
-	    " p.published_at, p.comments_open FROM posts p, v "
-	    " WHERE p.slug = v.slug AND p.import_key IS NULL AND NOT EXISTS "
-	    " (SELECT 1 FROM posts q WHERE q.import_key = v.key)), "
-	    "gone AS (DELETE FROM slug_redirects r USING v "
-	    " WHERE r.old_slug = v.slug RETURNING 1), "
-	    "kept AS (INSERT INTO slug_redirects (old_slug, post_id) "
-	    " SELECT m.slug, m.id FROM m, v WHERE m.slug <> v.slug "
-	    " ON CONFLICT (old_slug) DO UPDATE SET post_id = excluded.post_id "
-	    " RETURNING 1), "
-	    "upd AS (UPDATE posts p SET import_key = v.key, slug = v.slug, "
-	    " title = v.title, excerpt = v.excerpt, body_source = '', "
-	    " body_html = v.body, author_id = v.author_id, "
-	    " status = 'published', published_at = v.at, "
-	    " comments_open = v.open, updated_at = now() FROM m, v "
-	    " WHERE p.id = m.id AND (m.import_key IS DISTINCT FROM v.key "
-	    " OR m.slug <> v.slug OR m.title <> v.title "
-	    " OR m.excerpt <> v.excerpt OR m.body_source <> '' "
-	    " OR m.body_html <> v.body OR m.author_id <> v.author_id "
-	    " OR m.status <> 'published' "
-	    " OR m.published_at IS DISTINCT FROM v.at "
-	    " OR m.comments_open <> v.open) "
-	    " RETURNING p.id, 'updated'::text AS outcome), "
-	    "ins AS (INSERT INTO posts (import_key, slug, title, excerpt, "
-	    " body_source, body_html, author_id, status, published_at, "
-	    " comments_open) SELECT v.key, v.slug, v.title, v.excerpt, '', "
-	    " v.body, v.author_id, 'published', v.at, v.open FROM v "
-	    " WHERE NOT EXISTS (SELECT 1 FROM m) "
-	    " RETURNING id, 'new'::text AS outcome) "
-	    "SELECT id, outcome FROM upd UNION ALL SELECT id, outcome FROM ins "
-	    "UNION ALL SELECT id, 'unchanged' FROM m "
-	    "WHERE NOT EXISTS (SELECT 1 FROM upd)" },
 	[S_REDIRECTS] = { "wp_redirects", 2,
 	    "INSERT INTO slug_redirects (old_slug, post_id) "
 	    "SELECT s, p.id FROM posts p, unnest($2::text::text[]) AS s "
 	    "WHERE p.import_key = $1::text AND s <> p.slug "
 	    "AND NOT EXISTS (SELECT 1 FROM posts q WHERE q.slug = s) "
 	    "ON CONFLICT (old_slug) DO NOTHING" },
-	[S_TAGS] = { "wp_tags", 2,
-	    "WITH t AS (SELECT * FROM unnest($1::text::text[], "
-	    "$2::text::text[]) AS t(slug, name)), "
-	    "ins AS (INSERT INTO tags (slug, name) SELECT slug, name FROM t "
-	    " ON CONFLICT (slug) DO NOTHING RETURNING 1), "
-	    "upd AS (UPDATE tags g SET name = t.name FROM t "
-	    " WHERE g.slug = t.slug AND g.name <> t.name RETURNING 1) "
-	    "SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)" },
-	[S_POST_TAGS] = { "wp_post_tags", 2,
-	    "WITH p AS (SELECT id FROM posts WHERE import_key = $1::text), "
-	    "want AS (SELECT id FROM tags WHERE slug = ANY ($2::text::text[])), "
-	    "del AS (DELETE FROM post_tags pt USING p WHERE pt.post_id = p.id "
-	    " AND pt.tag_id NOT IN (SELECT id FROM want) RETURNING 1), "
-	    "ins AS (INSERT INTO post_tags (post_id, tag_id) "
-	    " SELECT p.id, want.id FROM p, want ON CONFLICT DO NOTHING "
-	    " RETURNING 1) "
-	    "SELECT (SELECT count(*) FROM del) + (SELECT count(*) FROM ins)" },
 	[S_COMMENTS] = { "wp_comments", 8,
 	    "WITH x AS (SELECT * FROM unnest($2::text::text[], "
 	    "$3::text::text[], $4::text::text[], $5::text::text[], "
@@ -208,15 +155,22 @@ static const struct pg_stmt stmt_sql[S__MAX] = {
 };
 
 static const struct pg_stmt *const stmts[S__MAX] = {
-	[S_AUTHOR] = &stmt_sql[S_AUTHOR],
-	[S_POST] = &stmt_sql[S_POST],
-	[S_REDIRECTS] = &stmt_sql[S_REDIRECTS],
-	[S_TAGS] = &stmt_sql[S_TAGS],
-	[S_POST_TAGS] = &stmt_sql[S_POST_TAGS],
-	[S_COMMENTS] = &stmt_sql[S_COMMENTS],
-	[S_BEGIN] = &stmt_sql[S_BEGIN],
-	[S_COMMIT] = &stmt_sql[S_COMMIT],
-	[S_ROLLBACK] = &stmt_sql[S_ROLLBACK],
+	[S_POST] = &post_stmts[POST_UPSERT],
+	[S_TAGS] = &post_stmts[POST_TAGS],
+	[S_POST_TAGS] = &post_stmts[POST_LINKS],
+	[S_AUTHOR] = &own_stmts[S_AUTHOR],
+	[S_REDIRECTS] = &own_stmts[S_REDIRECTS],
+	[S_COMMENTS] = &own_stmts[S_COMMENTS],
+	[S_BEGIN] = &own_stmts[S_BEGIN],
+	[S_COMMIT] = &own_stmts[S_COMMIT],
+	[S_ROLLBACK] = &own_stmts[S_ROLLBACK],
+};
+
+/* How post_store.c's outcomes are counted. */
+static const enum wp_outcome post_outcomes[] = {
+	[POST_NEW] = WP_NEW,
+	[POST_UPDATED] = WP_UPDATED,
+	[POST_UNCHANGED] = WP_UNCHANGED,
 };
 
 /* The parameters of S_COMMENTS: the post's key, then an array of each. */
@@ -245,10 +199,10 @@ struct import {
 	/* What the current item's statements returned. */
 	int sql_failed;
 	char sql_err[512];
-	int answered;			/* outcome is the author's or post's */
+	int answered;			/* outcome is the author's */
 	enum wp_outcome outcome;
-	long changes;			/* redirects and tag links changed */
-	long tags_new, tags_updated;
+	struct post_result post;
+	long changes;			/* redirects changed */
 	long c_new, c_updated, c_matched;	/* this post's comments */
 	struct cm *cms;			/* this post's comments... */
 	struct wpc *plan;		/* ...and what becomes of them */
@@ -309,7 +263,7 @@ refused(void *arg, int stmt, PGresult *res)
 		    "refused it: %s", msg != NULL ? msg : "unknown error");
 }
 
-/* The outcome an author's or a post's statement returned, if it did. */
+/* The outcome the author's statement returned, if it did. */
 static void
 outcome_of(struct import *im, const PGresult *res)
 {
@@ -324,23 +278,16 @@ took(void *arg, int stmt, PGresult *res)
 	struct import *im = arg;
 
 	switch (stmt) {
-	case S_AUTHOR:
 	case S_POST:
+	case S_TAGS:
+	case S_POST_TAGS:
+		post_store_took(&im->post, (enum post_stmt)stmt, res);
+		break;
+	case S_AUTHOR:
 		outcome_of(im, res);
 		break;
 	case S_REDIRECTS:
 		im->changes += strtol(PQcmdTuples(res), NULL, 10);
-		break;
-	case S_TAGS:
-		if (PQntuples(res) == 1) {
-			im->tags_new += strtol(PQgetvalue(res, 0, 0), NULL, 10);
-			im->tags_updated += strtol(PQgetvalue(res, 0, 1), NULL,
-			    10);
-		}
-		break;
-	case S_POST_TAGS:
-		if (PQntuples(res) == 1)
-			im->changes += strtol(PQgetvalue(res, 0, 0), NULL, 10);
 		break;
 	case S_COMMENTS:
 		if (PQntuples(res) == 1) {
@@ -367,7 +314,8 @@ item_reset(struct import *im)
 	im->sql_failed = 0;
 	im->sql_err[0] = '\0';
 	im->answered = 0;
-	im->changes = im->tags_new = im->tags_updated = 0;
+	memset(&im->post, 0, sizeof(im->post));
+	im->changes = 0;
 	im->c_new = im->c_updated = im->c_matched = 0;
 	im->cms = NULL;
 	im->plan = NULL;
@@ -746,40 +694,37 @@ post_failed(struct import *im, const struct wxr_item *it, const char *label,
 	    it->line, label, why != NULL ? why : "out of memory");
 }
 
-/* Send a post's statements and commit.  Returns 0 if the link broke. */
+/*
+ * Send a post's statements (row is the post, rv the parameters of its
+ * redirects or NULL) and commit.  Returns 0 if the link broke.
+ */
 static int
-send_post(struct import *im, const char *const *pv, const char *const *rv,
-    const struct tagset *ts, const char *post_key, const size_t *order,
-    size_t norder)
+send_post(struct import *im, const struct post_row *row,
+    const char *const *rv, const size_t *order, size_t norder)
 {
-	const char *tv[2], *ptv[2], *cv[CP__MAX];
-	size_t i, j;
+	struct post_step steps[POST_STMT__MAX];
+	const char *cv[CP__MAX];
+	size_t nsteps, i, j;
 	int k;
 
-	if (!pg_pipeline_send(&im->pl, S_BEGIN, NULL) || !pg_pipeline_send(&im->pl, S_POST, pv))
+	if (!post_store_plan(row, &im->tmp, &im->a, steps, &nsteps))
+		return out_of_memory(im);
+	if (!pg_pipeline_send(&im->pl, S_BEGIN, NULL) ||
+	    !pg_pipeline_send(&im->pl, (int)steps[0].stmt, steps[0].v))
 		return 0;
+	/* Its old slugs right after its row, as they always came. */
 	if (rv != NULL && !pg_pipeline_send(&im->pl, S_REDIRECTS, rv))
 		return 0;
-	if (ts->nnew > 0) {
-		tv[0] = item_array(im, ts->new_slugs, ts->nnew);
-		tv[1] = item_array(im, ts->new_names, ts->nnew);
-		if (tv[0] == NULL || tv[1] == NULL)
-			return out_of_memory(im);
-		if (!pg_pipeline_send(&im->pl, S_TAGS, tv))
+	for (i = 1; i < nsteps; i++)
+		if (!pg_pipeline_send(&im->pl, (int)steps[i].stmt, steps[i].v))
 			return 0;
-	}
-	ptv[0] = post_key;
-	if ((ptv[1] = item_array(im, ts->slugs, ts->n)) == NULL)
-		return out_of_memory(im);
-	if (!pg_pipeline_send(&im->pl, S_POST_TAGS, ptv))
-		return 0;
 	/* Comments go in a statement per level of replies, parents first,
 	 * so that each finds its parent's row. */
 	for (i = 0; i < norder && !im->sql_failed; i = j) {
 		for (j = i + 1; j < norder && j - i < COMMENT_BATCH &&
 		    im->plan[order[j]].depth == im->plan[order[i]].depth; j++)
 			;
-		cv[CP_POST] = post_key;
+		cv[CP_POST] = row->import_key;
 		for (k = CP_KEY; k < CP__MAX; k++)
 			if ((cv[k] = cm_array(im, order + i, j - i, k)) == NULL)
 				return out_of_memory(im);
@@ -790,7 +735,7 @@ send_post(struct import *im, const char *const *pv, const char *const *rv,
 		return 0;
 	if (!pg_pipeline_sync(&im->pl))
 		return 0;
-	if (im->sql_failed || !im->answered)
+	if (im->sql_failed || !im->post.answered)
 		return pg_pipeline_rollback(&im->pl, S_ROLLBACK);
 	return 1;
 }
@@ -800,8 +745,9 @@ on_item(void *arg, const struct wxr_item *it)
 {
 	struct import *im = arg;
 	char date[WPTEXT_DATE_LEN + 1];
-	const char *pv[8], *rv[2], *label, *title, *slug, *author, *why;
+	const char *rv[2], *label, *title, *slug, *author, *why;
 	const char *excerpt = "", *key, **old;
+	struct post_row row;
 	struct tagset ts;
 	size_t *order;
 	long skipped[WP_SKIP__MAX], failed = 0;
@@ -859,15 +805,18 @@ on_item(void *arg, const struct wxr_item *it)
 	}
 	if ((key = arena_printf(&im->a, "wp:%lld", id)) == NULL)
 		return out_of_memory(im);
-	pv[0] = key;
-	pv[1] = slug;
-	pv[2] = *title != '\0' ? title : "(no title)";
-	pv[3] = excerpt;
-	pv[4] = str(it->f[WI_CONTENT]);
-	pv[5] = author;
-	pv[6] = date;
-	pv[7] = strcmp(str(it->f[WI_COMMENT_STATUS]), "closed") == 0 ?
-	    "false" : "true";
+	memset(&row, 0, sizeof(row));
+	row.import_key = key;
+	row.slug = slug;
+	row.title = *title != '\0' ? title : "(no title)";
+	row.excerpt = excerpt;
+	row.body_source = "";	/* the export's HTML is the source */
+	row.body_html = str(it->f[WI_CONTENT]);
+	row.author = author;
+	row.published = 1;
+	row.date = date;
+	row.comments_open = strcmp(str(it->f[WI_COMMENT_STATUS]),
+	    "closed") != 0;
 
 	/* _wp_old_slug: the URLs the post had before keep answering. */
 	if (it->nold_slugs > 0) {
@@ -893,25 +842,31 @@ on_item(void *arg, const struct wxr_item *it)
 	    &norder))
 		return out_of_memory(im);
 
-	if (!send_post(im, pv, nold > 0 ? rv : NULL, &ts, key, order, norder))
+	row.tags = ts.slugs;
+	row.ntags = ts.n;
+	row.new_tags = ts.new_slugs;
+	row.new_names = ts.new_names;
+	row.nnew = ts.nnew;
+	row.rename_tags = 1;	/* the export's names win */
+	if (!send_post(im, &row, nold > 0 ? rv : NULL, order, norder))
 		return 0;
-	if (im->sql_failed || !im->answered) {
+	if (im->sql_failed || !im->post.answered) {
 		post_failed(im, it, label, im->sql_failed ? im->sql_err :
 		    "it was changed meanwhile; run the import again");
 		return 1;
 	}
 
 	/* Committed: count it all. */
-	out = im->outcome;
-	if (out == WP_UNCHANGED && im->changes > 0)
+	out = post_outcomes[im->post.outcome];
+	if (out == WP_UNCHANGED && im->changes + im->post.links_changed > 0)
 		out = WP_UPDATED;
 	im->tally.counts[WP_POSTS][out]++;
 	if (strcmp(str(it->f[WI_STATUS]), "future") == 0)
 		im->tally.scheduled++;
-	im->tally.counts[WP_TAGS][WP_NEW] += im->tags_new;
-	im->tally.counts[WP_TAGS][WP_UPDATED] += im->tags_updated;
+	im->tally.counts[WP_TAGS][WP_NEW] += im->post.tags_new;
+	im->tally.counts[WP_TAGS][WP_UPDATED] += im->post.tags_renamed;
 	im->tally.counts[WP_TAGS][WP_UNCHANGED] += (long)ts.nnew -
-	    im->tags_new - im->tags_updated;
+	    im->post.tags_new - im->post.tags_renamed;
 	for (i = 0; i < ts.nnew; i++)
 		if (!strmap_put(&im->tags, ts.new_slugs[i], "1"))
 			return out_of_memory(im);
