@@ -24,14 +24,19 @@
 
 #include <libpq-fe.h>
 
+#include "arena.h"
+#include "buf.h"
 #include "cli_db.h"
 #include "cli_post.h"
 #include "frontmatter.h"
 #include "markdown.h"
+#include "post_store.h"
 #include "pubdate.h"
 #include "slug.h"
 
 #define MAX_TAGS 32
+#define OUTCOME_WIDTH 8		/* "created " and "updated " line up */
+#define WRITE_ARENA_CHUNK 4096	/* a post's parameters fit in one chunk */
 
 const char cli_post_help[] =
     "usage: fascia [-c FILE] post import FILE.md...\n"
@@ -86,8 +91,6 @@ struct post_file {
 	const char *tags[MAX_TAGS];
 	size_t ntags;
 	char *html;		/* owned */
-	char author_id[24];
-	char post_id[24];	/* "" for a new post */
 };
 
 static void
@@ -257,6 +260,15 @@ enum check {
 	CHECK_DBERR	/* the database failed */
 };
 
+/* What the database knows of a file's author and slug, by column. */
+enum lookup_col { LK_AUTHOR, LK_POST, LK_RENAMED_TO };
+
+static const char lookup_sql[] =
+    "SELECT (SELECT id FROM authors WHERE slug = $1), "
+    "(SELECT id FROM posts WHERE slug = $2), "
+    "(SELECT p.slug FROM slug_redirects r JOIN posts p ON p.id = r.post_id "
+    "WHERE r.old_slug = $2)";
+
 /* Check pf against the database: its author, and its slug's history. */
 static enum check
 post_lookup(PGconn *conn, struct post_file *pf, struct fm_err *e)
@@ -265,128 +277,109 @@ post_lookup(PGconn *conn, struct post_file *pf, struct fm_err *e)
 	PGresult *res;
 	enum check rc = CHECK_BAD;
 
-	if (!cli_db_exec(conn, "SELECT (SELECT id FROM authors WHERE slug = "
-	    "$1), (SELECT id FROM posts WHERE slug = $2), (SELECT p.slug FROM "
-	    "slug_redirects r JOIN posts p ON p.id = r.post_id WHERE "
-	    "r.old_slug = $2)", 2, params, &res))
+	if (!cli_db_exec(conn, lookup_sql, 2, params, &res))
 		return CHECK_DBERR;
-	if (PQgetisnull(res, 0, 0))
+	if (PQgetisnull(res, 0, LK_AUTHOR))
 		fm_errf(e, pf->author_line, "unknown author \"%.60s\" (see "
 		    "`fascia author list`; add one with `fascia author add`)",
 		    pf->author);
-	else if (PQgetisnull(res, 0, 1) && !PQgetisnull(res, 0, 2))
+	else if (PQgetisnull(res, 0, LK_POST) &&
+	    !PQgetisnull(res, 0, LK_RENAMED_TO))
 		fm_errf(e, pf->slug_line, "the post \"%s\" was renamed to "
 		    "\"%.60s\" and its old slug redirects there: write \"slug: "
-		    "%.60s\" to update it", pf->slug, PQgetvalue(res, 0, 2),
-		    PQgetvalue(res, 0, 2));
-	else {
-		(void)snprintf(pf->author_id, sizeof(pf->author_id), "%s",
-		    PQgetvalue(res, 0, 0));
-		(void)snprintf(pf->post_id, sizeof(pf->post_id), "%s",
-		    PQgetvalue(res, 0, 1));
+		    "%.60s\" to update it", pf->slug,
+		    PQgetvalue(res, 0, LK_RENAMED_TO),
+		    PQgetvalue(res, 0, LK_RENAMED_TO));
+	else
 		rc = CHECK_OK;
-	}
 	PQclear(res);
 	return rc;
 }
-
-/* The parts of the INSERT and UPDATE that say how a post came out. */
-#define POST_RETURNING \
-	" RETURNING id, CASE WHEN status = 'draft' THEN 'draft' " \
-	"WHEN published_at > now() THEN 'scheduled' ELSE 'published' END, " \
-	"coalesce(to_char(published_at, 'YYYY-MM-DD HH24:MI TZ'), '')"
-
-static const char insert_sql[] =
-    "INSERT INTO posts (slug, title, excerpt, body_source, body_html, "
-    "author_id, status, comments_open, published_at) VALUES ($1, $2, $3, "
-    "$4, $5, $6, $7::post_status, $8::boolean, coalesce($9::timestamptz, "
-    "now() + make_interval(days => $10::int), CASE WHEN $7::post_status = "
-    "'published' THEN now() END))" POST_RETURNING;
-
-/* Without a date in the file, an update keeps the post's date. */
-static const char update_sql[] =
-    "UPDATE posts SET title = $2, excerpt = $3, body_source = $4, "
-    "body_html = $5, author_id = $6, status = $7::post_status, "
-    "comments_open = $8::boolean, published_at = coalesce($9::timestamptz, "
-    "now() + make_interval(days => $10::int), published_at, CASE WHEN "
-    "$7::post_status = 'published' THEN now() END), updated_at = now() "
-    "WHERE id = $1" POST_RETURNING;
 
 struct import_counts {
 	int created, updated, new_tags;
 };
 
-/* Replace the tags of the post with id post_id by pf's. */
-static int
-post_write_tags(PGconn *conn, const struct post_file *pf,
-    const char *post_id, struct import_counts *n)
-{
-	const char *params[2] = { post_id, NULL };
-	char name[SLUG_MAX + 1];
-	PGresult *res;
-	size_t i;
+/* Scratch memory for writing posts: a post's parameters. */
+struct write_mem {
+	struct arena a;
+	struct buf tmp;
+};
 
-	if (!cli_db_exec(conn, "DELETE FROM post_tags WHERE post_id = $1", 1,
-	    params, NULL))
-		return 0;
+enum write_res { WRITE_OK, WRITE_DBERR, WRITE_NOMEM };
+
+/*
+ * Create or update the post of pf with its tags (post_store.c), print
+ * what happened and count it in n.
+ */
+static enum write_res
+post_write(PGconn *conn, const struct post_file *pf, struct import_counts *n,
+    struct write_mem *m)
+{
+	char names[MAX_TAGS][SLUG_MAX + 1];
+	const char *new_names[MAX_TAGS];
+	struct post_step steps[POST_STMT__MAX];
+	const struct pg_stmt *st;
+	struct post_result got;
+	struct post_row row;
+	PGresult *res, *written = NULL;
+	size_t nsteps, i;
+	enum write_res rc = WRITE_DBERR;
+
+	/* A tag a file names first is named after its slug. */
 	for (i = 0; i < pf->ntags; i++) {
-		slug_to_name(pf->tags[i], name, sizeof(name));
-		params[0] = pf->tags[i];
-		params[1] = name;
-		if (!cli_db_exec(conn, "INSERT INTO tags (slug, name) VALUES "
-		    "($1, $2) ON CONFLICT (slug) DO NOTHING RETURNING id", 2,
-		    params, &res))
-			return 0;
-		n->new_tags += PQntuples(res);
-		PQclear(res);
-		params[0] = post_id;
-		params[1] = pf->tags[i];
-		if (!cli_db_exec(conn, "INSERT INTO post_tags (post_id, tag_id) "
-		    "SELECT $1, id FROM tags WHERE slug = $2", 2, params, NULL))
-			return 0;
+		slug_to_name(pf->tags[i], names[i], sizeof(names[i]));
+		new_names[i] = names[i];
 	}
-	return 1;
-}
-
-/* Insert or update the post of pf and its tags; print what happened. */
-static int
-post_write(PGconn *conn, const struct post_file *pf, struct import_counts *n)
-{
-	const char *params[10];
-	char days[16];
-	PGresult *res;
-	int is_new = pf->post_id[0] == '\0', ok;
-
-	(void)snprintf(days, sizeof(days), "%d", pf->date.days);
-	params[0] = is_new ? pf->slug : pf->post_id;
-	params[1] = pf->title;
-	params[2] = pf->excerpt;
-	params[3] = pf->doc.body;
-	params[4] = pf->html;
-	params[5] = pf->author_id;
-	params[6] = pf->status;
-	params[7] = pf->comments_open ? "true" : "false";
-	params[8] = pf->has_date && pf->date.kind == PUBDATE_ABSOLUTE ?
+	memset(&row, 0, sizeof(row));
+	row.slug = pf->slug;
+	row.title = pf->title;
+	row.excerpt = pf->excerpt;
+	row.body_source = pf->doc.body;
+	row.body_html = pf->html;
+	row.author = pf->author;
+	row.published = strcmp(pf->status, "published") == 0;
+	row.date = pf->has_date && pf->date.kind == PUBDATE_ABSOLUTE ?
 	    pf->date.text : NULL;
-	params[9] = pf->has_date && pf->date.kind == PUBDATE_RELATIVE ?
-	    days : NULL;
-	if (!cli_db_exec(conn, is_new ? insert_sql : update_sql, 10, params,
-	    &res))
-		return 0;
-	ok = PQntuples(res) == 1 &&
-	    post_write_tags(conn, pf, PQgetvalue(res, 0, 0), n);
-	if (ok) {
-		printf("%-8s %s (%s%s%s)\n", is_new ? "created" : "updated",
-		    pf->slug, PQgetvalue(res, 0, 1),
-		    PQgetlength(res, 0, 2) > 0 ? ", " : "",
-		    PQgetvalue(res, 0, 2));
-		if (is_new)
-			n->created++;
+	row.has_days = pf->has_date && pf->date.kind == PUBDATE_RELATIVE;
+	row.days = pf->date.days;
+	row.comments_open = pf->comments_open;
+	row.touch = 1;		/* importing a file is an edit */
+	row.tags = pf->tags;
+	row.ntags = pf->ntags;
+	row.new_tags = pf->tags;
+	row.new_names = new_names;
+	row.nnew = pf->ntags;
+	arena_reset(&m->a);
+	if (!post_store_plan(&row, &m->tmp, &m->a, steps, &nsteps))
+		return WRITE_NOMEM;
+	memset(&got, 0, sizeof(got));
+	for (i = 0; i < nsteps; i++) {
+		st = &post_stmts[steps[i].stmt];
+		if (!cli_db_exec(conn, st->sql, st->nparams, steps[i].v, &res))
+			goto out;
+		post_store_took(&got, steps[i].stmt, res);
+		if (steps[i].stmt == POST_UPSERT)
+			written = res;
 		else
-			n->updated++;
+			PQclear(res);
+		if (!got.answered)
+			goto out;
 	}
-	PQclear(res);
-	return ok;
+	printf("%-*s %s (%s%s%s)\n", OUTCOME_WIDTH,
+	    got.outcome == POST_NEW ? "created" : "updated", pf->slug,
+	    PQgetvalue(written, 0, POST_COL_STATE),
+	    PQgetlength(written, 0, POST_COL_DATE) > 0 ? ", " : "",
+	    PQgetvalue(written, 0, POST_COL_DATE));
+	if (got.outcome == POST_NEW)
+		n->created++;
+	else
+		n->updated++;
+	n->new_tags += (int)got.tags_new;
+	rc = WRITE_OK;
+out:
+	PQclear(written);
+	return rc;
 }
 
 /* Find an earlier file of the batch with pf's slug. */
@@ -440,9 +433,11 @@ cmd_import(PGconn *conn, int argc, char **argv)
 {
 	struct post_file *files;
 	struct import_counts n = { 0, 0, 0 };
+	struct write_mem m;
 	char what[300];
 	size_t i;
 	int bad, rc = 1;
+	enum write_res w;
 
 	if (argc < 1) {
 		fputs(cli_post_help, stderr);
@@ -454,6 +449,8 @@ cmd_import(PGconn *conn, int argc, char **argv)
 	}
 	for (i = 0; i < (size_t)argc; i++)
 		files[i].path = argv[i];
+	arena_init(&m.a, WRITE_ARENA_CHUNK);
+	buf_init(&m.tmp, 0);
 	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL) ||
 	    (bad = import_check(conn, files, (size_t)argc)) < 0) {
 		rc = cli_db_fail(conn, "post import", "checking the files");
@@ -465,13 +462,18 @@ cmd_import(PGconn *conn, int argc, char **argv)
 		    bad == 1 ? "is" : "are");
 		goto out;
 	}
-	for (i = 0; i < (size_t)argc; i++)
-		if (!post_write(conn, &files[i], &n)) {
+	for (i = 0; i < (size_t)argc; i++) {
+		if ((w = post_write(conn, &files[i], &n, &m)) == WRITE_OK)
+			continue;
+		if (w == WRITE_NOMEM)
+			fprintf(stderr, "fascia post import: out of memory\n");
+		else {
 			(void)snprintf(what, sizeof(what), "%s: nothing was "
 			    "imported", files[i].path);
-			rc = cli_db_fail(conn, "post import", what);
-			goto out;
+			(void)cli_db_fail(conn, "post import", what);
 		}
+		goto out;
+	}
 	if (!cli_db_exec(conn, "COMMIT", 0, NULL, NULL)) {
 		rc = cli_db_fail(conn, "post import", "nothing was imported");
 		goto out;
@@ -485,6 +487,8 @@ out:
 	for (i = 0; i < (size_t)argc; i++)
 		post_file_free(&files[i]);
 	free(files);
+	arena_free(&m.a);
+	buf_free(&m.tmp);
 	return rc;
 }
 
