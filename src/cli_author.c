@@ -17,6 +17,8 @@
 
 #include "cli_author.h"
 #include "cli_db.h"
+#include "cli_dispatch.h"
+#include "cli_table.h"
 #include "frontmatter.h"
 #include "markdown.h"
 #include "slug.h"
@@ -152,18 +154,17 @@ author_write(PGconn *conn, const struct author_file *af, int add)
 }
 
 static int
-cmd_add_edit(PGconn *conn, int add, int argc, char **argv)
+cmd_add_edit(PGconn *conn, const struct conf *c, const char *name, int argc,
+    char **argv)
 {
+	int add = strcmp(name, "add") == 0;
 	const char *prog = add ? "author add" : "author edit";
 	struct author_file *files;
 	char what[300];
 	size_t i;
 	int bad, rc = 1;
 
-	if (argc < 1) {
-		fputs(cli_author_help, stderr);
-		return 2;
-	}
+	(void)c;
 	if ((files = calloc((size_t)argc, sizeof(*files))) == NULL) {
 		fprintf(stderr, "fascia %s: out of memory\n", prog);
 		return 1;
@@ -172,7 +173,7 @@ cmd_add_edit(PGconn *conn, int add, int argc, char **argv)
 		files[i].path = argv[i];
 	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL) ||
 	    (bad = author_check(conn, files, (size_t)argc, add)) < 0) {
-		rc = cli_db_fail(conn, prog, "checking the files");
+		cli_db_fail(conn, prog, "checking the files");
 		goto out;
 	}
 	if (bad > 0) {
@@ -185,14 +186,14 @@ cmd_add_edit(PGconn *conn, int add, int argc, char **argv)
 		if (!author_write(conn, &files[i], add)) {
 			(void)snprintf(what, sizeof(what), "%s: nothing was "
 			    "changed", files[i].path);
-			rc = cli_db_fail(conn, prog, what);
+			cli_db_fail(conn, prog, what);
 			goto out;
 		}
 		printf("%s %s (%s)\n", add ? "added" : "updated", files[i].slug,
 		    files[i].name);
 	}
 	if (!cli_db_exec(conn, "COMMIT", 0, NULL, NULL)) {
-		rc = cli_db_fail(conn, prog, "nothing was changed");
+		cli_db_fail(conn, prog, "nothing was changed");
 		goto out;
 	}
 	rc = 0;
@@ -207,32 +208,48 @@ out:
 	return rc;
 }
 
+/* author list: its columns, and how they are shown. */
+enum list_col { AL_SLUG, AL_PUBLISHED, AL_POSTS, AL_NAME, AL__MAX };
+
+static const char list_sql[] =
+    "SELECT a.slug, count(p.id) FILTER (WHERE p.status = 'published' "
+    "AND p.published_at <= now()), count(p.id), a.name FROM authors a "
+    "LEFT JOIN posts p ON p.author_id = a.id GROUP BY a.id ORDER BY a.slug";
+
+static const struct cli_column list_cols[AL__MAX] = {
+	[AL_SLUG] = { "SLUG", 0, 30, 0, CLI_LEFT },
+	[AL_PUBLISHED] = { "PUBLISHED", 1, 9, 0, CLI_RIGHT },
+	[AL_POSTS] = { "POSTS", 1, 5, 0, CLI_RIGHT },
+	[AL_NAME] = { "NAME", 2, 0, 0, CLI_LEFT },
+};
+
 static int
-cmd_list(PGconn *conn, int argc)
+cmd_list(PGconn *conn, const struct conf *c, const char *name, int argc,
+    char **argv)
 {
 	PGresult *res;
-	int i;
 
-	if (argc != 0) {
-		fputs(cli_author_help, stderr);
-		return 2;
+	(void)c;
+	(void)name;
+	(void)argc;
+	(void)argv;
+	if (!cli_db_exec(conn, list_sql, 0, NULL, &res)) {
+		cli_db_fail(conn, "author list", "listing the authors");
+		return EXIT_FAILURE;
 	}
-	if (!cli_db_exec(conn, "SELECT a.slug, count(p.id) FILTER (WHERE "
-	    "p.status = 'published' AND p.published_at <= now()), count(p.id), "
-	    "a.name FROM authors a LEFT JOIN posts p ON p.author_id = a.id "
-	    "GROUP BY a.id ORDER BY a.slug", 0, NULL, &res))
-		return cli_db_fail(conn, "author list", "listing the authors");
-	printf("%-30s %9s %5s  %s\n", "SLUG", "PUBLISHED", "POSTS", "NAME");
-	for (i = 0; i < PQntuples(res); i++) {
-		cli_print_cell(PQgetvalue(res, i, 0), 30);
-		printf(" %9s %5s  ", PQgetvalue(res, i, 1),
-		    PQgetvalue(res, i, 2));
-		cli_print_cell(PQgetvalue(res, i, 3), 0);
-		putchar('\n');
-	}
+	cli_table_print(res, list_cols, AL__MAX);
 	PQclear(res);
 	return 0;
 }
+
+static const struct cli_sub subs[] = {
+	{ "add", 1, CLI_ANY_ARGS, NULL, cmd_add_edit },
+	{ "edit", 1, CLI_ANY_ARGS, NULL, cmd_add_edit },
+	{ "list", 0, 0, NULL, cmd_list },
+};
+
+static const struct cli_group author_command = { "author", cli_author_help,
+    subs, sizeof(subs) / sizeof(subs[0]) };
 
 /*
  * Run `fascia author ARGS`.  Returns the process's exit status: 0, 1 when
@@ -241,32 +258,5 @@ cmd_list(PGconn *conn, int argc)
 int
 cli_author(const struct conf *c, int argc, char **argv)
 {
-	PGconn *conn;
-	int rc;
-
-	if (argc < 1 || strcmp(argv[0], "--help") == 0 ||
-	    strcmp(argv[0], "-h") == 0) {
-		fputs(cli_author_help, argc < 1 ? stderr : stdout);
-		return argc < 1 ? 2 : 0;
-	}
-	if (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "edit") != 0 &&
-	    strcmp(argv[0], "list") != 0) {
-		fprintf(stderr, "fascia author: unknown command \"%s\"\n%s",
-		    argv[0], cli_author_help);
-		return 2;
-	}
-	if ((conn = cli_db_open(c, "author")) == NULL)
-		return 1;
-	if (strcmp(argv[0], "list") == 0)
-		rc = cmd_list(conn, argc - 1);
-	else
-		rc = cmd_add_edit(conn, strcmp(argv[0], "add") == 0, argc - 1,
-		    argv + 1);
-	PQfinish(conn);
-	/* printf and putchar set stdout's error flag when a write fails. */
-	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == 0) {
-		perror("fascia author: standard output");
-		rc = 1;
-	}
-	return rc;
+	return cli_dispatch(&author_command, c, argc, argv);
 }

@@ -19,6 +19,8 @@
 #include "buf.h"
 #include "cli_comments.h"
 #include "cli_db.h"
+#include "cli_dispatch.h"
+#include "cli_table.h"
 #include "comment.h"
 #include "keys.h"
 #include "pg_literal.h"
@@ -53,70 +55,118 @@ static const char reparent_sql[] =
     "UPDATE comments c SET parent_id = u.anc FROM up u WHERE c.id = u.id"
     " AND (u.anc IS NULL OR u.anc NOT IN (SELECT id FROM gone))";
 
+/* comments list: its parameters, its columns, and how they are shown. */
+enum list_param { LP_STATUS, LP_POST, LP__MAX };
+enum list_col { CL_ID, CL_POST, CL_NAME, CL_DATE, CL_STATUS, CL_TEXT,
+    CL__MAX };
+
+static const char list_sql[] =
+    "SELECT c.id, p.slug, c.author_name, "
+    "to_char(c.created_at, 'YYYY-MM-DD HH24:MI'), c.status, c.body "
+    "FROM comments c JOIN posts p ON p.id = c.post_id "
+    "WHERE ($1::comment_status IS NULL AND c.status IN "
+    "('pending', 'approved') OR c.status = $1::comment_status) "
+    "AND ($2::text IS NULL OR p.slug = $2) "
+    "ORDER BY c.created_at DESC, c.id DESC";
+
+static const struct cli_column list_cols[CL__MAX] = {
+	[CL_ID] = { "ID", 0, 6, 0, CLI_LEFT },
+	[CL_POST] = { "POST", 1, 28, 25, CLI_LEFT },
+	[CL_NAME] = { "NAME", 1, 20, 17, CLI_LEFT },
+	[CL_DATE] = { "DATE", 1, 16, 0, CLI_LEFT },
+	[CL_STATUS] = { "STATUS", 1, 8, 0, CLI_LEFT },
+	[CL_TEXT] = { "TEXT", 1, 0, 60, CLI_LEFT },
+};
+
+static const char *const statuses[] = { "pending", "approved", "spam",
+    "trash", NULL };
+
+/*
+ * Read the options of list into params.  Returns EXIT_SUCCESS, or
+ * EXIT_USAGE after saying what is wrong.
+ */
 static int
-cmd_list(PGconn *conn, int argc, char **argv)
+list_args(int argc, char **argv, const char *params[LP__MAX])
 {
-	const char *params[2] = { NULL, NULL };
-	PGresult *res;
 	int i;
 
+	params[LP_STATUS] = params[LP_POST] = NULL;
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--status") == 0 && i + 1 < argc)
-			params[0] = argv[++i];
+			params[LP_STATUS] = argv[++i];
 		else if (strcmp(argv[i], "--post") == 0 && i + 1 < argc)
-			params[1] = argv[++i];
+			params[LP_POST] = argv[++i];
 		else {
 			fputs(cli_comments_help, stderr);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
-	if (params[0] != NULL && strcmp(params[0], "pending") != 0 &&
-	    strcmp(params[0], "approved") != 0 &&
-	    strcmp(params[0], "spam") != 0 && strcmp(params[0], "trash") != 0) {
-		fprintf(stderr, "fascia comments: unknown status \"%s\"\n",
-		    params[0]);
-		return 2;
+	if (params[LP_STATUS] == NULL)
+		return EXIT_SUCCESS;
+	for (i = 0; statuses[i] != NULL; i++)
+		if (strcmp(params[LP_STATUS], statuses[i]) == 0)
+			return EXIT_SUCCESS;
+	fprintf(stderr, "fascia comments: unknown status \"%s\"\n",
+	    params[LP_STATUS]);
+	return EXIT_USAGE;
+}
+
+static int
+list_check(const char *name, int argc, char **argv)
+{
+	const char *params[LP__MAX];
+
+	(void)name;
+	return list_args(argc, argv, params);
+}
+
+static int
+cmd_list(PGconn *conn, const struct conf *c, const char *name, int argc,
+    char **argv)
+{
+	const char *params[LP__MAX];
+	PGresult *res;
+	int rc;
+
+	(void)c;
+	(void)name;
+	if ((rc = list_args(argc, argv, params)) != EXIT_SUCCESS)
+		return rc;
+	if (!cli_db_exec(conn, list_sql, LP__MAX, params, &res)) {
+		cli_db_fail(conn, "comments", "list");
+		return EXIT_FAILURE;
 	}
-	if (!cli_db_exec(conn, "SELECT c.id, p.slug, c.author_name, "
-	    "to_char(c.created_at, 'YYYY-MM-DD HH24:MI'), c.status, c.body "
-	    "FROM comments c JOIN posts p ON p.id = c.post_id "
-	    "WHERE ($1::comment_status IS NULL AND c.status IN "
-	    "('pending', 'approved') OR c.status = $1::comment_status) "
-	    "AND ($2::text IS NULL OR p.slug = $2) "
-	    "ORDER BY c.created_at DESC, c.id DESC", 2, params, &res))
-		return cli_db_fail(conn, "comments", "list");
-	printf("%-6s %-28s %-20s %-16s %-8s %s\n", "ID", "POST", "NAME",
-	    "DATE", "STATUS", "TEXT");
-	for (i = 0; i < PQntuples(res); i++) {
-		printf("%-6s ", PQgetvalue(res, i, 0));
-		cli_print_cell_max(PQgetvalue(res, i, 1), 28, 25);
-		putchar(' ');
-		cli_print_cell_max(PQgetvalue(res, i, 2), 20, 17);
-		printf(" %-16s %-8s ", PQgetvalue(res, i, 3),
-		    PQgetvalue(res, i, 4));
-		cli_print_cell_max(PQgetvalue(res, i, 5), 0, 60);
-		putchar('\n');
-	}
+	cli_table_print(res, list_cols, CL__MAX);
 	PQclear(res);
-	return 0;
+	return EXIT_SUCCESS;
+}
+
+/* Are the arguments comment ids, one at least? */
+static int
+ids_check(const char *verb, int argc, char **argv)
+{
+	size_t n;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if ((n = text_digits(argv[i])) == 0 || n > ID_DIGITS_MAX)
+			break;
+	if (argc > 0 && i == argc)
+		return EXIT_SUCCESS;
+	fprintf(stderr, "fascia comments %s: expected one or more comment ids "
+	    "(numbers)\n", verb);
+	return EXIT_USAGE;
 }
 
 /*
- * The array literal of the ID arguments, malloc'd (the caller frees it),
- * or NULL when there are none, one is not a number or memory ran out.
+ * The array literal of the ID arguments (checked by ids_check), malloc'd
+ * (the caller frees it), or NULL when out of memory.
  */
 static char *
 id_array(int argc, char **argv)
 {
 	struct buf b;
-	size_t n;
-	int i;
 
-	if (argc == 0)
-		return NULL;
-	for (i = 0; i < argc; i++)
-		if ((n = text_digits(argv[i])) == 0 || n > ID_DIGITS_MAX)
-			return NULL;
 	buf_init(&b, SIZE_MAX / 2);
 	if (!pg_array(&b, (const char *const *)argv, (size_t)argc)) {
 		buf_free(&b);
@@ -142,18 +192,19 @@ remove_ids(PGconn *conn, const char *ids, long *removed)
 }
 
 static int
-cmd_change(PGconn *conn, const char *verb, int argc, char **argv)
+cmd_change(PGconn *conn, const struct conf *c, const char *verb, int argc,
+    char **argv)
 {
 	const char *params[2];
 	PGresult *res = NULL;
-	char *ids = id_array(argc, argv);
+	char *ids;
 	long n = 0;
 	int rc = 1;
 
-	if (ids == NULL) {
-		fprintf(stderr, "fascia comments %s: expected one or more "
-		    "comment ids (numbers)\n", verb);
-		return 2;
+	(void)c;
+	if ((ids = id_array(argc, argv)) == NULL) {
+		fprintf(stderr, "fascia comments %s: out of memory\n", verb);
+		return EXIT_FAILURE;
 	}
 	params[0] = ids;
 	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL))
@@ -179,14 +230,15 @@ cmd_change(PGconn *conn, const char *verb, int argc, char **argv)
 	rc = n == argc ? 0 : 1;
 	goto out;
 out_fail:
-	rc = cli_db_fail(conn, "comments", verb);
+	cli_db_fail(conn, "comments", verb);
 out:
 	free(ids);
 	return rc;
 }
 
 static int
-cmd_forget(const struct conf *c, PGconn *conn, int argc, char **argv)
+cmd_forget(PGconn *conn, const struct conf *c, const char *name, int argc,
+    char **argv)
 {
 	unsigned char secret[SECRET_KEY_BYTES], hash[HASH_BYTES];
 	char hex[PG_BYTEA_HEX_SIZE(HASH_BYTES)];
@@ -196,10 +248,8 @@ cmd_forget(const struct conf *c, PGconn *conn, int argc, char **argv)
 	long n = 0;
 	int ok;
 
-	if (argc != 1) {
-		fputs(cli_comments_help, stderr);
-		return 2;
-	}
+	(void)name;
+	(void)argc;
 	if (sodium_init() < 0 || !secret_load(c->secret_key_file, secret))
 		return 1;
 	ok = keys_derive(&keys, secret);
@@ -211,49 +261,42 @@ cmd_forget(const struct conf *c, PGconn *conn, int argc, char **argv)
 	pg_bytea_hex(hex, hash, sizeof(hash));
 	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL) ||
 	    !cli_db_exec(conn, "SELECT coalesce(array_agg(id), '{}')::text FROM "
-	    "comments WHERE email_hash = $1", 1, params, &res))
-		return cli_db_fail(conn, "comments", "forget");
+	    "comments WHERE email_hash = $1", 1, params, &res)) {
+		cli_db_fail(conn, "comments", "forget");
+		return EXIT_FAILURE;
+	}
 	params[0] = PQgetvalue(res, 0, 0);
 	ok = remove_ids(conn, params[0], &n) &&
 	    cli_db_exec(conn, "COMMIT", 0, NULL, NULL);
 	PQclear(res);
-	if (!ok)
-		return cli_db_fail(conn, "comments", "forget");
+	if (!ok) {
+		cli_db_fail(conn, "comments", "forget");
+		return EXIT_FAILURE;
+	}
 	/* Say nothing of the address itself: it may be pasted from a ticket
 	 * into a terminal that is logged. */
 	printf("forget: %ld comment%s removed\n", n, n == 1 ? "" : "s");
 	return 0;
 }
 
+static const struct cli_sub subs[] = {
+	{ "list", 0, CLI_ANY_ARGS, list_check, cmd_list },
+	{ "approve", 0, CLI_ANY_ARGS, ids_check, cmd_change },
+	{ "spam", 0, CLI_ANY_ARGS, ids_check, cmd_change },
+	{ "trash", 0, CLI_ANY_ARGS, ids_check, cmd_change },
+	{ "delete", 0, CLI_ANY_ARGS, ids_check, cmd_change },
+	{ "forget", 1, 1, NULL, cmd_forget },
+};
+
+static const struct cli_group comments_command = { "comments",
+    cli_comments_help, subs, sizeof(subs) / sizeof(subs[0]) };
+
 /*
- * Run `fascia comments ARGS`.  Returns the process's exit status.
+ * Run `fascia comments ARGS`.  Returns the process's exit status: 0, 1
+ * when something failed or an id was not found, 2 for a usage error.
  */
 int
 cli_comments(const struct conf *c, int argc, char **argv)
 {
-	PGconn *conn;
-	int rc;
-
-	if (argc < 1 || strcmp(argv[0], "--help") == 0 ||
-	    strcmp(argv[0], "-h") == 0) {
-		fputs(cli_comments_help, argc < 1 ? stderr : stdout);
-		return argc < 1 ? 2 : 0;
-	}
-	if ((conn = cli_db_open(c, "comments")) == NULL)
-		return 1;
-	if (strcmp(argv[0], "list") == 0)
-		rc = cmd_list(conn, argc - 1, argv + 1);
-	else if (strcmp(argv[0], "approve") == 0 ||
-	    strcmp(argv[0], "spam") == 0 || strcmp(argv[0], "trash") == 0 ||
-	    strcmp(argv[0], "delete") == 0)
-		rc = cmd_change(conn, argv[0], argc - 1, argv + 1);
-	else if (strcmp(argv[0], "forget") == 0)
-		rc = cmd_forget(c, conn, argc - 1, argv + 1);
-	else {
-		fprintf(stderr, "fascia comments: unknown command \"%s\"\n%s",
-		    argv[0], cli_comments_help);
-		rc = 2;
-	}
-	PQfinish(conn);
-	return rc;
+	return cli_dispatch(&comments_command, c, argc, argv);
 }

@@ -27,7 +27,9 @@
 #include "arena.h"
 #include "buf.h"
 #include "cli_db.h"
+#include "cli_dispatch.h"
 #include "cli_post.h"
+#include "cli_table.h"
 #include "frontmatter.h"
 #include "markdown.h"
 #include "post_store.h"
@@ -429,7 +431,8 @@ import_check(PGconn *conn, struct post_file *files, size_t nfiles)
 }
 
 static int
-cmd_import(PGconn *conn, int argc, char **argv)
+cmd_import(PGconn *conn, const struct conf *c, const char *name, int argc,
+    char **argv)
 {
 	struct post_file *files;
 	struct import_counts n = { 0, 0, 0 };
@@ -439,10 +442,8 @@ cmd_import(PGconn *conn, int argc, char **argv)
 	int bad, rc = 1;
 	enum write_res w;
 
-	if (argc < 1) {
-		fputs(cli_post_help, stderr);
-		return 2;
-	}
+	(void)c;
+	(void)name;
 	if ((files = calloc((size_t)argc, sizeof(*files))) == NULL) {
 		fprintf(stderr, "fascia post import: out of memory\n");
 		return 1;
@@ -453,7 +454,7 @@ cmd_import(PGconn *conn, int argc, char **argv)
 	buf_init(&m.tmp, 0);
 	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL) ||
 	    (bad = import_check(conn, files, (size_t)argc)) < 0) {
-		rc = cli_db_fail(conn, "post import", "checking the files");
+		cli_db_fail(conn, "post import", "checking the files");
 		goto out;
 	}
 	if (bad > 0) {
@@ -470,12 +471,12 @@ cmd_import(PGconn *conn, int argc, char **argv)
 		else {
 			(void)snprintf(what, sizeof(what), "%s: nothing was "
 			    "imported", files[i].path);
-			(void)cli_db_fail(conn, "post import", what);
+			cli_db_fail(conn, "post import", what);
 		}
 		goto out;
 	}
 	if (!cli_db_exec(conn, "COMMIT", 0, NULL, NULL)) {
-		rc = cli_db_fail(conn, "post import", "nothing was imported");
+		cli_db_fail(conn, "post import", "nothing was imported");
 		goto out;
 	}
 	printf("post import: %d created, %d updated, %d new tag%s\n",
@@ -492,33 +493,37 @@ out:
 	return rc;
 }
 
+/* post list: its columns, and how they are shown. */
+enum list_col { PL_SLUG, PL_STATUS, PL_DATE, PL_TITLE, PL__MAX };
+
+static const char list_sql[] =
+    "SELECT slug, CASE WHEN status = 'draft' THEN 'draft' "
+    "WHEN published_at > now() THEN 'scheduled' ELSE 'published' END, "
+    "coalesce(to_char(published_at, 'YYYY-MM-DD HH24:MI'), '-'), title "
+    "FROM posts ORDER BY published_at DESC NULLS FIRST, id DESC";
+
+static const struct cli_column list_cols[PL__MAX] = {
+	[PL_SLUG] = { "SLUG", 0, 40, 0, CLI_LEFT },
+	[PL_STATUS] = { "STATUS", 1, 9, 0, CLI_LEFT },
+	[PL_DATE] = { "DATE", 1, 16, 0, CLI_LEFT },
+	[PL_TITLE] = { "TITLE", 1, 0, 0, CLI_LEFT },
+};
+
 static int
-cmd_list(PGconn *conn, int argc)
+cmd_list(PGconn *conn, const struct conf *c, const char *name, int argc,
+    char **argv)
 {
 	PGresult *res;
-	int i;
 
-	if (argc != 0) {
-		fputs(cli_post_help, stderr);
-		return 2;
+	(void)c;
+	(void)name;
+	(void)argc;
+	(void)argv;
+	if (!cli_db_exec(conn, list_sql, 0, NULL, &res)) {
+		cli_db_fail(conn, "post list", "listing the posts");
+		return EXIT_FAILURE;
 	}
-	if (!cli_db_exec(conn, "SELECT slug, CASE WHEN status = 'draft' THEN "
-	    "'draft' WHEN published_at > now() THEN 'scheduled' ELSE "
-	    "'published' END, coalesce(to_char(published_at, "
-	    "'YYYY-MM-DD HH24:MI'), '-'), title FROM posts "
-	    "ORDER BY published_at DESC NULLS FIRST, id DESC", 0, NULL, &res))
-		return cli_db_fail(conn, "post list", "listing the posts");
-	printf("%-40s %-9s %-16s %s\n", "SLUG", "STATUS", "DATE", "TITLE");
-	for (i = 0; i < PQntuples(res); i++) {
-		cli_print_cell(PQgetvalue(res, i, 0), 40);
-		putchar(' ');
-		cli_print_cell(PQgetvalue(res, i, 1), 9);
-		putchar(' ');
-		cli_print_cell(PQgetvalue(res, i, 2), 16);
-		putchar(' ');
-		cli_print_cell(PQgetvalue(res, i, 3), 0);
-		putchar('\n');
-	}
+	cli_table_print(res, list_cols, PL__MAX);
 	PQclear(res);
 	return 0;
 }
@@ -543,7 +548,8 @@ static const struct {
 };
 
 static int
-cmd_change(PGconn *conn, const char *verb, int argc, char **argv)
+cmd_change(PGconn *conn, const struct conf *c, const char *verb, int argc,
+    char **argv)
 {
 	char what[40];
 	const char *sql = NULL, *params[1];
@@ -551,20 +557,19 @@ cmd_change(PGconn *conn, const char *verb, int argc, char **argv)
 	size_t i;
 	int j, found;
 
+	(void)c;
 	for (i = 0; i < sizeof(changes) / sizeof(changes[0]); i++)
 		if (strcmp(changes[i].verb, verb) == 0)
 			sql = changes[i].sql;
-	if (sql == NULL || argc < 1) {
-		fputs(cli_post_help, stderr);
-		return 2;
-	}
 	(void)snprintf(what, sizeof(what), "post %s", verb);
-	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL))
-		return cli_db_fail(conn, what, "nothing was changed");
+	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL)) {
+		cli_db_fail(conn, what, "nothing was changed");
+		return EXIT_FAILURE;
+	}
 	for (j = 0; j < argc; j++) {
 		params[0] = argv[j];
 		if (!cli_db_exec(conn, sql, 1, params, &res)) {
-			(void)cli_db_fail(conn, what, "nothing was changed");
+			cli_db_fail(conn, what, "nothing was changed");
 			(void)cli_db_rollback(conn);
 			return 1;
 		}
@@ -580,7 +585,7 @@ cmd_change(PGconn *conn, const char *verb, int argc, char **argv)
 		}
 	}
 	if (!cli_db_exec(conn, "COMMIT", 0, NULL, NULL)) {
-		(void)cli_db_fail(conn, what, "nothing was changed");
+		cli_db_fail(conn, what, "nothing was changed");
 		(void)cli_db_rollback(conn);
 		return 1;
 	}
@@ -668,14 +673,14 @@ out:
 }
 
 static int
-cmd_rename(PGconn *conn, int argc, char **argv)
+cmd_rename(PGconn *conn, const struct conf *c, const char *name, int argc,
+    char **argv)
 {
 	int dberr = 0;
 
-	if (argc != 2) {
-		fputs(cli_post_help, stderr);
-		return 2;
-	}
+	(void)c;
+	(void)name;
+	(void)argc;
 	if (!slug_valid(argv[1])) {
 		fprintf(stderr, "fascia post rename: bad slug \"%s\": use "
 		    "lowercase letters a-z, digits and single hyphens\n",
@@ -695,7 +700,7 @@ cmd_rename(PGconn *conn, int argc, char **argv)
 	    !rename_in(conn, argv[0], argv[1], &dberr) ||
 	    !cli_db_exec(conn, "COMMIT", 0, NULL, NULL)) {
 		if (dberr)
-			(void)cli_db_fail(conn, "post rename", "nothing was "
+			cli_db_fail(conn, "post rename", "nothing was "
 			    "changed");
 		(void)cli_db_rollback(conn);
 		return 1;
@@ -705,6 +710,18 @@ cmd_rename(PGconn *conn, int argc, char **argv)
 	return 0;
 }
 
+static const struct cli_sub subs[] = {
+	{ "import", 1, CLI_ANY_ARGS, NULL, cmd_import },
+	{ "list", 0, 0, NULL, cmd_list },
+	{ "publish", 1, CLI_ANY_ARGS, NULL, cmd_change },
+	{ "unpublish", 1, CLI_ANY_ARGS, NULL, cmd_change },
+	{ "delete", 1, CLI_ANY_ARGS, NULL, cmd_change },
+	{ "rename", 2, 2, NULL, cmd_rename },
+};
+
+static const struct cli_group post_command = { "post", cli_post_help, subs,
+    sizeof(subs) / sizeof(subs[0]) };
+
 /*
  * Run `fascia post ARGS`.  Returns the process's exit status: 0, 1 when
  * something failed or a file is bad, 2 for a usage error.
@@ -712,37 +729,5 @@ cmd_rename(PGconn *conn, int argc, char **argv)
 int
 cli_post(const struct conf *c, int argc, char **argv)
 {
-	PGconn *conn;
-	int rc;
-
-	if (argc < 1 || strcmp(argv[0], "--help") == 0 ||
-	    strcmp(argv[0], "-h") == 0) {
-		fputs(cli_post_help, argc < 1 ? stderr : stdout);
-		return argc < 1 ? 2 : 0;
-	}
-	if (strcmp(argv[0], "import") != 0 && strcmp(argv[0], "list") != 0 &&
-	    strcmp(argv[0], "publish") != 0 &&
-	    strcmp(argv[0], "unpublish") != 0 &&
-	    strcmp(argv[0], "delete") != 0 && strcmp(argv[0], "rename") != 0) {
-		fprintf(stderr, "fascia post: unknown command \"%s\"\n%s",
-		    argv[0], cli_post_help);
-		return 2;
-	}
-	if ((conn = cli_db_open(c, "post")) == NULL)
-		return 1;
-	if (strcmp(argv[0], "import") == 0)
-		rc = cmd_import(conn, argc - 1, argv + 1);
-	else if (strcmp(argv[0], "list") == 0)
-		rc = cmd_list(conn, argc - 1);
-	else if (strcmp(argv[0], "rename") == 0)
-		rc = cmd_rename(conn, argc - 1, argv + 1);
-	else
-		rc = cmd_change(conn, argv[0], argc - 1, argv + 1);
-	PQfinish(conn);
-	/* printf and putchar set stdout's error flag when a write fails. */
-	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == 0) {
-		perror("fascia post: standard output");
-		rc = 1;
-	}
-	return rc;
+	return cli_dispatch(&post_command, c, argc, argv);
 }

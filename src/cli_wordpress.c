@@ -913,7 +913,7 @@ prepare(struct import *im)
 	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 	PQclear(res);
 	if (!ok) {
-		(void)cli_db_fail(im->conn, PROG, "preparing the statements");
+		cli_db_fail(im->conn, PROG, "preparing the statements");
 		return 0;
 	}
 	im->pl.conn = im->conn;
