@@ -29,20 +29,27 @@ struct command {
 	int takes_args;
 };
 
+/*
+ * Run `fascia migrate`.  Returns the process's exit status.
+ */
 static int
 cmd_migrate(const struct conf *c, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	return migrate_run(c);
+	return migrate_run(c) ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/*
+ * Run `fascia keygen`.  Returns the process's exit status.
+ */
 static int
 cmd_keygen(const struct conf *c, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	return secret_create(c->secret_key_file);
+	return secret_create(c->secret_key_file) ? EXIT_SUCCESS :
+	    EXIT_FAILURE;
 }
 
 static const struct command commands[] = {
