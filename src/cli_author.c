@@ -16,6 +16,7 @@
 #include <libpq-fe.h>
 
 #include "cli_author.h"
+#include "cli_batch.h"
 #include "cli_db.h"
 #include "cli_dispatch.h"
 #include "cli_table.h"
@@ -47,6 +48,13 @@ struct author_file {
 	char slug[SLUG_MAX + 1];
 	int slug_line;
 	char *html;	/* owned */
+};
+
+/* A run of `author add` or `author edit`. */
+struct run {
+	struct author_file *files;
+	size_t nfiles;
+	int add;		/* else edit */
 };
 
 /* Read and check af->path.  Returns 1, or 0 with e set. */
@@ -94,16 +102,17 @@ author_read(struct author_file *af, struct fm_err *e)
  * database error.
  */
 static int
-author_check(PGconn *conn, struct author_file *files, size_t nfiles,
-    int add)
+author_check(PGconn *conn, void *arg)
 {
+	struct run *r = arg;
+	struct author_file *files = r->files;
 	const char *params[1];
 	struct fm_err e;
 	PGresult *res;
 	size_t i, j;
-	int bad = 0, exists;
+	int bad = 0, exists, add = r->add;
 
-	for (i = 0; i < nfiles; i++) {
+	for (i = 0; i < r->nfiles; i++) {
 		if (!author_read(&files[i], &e)) {
 			fm_report(files[i].path, &e);
 			bad++;
@@ -142,79 +151,54 @@ author_check(PGconn *conn, struct author_file *files, size_t nfiles,
 	return bad;
 }
 
-static int
-author_write(PGconn *conn, const struct author_file *af, int add)
+/* Insert or update the author of file i and say so. */
+static enum cli_write
+author_write(PGconn *conn, void *arg, size_t i)
 {
+	struct run *r = arg;
+	const struct author_file *af = &r->files[i];
 	const char *params[4] = { af->slug, af->name, af->doc.body, af->html };
 
-	return cli_db_exec(conn, add ? "INSERT INTO authors (slug, name, "
+	if (!cli_db_exec(conn, r->add ? "INSERT INTO authors (slug, name, "
 	    "bio_source, bio_html) VALUES ($1, $2, $3, $4)" :
 	    "UPDATE authors SET name = $2, bio_source = $3, bio_html = $4 "
-	    "WHERE slug = $1", 4, params, NULL);
+	    "WHERE slug = $1", 4, params, NULL))
+		return CLI_WRITE_DBERR;
+	printf("%s %s (%s)\n", r->add ? "added" : "updated", af->slug,
+	    af->name);
+	return CLI_WRITTEN;
 }
 
+/* author add|edit FILE.md...: check every file, then write them all. */
 static int
-cmd_add_edit(PGconn *conn, const struct conf *c, const char *name, int argc,
-    char **argv)
+cmd_add_edit(const struct cli_call *x)
 {
-	int add = strcmp(name, "add") == 0;
-	const char *prog = add ? "author add" : "author edit";
-	struct author_file *files;
-	char what[300];
+	struct run r;
+	struct cli_batch b = { NULL, "nothing was changed", x->argv,
+	    (size_t)x->argc, author_check, author_write, &r };
 	size_t i;
-	int bad, rc = 1;
+	int rc;
 
-	(void)c;
-	if ((files = calloc((size_t)argc, sizeof(*files))) == NULL) {
-		fprintf(stderr, "fascia %s: out of memory\n", prog);
-		return 1;
+	r.add = strcmp(x->name, "add") == 0;
+	b.prog = r.add ? "author add" : "author edit";
+	r.nfiles = (size_t)x->argc;
+	if ((r.files = calloc(r.nfiles, sizeof(*r.files))) == NULL) {
+		fprintf(stderr, "fascia %s: out of memory\n", b.prog);
+		return EXIT_FAILURE;
 	}
-	for (i = 0; i < (size_t)argc; i++)
-		files[i].path = argv[i];
-	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL) ||
-	    (bad = author_check(conn, files, (size_t)argc, add)) < 0) {
-		cli_db_fail(conn, prog, "checking the files");
-		goto out;
+	for (i = 0; i < r.nfiles; i++)
+		r.files[i].path = x->argv[i];
+	rc = cli_batch_run(x->conn, &b);
+	for (i = 0; i < r.nfiles; i++) {
+		fm_free(&r.files[i].doc);
+		free(r.files[i].html);
 	}
-	if (bad > 0) {
-		fprintf(stderr, "fascia %s: %d of %d file%s %s bad: nothing "
-		    "was changed\n", prog, bad, argc, argc == 1 ? "" : "s",
-		    bad == 1 ? "is" : "are");
-		goto out;
-	}
-	for (i = 0; i < (size_t)argc; i++) {
-		if (!author_write(conn, &files[i], add)) {
-			(void)snprintf(what, sizeof(what), "%s: nothing was "
-			    "changed", files[i].path);
-			cli_db_fail(conn, prog, what);
-			goto out;
-		}
-		printf("%s %s (%s)\n", add ? "added" : "updated", files[i].slug,
-		    files[i].name);
-	}
-	if (!cli_db_exec(conn, "COMMIT", 0, NULL, NULL)) {
-		cli_db_fail(conn, prog, "nothing was changed");
-		goto out;
-	}
-	rc = 0;
-out:
-	if (rc != 0)
-		(void)cli_db_rollback(conn);
-	for (i = 0; i < (size_t)argc; i++) {
-		fm_free(&files[i].doc);
-		free(files[i].html);
-	}
-	free(files);
+	free(r.files);
 	return rc;
 }
 
 /* author list: its columns, and how they are shown. */
 enum list_col { AL_SLUG, AL_PUBLISHED, AL_POSTS, AL_NAME, AL__MAX };
-
-static const char list_sql[] =
-    "SELECT a.slug, count(p.id) FILTER (WHERE p.status = 'published' "
-    "AND p.published_at <= now()), count(p.id), a.name FROM authors a "
-    "LEFT JOIN posts p ON p.author_id = a.id GROUP BY a.id ORDER BY a.slug";
 
 static const struct cli_column list_cols[AL__MAX] = {
 	[AL_SLUG] = { "SLUG", 0, 30, 0, CLI_LEFT },
@@ -223,23 +207,17 @@ static const struct cli_column list_cols[AL__MAX] = {
 	[AL_NAME] = { "NAME", 2, 0, 0, CLI_LEFT },
 };
 
-static int
-cmd_list(PGconn *conn, const struct conf *c, const char *name, int argc,
-    char **argv)
-{
-	PGresult *res;
+static const struct cli_listing listing = {
+	"SELECT a.slug, count(p.id) FILTER (WHERE p.status = 'published' "
+	"AND p.published_at <= now()), count(p.id), a.name FROM authors a "
+	"LEFT JOIN posts p ON p.author_id = a.id GROUP BY a.id ORDER BY a.slug",
+	list_cols, AL__MAX, "author list", "listing the authors"
+};
 
-	(void)c;
-	(void)name;
-	(void)argc;
-	(void)argv;
-	if (!cli_db_exec(conn, list_sql, 0, NULL, &res)) {
-		cli_db_fail(conn, "author list", "listing the authors");
-		return EXIT_FAILURE;
-	}
-	cli_table_print(res, list_cols, AL__MAX);
-	PQclear(res);
-	return 0;
+static int
+cmd_list(const struct cli_call *x)
+{
+	return cli_table_list(x->conn, &listing, 0, NULL);
 }
 
 static const struct cli_sub subs[] = {
@@ -252,8 +230,9 @@ static const struct cli_group author_command = { "author", cli_author_help,
     subs, sizeof(subs) / sizeof(subs[0]) };
 
 /*
- * Run `fascia author ARGS`.  Returns the process's exit status: 0, 1 when
- * something failed or a file is bad, 2 for a usage error.
+ * Run `fascia author ARGS`.  Returns the process's exit status:
+ * EXIT_SUCCESS, EXIT_FAILURE when something failed or a file is bad,
+ * EXIT_USAGE for a usage error.
  */
 int
 cli_author(const struct conf *c, int argc, char **argv)

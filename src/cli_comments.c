@@ -60,15 +60,6 @@ enum list_param { LP_STATUS, LP_POST, LP__MAX };
 enum list_col { CL_ID, CL_POST, CL_NAME, CL_DATE, CL_STATUS, CL_TEXT,
     CL__MAX };
 
-static const char list_sql[] =
-    "SELECT c.id, p.slug, c.author_name, "
-    "to_char(c.created_at, 'YYYY-MM-DD HH24:MI'), c.status, c.body "
-    "FROM comments c JOIN posts p ON p.id = c.post_id "
-    "WHERE ($1::comment_status IS NULL AND c.status IN "
-    "('pending', 'approved') OR c.status = $1::comment_status) "
-    "AND ($2::text IS NULL OR p.slug = $2) "
-    "ORDER BY c.created_at DESC, c.id DESC";
-
 static const struct cli_column list_cols[CL__MAX] = {
 	[CL_ID] = { "ID", 0, 6, 0, CLI_LEFT },
 	[CL_POST] = { "POST", 1, 28, 25, CLI_LEFT },
@@ -76,6 +67,17 @@ static const struct cli_column list_cols[CL__MAX] = {
 	[CL_DATE] = { "DATE", 1, 16, 0, CLI_LEFT },
 	[CL_STATUS] = { "STATUS", 1, 8, 0, CLI_LEFT },
 	[CL_TEXT] = { "TEXT", 1, 0, 60, CLI_LEFT },
+};
+
+static const struct cli_listing listing = {
+	"SELECT c.id, p.slug, c.author_name, "
+	"to_char(c.created_at, 'YYYY-MM-DD HH24:MI'), c.status, c.body "
+	"FROM comments c JOIN posts p ON p.id = c.post_id "
+	"WHERE ($1::comment_status IS NULL AND c.status IN "
+	"('pending', 'approved') OR c.status = $1::comment_status) "
+	"AND ($2::text IS NULL OR p.slug = $2) "
+	"ORDER BY c.created_at DESC, c.id DESC",
+	list_cols, CL__MAX, "comments", "list"
 };
 
 static const char *const statuses[] = { "pending", "approved", "spam",
@@ -120,25 +122,16 @@ list_check(const char *name, int argc, char **argv)
 	return list_args(argc, argv, params);
 }
 
+/* comments list [--status STATUS] [--post SLUG] */
 static int
-cmd_list(PGconn *conn, const struct conf *c, const char *name, int argc,
-    char **argv)
+cmd_list(const struct cli_call *x)
 {
 	const char *params[LP__MAX];
-	PGresult *res;
 	int rc;
 
-	(void)c;
-	(void)name;
-	if ((rc = list_args(argc, argv, params)) != EXIT_SUCCESS)
+	if ((rc = list_args(x->argc, x->argv, params)) != EXIT_SUCCESS)
 		return rc;
-	if (!cli_db_exec(conn, list_sql, LP__MAX, params, &res)) {
-		cli_db_fail(conn, "comments", "list");
-		return EXIT_FAILURE;
-	}
-	cli_table_print(res, list_cols, CL__MAX);
-	PQclear(res);
-	return EXIT_SUCCESS;
+	return cli_table_list(x->conn, &listing, LP__MAX, params);
 }
 
 /* Are the arguments comment ids, one at least? */
@@ -191,18 +184,18 @@ remove_ids(PGconn *conn, const char *ids, long *removed)
 	return 1;
 }
 
+/* comments approve|spam|trash|delete ID... */
 static int
-cmd_change(PGconn *conn, const struct conf *c, const char *verb, int argc,
-    char **argv)
+cmd_change(const struct cli_call *x)
 {
-	const char *params[2];
+	PGconn *conn = x->conn;
+	const char *verb = x->name, *params[2];
 	PGresult *res = NULL;
 	char *ids;
 	long n = 0;
-	int rc = 1;
+	int argc = x->argc, rc = EXIT_FAILURE;
 
-	(void)c;
-	if ((ids = id_array(argc, argv)) == NULL) {
+	if ((ids = id_array(argc, x->argv)) == NULL) {
 		fprintf(stderr, "fascia comments %s: out of memory\n", verb);
 		return EXIT_FAILURE;
 	}
@@ -227,7 +220,7 @@ cmd_change(PGconn *conn, const struct conf *c, const char *verb, int argc,
 	if (n != argc)
 		fprintf(stderr, "fascia comments %s: %ld id%s not found\n",
 		    verb, argc - n, argc - n == 1 ? "" : "s");
-	rc = n == argc ? 0 : 1;
+	rc = n == argc ? EXIT_SUCCESS : EXIT_FAILURE;
 	goto out;
 out_fail:
 	cli_db_fail(conn, "comments", verb);
@@ -236,10 +229,18 @@ out:
 	return rc;
 }
 
+/* The ids of the comments made with an address, as an array literal. */
+enum forget_col { FORGET_COL_IDS };
+
+static const char forget_sql[] =
+    "SELECT coalesce(array_agg(id), '{}')::text FROM comments "
+    "WHERE email_hash = $1";
+
+/* comments forget EMAIL */
 static int
-cmd_forget(PGconn *conn, const struct conf *c, const char *name, int argc,
-    char **argv)
+cmd_forget(const struct cli_call *x)
 {
+	PGconn *conn = x->conn;
 	unsigned char secret[SECRET_KEY_BYTES], hash[HASH_BYTES];
 	char hex[PG_BYTEA_HEX_SIZE(HASH_BYTES)];
 	const char *params[1] = { hex };
@@ -248,24 +249,21 @@ cmd_forget(PGconn *conn, const struct conf *c, const char *name, int argc,
 	long n = 0;
 	int ok;
 
-	(void)name;
-	(void)argc;
-	if (sodium_init() < 0 || !secret_load(c->secret_key_file, secret))
-		return 1;
+	if (sodium_init() < 0 || !secret_load(x->conf->secret_key_file, secret))
+		return EXIT_FAILURE;
 	ok = keys_derive(&keys, secret);
 	sodium_memzero(secret, sizeof(secret));
 	if (!ok)
-		return 1;
-	email_hash(&keys, argv[0], hash);
+		return EXIT_FAILURE;
+	email_hash(&keys, x->argv[0], hash);
 	keys_wipe(&keys);
 	pg_bytea_hex(hex, hash, sizeof(hash));
 	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL) ||
-	    !cli_db_exec(conn, "SELECT coalesce(array_agg(id), '{}')::text FROM "
-	    "comments WHERE email_hash = $1", 1, params, &res)) {
+	    !cli_db_exec(conn, forget_sql, 1, params, &res)) {
 		cli_db_fail(conn, "comments", "forget");
 		return EXIT_FAILURE;
 	}
-	params[0] = PQgetvalue(res, 0, 0);
+	params[0] = PQgetvalue(res, 0, FORGET_COL_IDS);
 	ok = remove_ids(conn, params[0], &n) &&
 	    cli_db_exec(conn, "COMMIT", 0, NULL, NULL);
 	PQclear(res);
@@ -276,7 +274,7 @@ cmd_forget(PGconn *conn, const struct conf *c, const char *name, int argc,
 	/* Say nothing of the address itself: it may be pasted from a ticket
 	 * into a terminal that is logged. */
 	printf("forget: %ld comment%s removed\n", n, n == 1 ? "" : "s");
-	return 0;
+	return EXIT_SUCCESS;
 }
 
 static const struct cli_sub subs[] = {

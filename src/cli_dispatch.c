@@ -50,7 +50,7 @@ cli_dispatch(const struct cli_group *g, const struct conf *c, int argc,
     char **argv)
 {
 	const struct cli_sub *s;
-	PGconn *conn;
+	struct cli_call x;
 	int rc;
 
 	if (argc < 1 || strcmp(argv[0], "--help") == 0 ||
@@ -65,10 +65,14 @@ cli_dispatch(const struct cli_group *g, const struct conf *c, int argc,
 	}
 	if ((rc = check_args(g, s, argc - 1, argv + 1)) != EXIT_SUCCESS)
 		return rc;
-	if ((conn = cli_db_open(c, g->prog)) == NULL)
+	if ((x.conn = cli_db_open(c, g->prog)) == NULL)
 		return EXIT_FAILURE;
-	rc = s->run(conn, c, s->name, argc - 1, argv + 1);
-	PQfinish(conn);
+	x.conf = c;
+	x.name = s->name;
+	x.argc = argc - 1;
+	x.argv = argv + 1;
+	rc = s->run(&x);
+	PQfinish(x.conn);
 	/* printf and putchar set stdout's error flag when a write fails. */
 	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == EXIT_SUCCESS) {
 		fprintf(stderr, "fascia %s: standard output: %s\n", g->prog,

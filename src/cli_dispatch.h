@@ -18,6 +18,15 @@
 
 #define CLI_ANY_ARGS (-1)	/* as max_args: no limit */
 
+/* What a subcommand is run with. */
+struct cli_call {
+	PGconn *conn;
+	const struct conf *conf;
+	const char *name;	/* the subcommand's */
+	int argc;		/* its arguments, after its name */
+	char **argv;
+};
+
 struct cli_sub {
 	const char *name;
 	int min_args, max_args;	/* how many arguments follow the name */
@@ -27,9 +36,8 @@ struct cli_sub {
 	 * after saying why.
 	 */
 	int (*check)(const char *name, int argc, char **argv);
-	/* Run it with its arguments; returns the exit status. */
-	int (*run)(PGconn *conn, const struct conf *c, const char *name,
-	    int argc, char **argv);
+	/* Run it; returns the exit status. */
+	int (*run)(const struct cli_call *x);
 };
 
 struct cli_group {

@@ -26,6 +26,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "cli_batch.h"
 #include "cli_db.h"
 #include "cli_dispatch.h"
 #include "cli_post.h"
@@ -39,6 +40,7 @@
 #define MAX_TAGS 32
 #define OUTCOME_WIDTH 8		/* "created " and "updated " line up */
 #define WRITE_ARENA_CHUNK 4096	/* a post's parameters fit in one chunk */
+#define WHAT_MAX 40		/* "post unpublish" */
 
 const char cli_post_help[] =
     "usage: fascia [-c FILE] post import FILE.md...\n"
@@ -298,26 +300,24 @@ post_lookup(PGconn *conn, struct post_file *pf, struct fm_err *e)
 	return rc;
 }
 
-struct import_counts {
+/* A run of `post import`. */
+struct import {
+	struct post_file *files;
+	size_t nfiles;
 	int created, updated, new_tags;
+	struct arena a;		/* a post's parameters... */
+	struct buf tmp;		/* ...and the scratch space to make them */
 };
-
-/* Scratch memory for writing posts: a post's parameters. */
-struct write_mem {
-	struct arena a;
-	struct buf tmp;
-};
-
-enum write_res { WRITE_OK, WRITE_DBERR, WRITE_NOMEM };
 
 /*
- * Create or update the post of pf with its tags (post_store.c), print
- * what happened and count it in n.
+ * Create or update the post of file i with its tags (post_store.c),
+ * print what happened and count it.
  */
-static enum write_res
-post_write(PGconn *conn, const struct post_file *pf, struct import_counts *n,
-    struct write_mem *m)
+static enum cli_write
+post_write(PGconn *conn, void *arg, size_t i)
 {
+	struct import *im = arg;
+	const struct post_file *pf = &im->files[i];
 	char names[MAX_TAGS][SLUG_MAX + 1];
 	const char *new_names[MAX_TAGS];
 	struct post_step steps[POST_STMT__MAX];
@@ -325,8 +325,8 @@ post_write(PGconn *conn, const struct post_file *pf, struct import_counts *n,
 	struct post_result got;
 	struct post_row row;
 	PGresult *res, *written = NULL;
-	size_t nsteps, i;
-	enum write_res rc = WRITE_DBERR;
+	size_t nsteps;
+	enum cli_write rc = CLI_WRITE_DBERR;
 
 	/* A tag a file names first is named after its slug. */
 	for (i = 0; i < pf->ntags; i++) {
@@ -352,9 +352,9 @@ post_write(PGconn *conn, const struct post_file *pf, struct import_counts *n,
 	row.new_tags = pf->tags;
 	row.new_names = new_names;
 	row.nnew = pf->ntags;
-	arena_reset(&m->a);
-	if (!post_store_plan(&row, &m->tmp, &m->a, steps, &nsteps))
-		return WRITE_NOMEM;
+	arena_reset(&im->a);
+	if (!post_store_plan(&row, &im->tmp, &im->a, steps, &nsteps))
+		return CLI_WRITE_NOMEM;
 	memset(&got, 0, sizeof(got));
 	for (i = 0; i < nsteps; i++) {
 		st = &post_stmts[steps[i].stmt];
@@ -374,11 +374,11 @@ post_write(PGconn *conn, const struct post_file *pf, struct import_counts *n,
 	    PQgetlength(written, 0, POST_COL_DATE) > 0 ? ", " : "",
 	    PQgetvalue(written, 0, POST_COL_DATE));
 	if (got.outcome == POST_NEW)
-		n->created++;
+		im->created++;
 	else
-		n->updated++;
-	n->new_tags += (int)got.tags_new;
-	rc = WRITE_OK;
+		im->updated++;
+	im->new_tags += (int)got.tags_new;
+	rc = CLI_WRITTEN;
 out:
 	PQclear(written);
 	return rc;
@@ -399,11 +399,13 @@ same_slug(const struct post_file *files, size_t i)
 
 /* Check every file; returns how many are bad, or -1 on a database error. */
 static int
-import_check(PGconn *conn, struct post_file *files, size_t nfiles)
+import_check(PGconn *conn, void *arg)
 {
+	struct import *im = arg;
+	struct post_file *files = im->files;
+	size_t nfiles = im->nfiles, i;
 	const struct post_file *other;
 	struct fm_err e;
-	size_t i;
 	int bad = 0;
 	enum check rc;
 
@@ -430,77 +432,40 @@ import_check(PGconn *conn, struct post_file *files, size_t nfiles)
 	return bad;
 }
 
+/* post import FILE.md...: check every file, then write them all. */
 static int
-cmd_import(PGconn *conn, const struct conf *c, const char *name, int argc,
-    char **argv)
+cmd_import(const struct cli_call *x)
 {
-	struct post_file *files;
-	struct import_counts n = { 0, 0, 0 };
-	struct write_mem m;
-	char what[300];
+	struct import im;
+	struct cli_batch b = { "post import", "nothing was imported",
+	    x->argv, (size_t)x->argc, import_check, post_write, &im };
 	size_t i;
-	int bad, rc = 1;
-	enum write_res w;
+	int rc;
 
-	(void)c;
-	(void)name;
-	if ((files = calloc((size_t)argc, sizeof(*files))) == NULL) {
+	memset(&im, 0, sizeof(im));
+	im.nfiles = (size_t)x->argc;
+	if ((im.files = calloc(im.nfiles, sizeof(*im.files))) == NULL) {
 		fprintf(stderr, "fascia post import: out of memory\n");
-		return 1;
+		return EXIT_FAILURE;
 	}
-	for (i = 0; i < (size_t)argc; i++)
-		files[i].path = argv[i];
-	arena_init(&m.a, WRITE_ARENA_CHUNK);
-	buf_init(&m.tmp, 0);
-	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL) ||
-	    (bad = import_check(conn, files, (size_t)argc)) < 0) {
-		cli_db_fail(conn, "post import", "checking the files");
-		goto out;
-	}
-	if (bad > 0) {
-		fprintf(stderr, "fascia post import: %d of %d file%s %s bad: "
-		    "nothing was imported\n", bad, argc, argc == 1 ? "" : "s",
-		    bad == 1 ? "is" : "are");
-		goto out;
-	}
-	for (i = 0; i < (size_t)argc; i++) {
-		if ((w = post_write(conn, &files[i], &n, &m)) == WRITE_OK)
-			continue;
-		if (w == WRITE_NOMEM)
-			fprintf(stderr, "fascia post import: out of memory\n");
-		else {
-			(void)snprintf(what, sizeof(what), "%s: nothing was "
-			    "imported", files[i].path);
-			cli_db_fail(conn, "post import", what);
-		}
-		goto out;
-	}
-	if (!cli_db_exec(conn, "COMMIT", 0, NULL, NULL)) {
-		cli_db_fail(conn, "post import", "nothing was imported");
-		goto out;
-	}
-	printf("post import: %d created, %d updated, %d new tag%s\n",
-	    n.created, n.updated, n.new_tags, n.new_tags == 1 ? "" : "s");
-	rc = 0;
-out:
-	if (rc != 0)
-		(void)cli_db_rollback(conn);
-	for (i = 0; i < (size_t)argc; i++)
-		post_file_free(&files[i]);
-	free(files);
-	arena_free(&m.a);
-	buf_free(&m.tmp);
+	for (i = 0; i < im.nfiles; i++)
+		im.files[i].path = x->argv[i];
+	arena_init(&im.a, WRITE_ARENA_CHUNK);
+	buf_init(&im.tmp, 0);
+	if ((rc = cli_batch_run(x->conn, &b)) == EXIT_SUCCESS)
+		printf("post import: %d created, %d updated, %d new tag%s\n",
+		    im.created, im.updated, im.new_tags,
+		    im.new_tags == 1 ? "" : "s");
+	for (i = 0; i < im.nfiles; i++)
+		post_file_free(&im.files[i]);
+	free(im.files);
+	arena_free(&im.a);
+	buf_free(&im.tmp);
 	return rc;
 }
 
 /* post list: its columns, and how they are shown. */
 enum list_col { PL_SLUG, PL_STATUS, PL_DATE, PL_TITLE, PL__MAX };
-
-static const char list_sql[] =
-    "SELECT slug, CASE WHEN status = 'draft' THEN 'draft' "
-    "WHEN published_at > now() THEN 'scheduled' ELSE 'published' END, "
-    "coalesce(to_char(published_at, 'YYYY-MM-DD HH24:MI'), '-'), title "
-    "FROM posts ORDER BY published_at DESC NULLS FIRST, id DESC";
 
 static const struct cli_column list_cols[PL__MAX] = {
 	[PL_SLUG] = { "SLUG", 0, 40, 0, CLI_LEFT },
@@ -509,26 +474,26 @@ static const struct cli_column list_cols[PL__MAX] = {
 	[PL_TITLE] = { "TITLE", 1, 0, 0, CLI_LEFT },
 };
 
-static int
-cmd_list(PGconn *conn, const struct conf *c, const char *name, int argc,
-    char **argv)
-{
-	PGresult *res;
+static const struct cli_listing listing = {
+	"SELECT slug, CASE WHEN status = 'draft' THEN 'draft' "
+	"WHEN published_at > now() THEN 'scheduled' ELSE 'published' END, "
+	"coalesce(to_char(published_at, 'YYYY-MM-DD HH24:MI'), '-'), title "
+	"FROM posts ORDER BY published_at DESC NULLS FIRST, id DESC",
+	list_cols, PL__MAX, "post list", "listing the posts"
+};
 
-	(void)c;
-	(void)name;
-	(void)argc;
-	(void)argv;
-	if (!cli_db_exec(conn, list_sql, 0, NULL, &res)) {
-		cli_db_fail(conn, "post list", "listing the posts");
-		return EXIT_FAILURE;
-	}
-	cli_table_print(res, list_cols, PL__MAX);
-	PQclear(res);
-	return 0;
+static int
+cmd_list(const struct cli_call *x)
+{
+	return cli_table_list(x->conn, &listing, 0, NULL);
 }
 
-/* publish, unpublish and delete: the statement, then what to print. */
+/*
+ * publish, unpublish and delete: the statement, which returns a row with
+ * what to say of the post (or none when no post has the slug).
+ */
+enum change_col { CHANGE_COL_SAID };
+
 static const struct {
 	const char *verb;
 	const char *sql;
@@ -547,17 +512,17 @@ static const struct {
 	    "(SELECT n FROM c) || ' comment(s)' FROM d" },
 };
 
+/* post publish|unpublish|delete SLUG...: all of them, or none. */
 static int
-cmd_change(PGconn *conn, const struct conf *c, const char *verb, int argc,
-    char **argv)
+cmd_change(const struct cli_call *x)
 {
-	char what[40];
-	const char *sql = NULL, *params[1];
+	PGconn *conn = x->conn;
+	const char *verb = x->name, *sql = NULL, *params[1];
+	char what[WHAT_MAX];
 	PGresult *res;
 	size_t i;
 	int j, found;
 
-	(void)c;
 	for (i = 0; i < sizeof(changes) / sizeof(changes[0]); i++)
 		if (strcmp(changes[i].verb, verb) == 0)
 			sql = changes[i].sql;
@@ -566,36 +531,40 @@ cmd_change(PGconn *conn, const struct conf *c, const char *verb, int argc,
 		cli_db_fail(conn, what, "nothing was changed");
 		return EXIT_FAILURE;
 	}
-	for (j = 0; j < argc; j++) {
-		params[0] = argv[j];
+	for (j = 0; j < x->argc; j++) {
+		params[0] = x->argv[j];
 		if (!cli_db_exec(conn, sql, 1, params, &res)) {
 			cli_db_fail(conn, what, "nothing was changed");
 			(void)cli_db_rollback(conn);
-			return 1;
+			return EXIT_FAILURE;
 		}
 		if ((found = PQntuples(res) == 1))
-			printf("%s: %s\n", argv[j], PQgetvalue(res, 0, 0));
+			printf("%s: %s\n", x->argv[j],
+			    PQgetvalue(res, 0, CHANGE_COL_SAID));
 		PQclear(res);
 		if (!found) {
 			fprintf(stderr, "fascia %s: no post has the slug "
 			    "\"%s\" (see `fascia post list`): nothing was "
-			    "changed\n", what, argv[j]);
+			    "changed\n", what, x->argv[j]);
 			(void)cli_db_rollback(conn);
-			return 1;
+			return EXIT_FAILURE;
 		}
 	}
 	if (!cli_db_exec(conn, "COMMIT", 0, NULL, NULL)) {
 		cli_db_fail(conn, what, "nothing was changed");
 		(void)cli_db_rollback(conn);
-		return 1;
+		return EXIT_FAILURE;
 	}
-	return 0;
+	return EXIT_SUCCESS;
 }
+
+/* The one column of query_value()'s statements. */
+#define VALUE_COL 0
 
 /*
  * Run sql with params; put its first value in *value (malloc'd, the
  * caller frees it), or NULL when there is no row or it is NULL.  Returns
- * 1, or 0 when the statement failed.
+ * 1, or 0 when the statement failed or memory ran out.
  */
 static int
 query_value(PGconn *conn, const char *sql, int n, const char *const *params,
@@ -606,8 +575,8 @@ query_value(PGconn *conn, const char *sql, int n, const char *const *params,
 	*value = NULL;
 	if (!cli_db_exec(conn, sql, n, params, &res))
 		return 0;
-	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0) &&
-	    (*value = strdup(PQgetvalue(res, 0, 0))) == NULL) {
+	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, VALUE_COL) &&
+	    (*value = strdup(PQgetvalue(res, 0, VALUE_COL))) == NULL) {
 		PQclear(res);
 		return 0;
 	}
@@ -615,15 +584,20 @@ query_value(PGconn *conn, const char *sql, int n, const char *const *params,
 	return 1;
 }
 
+enum rename_res {
+	RENAME_OK,
+	RENAME_REFUSED,		/* said why */
+	RENAME_DBERR		/* the database failed */
+};
+
 /* The checks and writes of rename, in the caller's transaction. */
-static int
-rename_in(PGconn *conn, const char *from, const char *to, int *dberr)
+static enum rename_res
+rename_in(PGconn *conn, const char *from, const char *to)
 {
 	const char *params[2] = { from, to };
 	char *id = NULL, *other = NULL;
-	int rc = 0;
+	enum rename_res rc = RENAME_DBERR;
 
-	*dberr = 1;
 	if (!query_value(conn, "SELECT id FROM posts WHERE slug = $1 "
 	    "FOR UPDATE", 1, params, &id))
 		goto out;
@@ -632,7 +606,7 @@ rename_in(PGconn *conn, const char *from, const char *to, int *dberr)
 		    "JOIN posts p ON p.id = r.post_id WHERE r.old_slug = $1", 1,
 		    params, &other))
 			goto out;
-		*dberr = 0;
+		rc = RENAME_REFUSED;
 		fprintf(stderr, "fascia post rename: no post has the slug "
 		    "\"%s\"%s%s%s\n", from, other ? " (it is an old slug of \"" :
 		    "", other ? other : "", other ? "\")" : "");
@@ -645,7 +619,7 @@ rename_in(PGconn *conn, const char *from, const char *to, int *dberr)
 	    &other))
 		goto out;
 	if (other != NULL) {
-		*dberr = 0;
+		rc = RENAME_REFUSED;
 		fprintf(stderr, "fascia post rename: \"%s\" is taken: it is %s\n",
 		    to, other);
 		goto out;
@@ -665,49 +639,47 @@ rename_in(PGconn *conn, const char *from, const char *to, int *dberr)
 	    "VALUES ($1, $2) ON CONFLICT (old_slug) DO UPDATE SET post_id = "
 	    "excluded.post_id, created_at = now()", 2, params, NULL))
 		goto out;
-	rc = 1;
+	rc = RENAME_OK;
 out:
 	free(id);
 	free(other);
 	return rc;
 }
 
+/* post rename OLD-SLUG NEW-SLUG */
 static int
-cmd_rename(PGconn *conn, const struct conf *c, const char *name, int argc,
-    char **argv)
+cmd_rename(const struct cli_call *x)
 {
-	int dberr = 0;
+	PGconn *conn = x->conn;
+	const char *from = x->argv[0], *to = x->argv[1];
+	enum rename_res rc = RENAME_DBERR;
 
-	(void)c;
-	(void)name;
-	(void)argc;
-	if (!slug_valid(argv[1])) {
+	if (!slug_valid(to)) {
 		fprintf(stderr, "fascia post rename: bad slug \"%s\": use "
-		    "lowercase letters a-z, digits and single hyphens\n",
-		    argv[1]);
-		return 1;
+		    "lowercase letters a-z, digits and single hyphens\n", to);
+		return EXIT_FAILURE;
 	}
-	if (slug_reserved(argv[1])) {
+	if (slug_reserved(to)) {
 		fprintf(stderr, "fascia post rename: the slug \"%s\" is "
-		    "reserved for the site's own URLs\n", argv[1]);
-		return 1;
+		    "reserved for the site's own URLs\n", to);
+		return EXIT_FAILURE;
 	}
-	if (strcmp(argv[0], argv[1]) == 0) {
+	if (strcmp(from, to) == 0) {
 		fprintf(stderr, "fascia post rename: the slugs are the same\n");
-		return 1;
+		return EXIT_FAILURE;
 	}
 	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL) ||
-	    !rename_in(conn, argv[0], argv[1], &dberr) ||
+	    (rc = rename_in(conn, from, to)) != RENAME_OK ||
 	    !cli_db_exec(conn, "COMMIT", 0, NULL, NULL)) {
-		if (dberr)
+		if (rc != RENAME_REFUSED)
 			cli_db_fail(conn, "post rename", "nothing was "
 			    "changed");
 		(void)cli_db_rollback(conn);
-		return 1;
+		return EXIT_FAILURE;
 	}
 	printf("renamed %s to %s: /%s/ now redirects (301) to /%s/\n",
-	    argv[0], argv[1], argv[0], argv[1]);
-	return 0;
+	    from, to, from, to);
+	return EXIT_SUCCESS;
 }
 
 static const struct cli_sub subs[] = {
@@ -723,8 +695,9 @@ static const struct cli_group post_command = { "post", cli_post_help, subs,
     sizeof(subs) / sizeof(subs[0]) };
 
 /*
- * Run `fascia post ARGS`.  Returns the process's exit status: 0, 1 when
- * something failed or a file is bad, 2 for a usage error.
+ * Run `fascia post ARGS`.  Returns the process's exit status:
+ * EXIT_SUCCESS, EXIT_FAILURE when something failed or a file is bad,
+ * EXIT_USAGE for a usage error.
  */
 int
 cli_post(const struct conf *c, int argc, char **argv)

@@ -11,6 +11,7 @@
  */
 #include <stdio.h>
 
+#include "cli_db.h"
 #include "cli_table.h"
 
 #define ELLIPSIS "..."
@@ -82,4 +83,24 @@ cli_table_print(const PGresult *res, const struct cli_column *cols,
 			column(&cols[j], PQgetvalue(res, i, j));
 		putchar('\n');
 	}
+}
+
+/*
+ * Run the listing l with its nparams text parameters params and print
+ * it.  Returns the exit status of a listing command: EXIT_SUCCESS, or
+ * EXIT_FAILURE after saying what failed.
+ */
+int
+cli_table_list(PGconn *conn, const struct cli_listing *l, int nparams,
+    const char *const *params)
+{
+	PGresult *res;
+
+	if (!cli_db_exec(conn, l->sql, nparams, params, &res)) {
+		cli_db_fail(conn, l->prog, l->what);
+		return EXIT_FAILURE;
+	}
+	cli_table_print(res, l->cols, l->ncols);
+	PQclear(res);
+	return EXIT_SUCCESS;
 }

@@ -5,6 +5,8 @@
 #ifndef FASCIA_CLI_TABLE_H
 #define FASCIA_CLI_TABLE_H
 
+#include <stdlib.h>
+
 #include <libpq-fe.h>
 
 enum cli_align { CLI_LEFT, CLI_RIGHT };
@@ -19,7 +21,17 @@ struct cli_column {
 	enum cli_align align;
 };
 
+/* A listing: the statement that selects it, and how its columns look. */
+struct cli_listing {
+	const char *sql;
+	const struct cli_column *cols;	/* one a column of the result */
+	int ncols;
+	const char *prog, *what;	/* "fascia PROG: WHAT: <error>" */
+};
+
 void cli_table_print(const PGresult *res, const struct cli_column *cols,
     int ncols);
+int cli_table_list(PGconn *conn, const struct cli_listing *l, int nparams,
+    const char *const *params);
 
 #endif
