@@ -27,6 +27,13 @@
  * costs one round trip, not 50, and the session commits without waiting
  * for the disk (synchronous_commit off): a crash can lose the last posts
  * of a run, never half of one, and the next run brings them in.
+ *
+ * This file is the command: it reads the export (wxr.c) a record at a
+ * time, turns each into rows (wptext.c for WordPress's text), and sends
+ * them.  Around it: what is left out and why (wp_skip.c), the planning of
+ * a post's comments (wp_comments.c), the writing of a post and its tags,
+ * shared with `fascia post import` (post_store.c), the pipeline
+ * (pg_pipeline.c) and the report (wp_report.c).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -43,12 +50,13 @@
 #include "arena.h"
 #include "buf.h"
 #include "cli_db.h"
+#include "cli_dispatch.h"
 #include "cli_wordpress.h"
 #include "comment.h"
 #include "keys.h"
+#include "pg_literal.h"
 #include "pg_pipeline.h"
 #include "post_store.h"
-#include "pg_literal.h"
 #include "secret.h"
 #include "slug.h"
 #include "strmap.h"
@@ -61,10 +69,18 @@
 
 #define PROG "import-wordpress"
 #define COMMENT_BATCH 256	/* comments written by one statement */
-#define EXCERPT_WORDS 40
-#define EXCERPT_CHARS 300
-
-_Static_assert(WPTEXT_SLUG_MAX == SLUG_MAX, "one slug length everywhere");
+#define EXCERPT_WORDS 40	/* an excerpt made of a post's content... */
+#define EXCERPT_CHARS 300	/* ...and its characters at most */
+#define QUOTE_MAX 60		/* bytes of a title or a name a message quotes */
+#define QUOTE_SLUG_MAX 200	/* of a slug */
+#define NAME_TEXT_MAX 1000	/* an author's or a tag's name as text */
+#define AUTHOR_TEXT_MAX (4 * AUTHOR_MAX)	/* before it is cut */
+#define BIO_HTML_MAX (8 * WXR_LINE_MAX)	/* escaped, with links */
+#define MESSAGE_MAX 512		/* a reason given on standard error */
+#define ITEM_ARENA_CHUNK (64 * 1024)
+#define NSEC_PER_SEC 1e9
+#define POST_KEY_FMT "wp:%lld"	/* a post's import key... */
+#define COMMENT_KEY_FMT "%s:%lld"	/* ...and its comments' */
 
 const char cli_wordpress_help[] =
     "usage: fascia [-c FILE] import-wordpress EXPORT.xml\n\n"
@@ -89,13 +105,27 @@ enum stmt {
 	S_ROLLBACK, S__MAX
 };
 
+/* The parameters of S_AUTHOR; a NULL bio keeps the author's. */
+enum author_param { AP_SLUG, AP_NAME, AP_BIO_SOURCE, AP_BIO_HTML, AP__MAX };
+enum author_col { AUTHOR_COL_OUTCOME };
+
+/* The parameters of S_REDIRECTS: the post's key and its old slugs. */
+enum redirect_param { RP_KEY, RP_SLUGS, RP__MAX };
+
+/* The parameters of S_COMMENTS: the post's key, then an array of each. */
+enum cm_param {
+	CP_POST, CP_KEY, CP_PARENT_KEY, CP_AUTHOR, CP_HASH, CP_URL, CP_BODY,
+	CP_DATE, CP__MAX
+};
+enum cm_col { CM_COL_NEW, CM_COL_UPDATED, CM_COL_MATCHED };
+
 /*
  * The importer's own statements (the first few entries are post_store's
  * and stay empty here).  Those with a name are prepared; every parameter
  * is text.
  */
 static const struct pg_stmt own_stmts[S__MAX] = {
-	[S_AUTHOR] = { "wp_author", 4,
+	[S_AUTHOR] = { "wp_author", AP__MAX,
 	    "WITH v AS (SELECT $1::text AS slug, $2::text AS name, "
 	    "$3::text AS bio_source, $4::text AS bio_html), "
 	    "old AS (SELECT a.* FROM authors a, v WHERE a.slug = v.slug), "
@@ -114,13 +144,13 @@ static const struct pg_stmt own_stmts[S__MAX] = {
 	    "SELECT outcome FROM ins UNION ALL SELECT outcome FROM upd "
 	    "UNION ALL SELECT 'unchanged' FROM old "
 	    "WHERE NOT EXISTS (SELECT 1 FROM upd)" },
-	[S_REDIRECTS] = { "wp_redirects", 2,
+	[S_REDIRECTS] = { "wp_redirects", RP__MAX,
 	    "INSERT INTO slug_redirects (old_slug, post_id) "
 	    "SELECT s, p.id FROM posts p, unnest($2::text::text[]) AS s "
 	    "WHERE p.import_key = $1::text AND s <> p.slug "
 	    "AND NOT EXISTS (SELECT 1 FROM posts q WHERE q.slug = s) "
 	    "ON CONFLICT (old_slug) DO NOTHING" },
-	[S_COMMENTS] = { "wp_comments", 8,
+	[S_COMMENTS] = { "wp_comments", CP__MAX,
 	    "WITH x AS (SELECT * FROM unnest($2::text::text[], "
 	    "$3::text::text[], $4::text::text[], $5::text::text[], "
 	    "$6::text::text[], $7::text::text[], $8::text::text[]) "
@@ -173,18 +203,13 @@ static const enum wp_outcome post_outcomes[] = {
 	[POST_UNCHANGED] = WP_UNCHANGED,
 };
 
-/* The parameters of S_COMMENTS: the post's key, then an array of each. */
-enum cm_param {
-	CP_POST, CP_KEY, CP_PARENT_KEY, CP_AUTHOR, CP_HASH, CP_URL, CP_BODY,
-	CP_DATE, CP__MAX
-};
-
 /* A comment of the post being imported: its parameters once wanted. */
 struct cm {
 	const struct wxr_comment *src;
 	const char *v[CP__MAX];
 };
 
+/* A run of the importer. */
 struct import {
 	PGconn *conn;
 	struct keys keys;
@@ -193,12 +218,12 @@ struct import {
 	struct strmap author_slugs;	/* slug -> login */
 	struct strmap tags;		/* slugs done in this run */
 	struct arena a;			/* the current item's work */
-	struct buf tmp;
+	struct buf tmp;			/* scratch: one text at a time */
 	struct pg_pipeline pl;		/* broken: the connection or memory
 					 * failed */
 	/* What the current item's statements returned. */
 	int sql_failed;
-	char sql_err[512];
+	char sql_err[MESSAGE_MAX];
 	int answered;			/* outcome is the author's */
 	enum wp_outcome outcome;
 	struct post_result post;
@@ -210,6 +235,19 @@ struct import {
 
 /* --- messages ----------------------------------------------------------- */
 
+/*
+ * Where to cut s, longer than max bytes, to keep at most max bytes of
+ * whole characters: back from max to the start of a character.
+ */
+static size_t
+char_cut(const char *s, size_t max)
+{
+	/* UTF-8 continuation bytes are 10xxxxxx. */
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
 /* s for a terminal: controls as '?', at most max bytes, whole characters. */
 static const char *
 shown(struct arena *a, const char *s, size_t max)
@@ -217,11 +255,8 @@ shown(struct arena *a, const char *s, size_t max)
 	size_t n = strlen(s), i;
 	char *out;
 
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
+	if (n > max)
+		n = char_cut(s, max);
 	if ((out = arena_strndup(a, s, n)) == NULL)
 		return "?";
 	for (i = 0; i < n; i++)
@@ -268,7 +303,13 @@ static void
 outcome_of(struct import *im, const PGresult *res)
 {
 	im->answered = PQntuples(res) == 1 && wp_outcome_parse(PQgetvalue(res,
-	    0, PQnfields(res) - 1), &im->outcome);
+	    0, AUTHOR_COL_OUTCOME), &im->outcome);
+}
+
+static long
+count(const PGresult *res, int col)
+{
+	return strtol(PQgetvalue(res, 0, col), NULL, 10);
 }
 
 /* Take in the result of one statement that worked. */
@@ -291,9 +332,9 @@ took(void *arg, int stmt, PGresult *res)
 		break;
 	case S_COMMENTS:
 		if (PQntuples(res) == 1) {
-			im->c_new += strtol(PQgetvalue(res, 0, 0), NULL, 10);
-			im->c_updated += strtol(PQgetvalue(res, 0, 1), NULL, 10);
-			im->c_matched += strtol(PQgetvalue(res, 0, 2), NULL, 10);
+			im->c_new += count(res, CM_COL_NEW);
+			im->c_updated += count(res, CM_COL_UPDATED);
+			im->c_matched += count(res, CM_COL_MATCHED);
 		}
 		break;
 	default:
@@ -301,12 +342,14 @@ took(void *arg, int stmt, PGresult *res)
 	}
 }
 
+/* Stop the run: say so once.  Returns 0, for on_*() to return. */
 static int
 out_of_memory(struct import *im)
 {
 	return pg_pipeline_stop(&im->pl, "out of memory");
 }
 
+/* Forget the last record: its memory and what its statements returned. */
 static void
 item_reset(struct import *im)
 {
@@ -321,7 +364,10 @@ item_reset(struct import *im)
 	im->plan = NULL;
 }
 
-/* The text of some HTML, in the item's arena; NULL on failure. */
+/*
+ * The text of some HTML (NULL: none), at most max bytes, in the item's
+ * arena; NULL when it is longer or memory ran out.
+ */
 static char *
 text_of(struct import *im, const char *html, enum wptext_mode mode,
     size_t max)
@@ -338,13 +384,8 @@ text_of(struct import *im, const char *html, enum wptext_mode mode,
 static void
 cut_utf8(char *s, size_t max)
 {
-	size_t n = strlen(s);
-
-	if (n <= max)
-		return;
-	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
-		max--;
-	s[max] = '\0';
+	if (strlen(s) > max)
+		s[char_cut(s, max)] = '\0';
 }
 
 /* --- authors ------------------------------------------------------------ */
@@ -355,16 +396,20 @@ author_failed(struct import *im, const struct wxr_author *a,
 {
 	im->tally.failed[WP_FAIL_AUTHOR]++;
 	fprintf(stderr, "fascia " PROG ": line %ld: author \"%s\": not "
-	    "imported: %s\n", a->line, shown(&im->a, str(a->f[WA_LOGIN]), 60),
-	    why);
+	    "imported: %s\n", a->line, shown(&im->a, str(a->f[WA_LOGIN]),
+	    QUOTE_MAX), why);
 }
 
+/*
+ * wxr_read()'s handler of an author: its row, created or updated.
+ * Returns 1 to go on, 0 to stop (the connection or memory failed).
+ */
 static int
 on_author(void *arg, const struct wxr_author *a)
 {
 	struct import *im = arg;
 	char slug[SLUG_MAX + 1], *bio_html = NULL;
-	const char *v[4], *login, *name, *bio = NULL, *other;
+	const char *v[AP__MAX], *login, *name, *bio = NULL, *other;
 
 	item_reset(im);
 	login = str(a->f[WA_LOGIN]);
@@ -383,24 +428,24 @@ on_author(void *arg, const struct wxr_author *a)
 		return 1;
 	}
 	if ((name = text_of(im, a->f[WA_DISPLAY_NAME], WPTEXT_INLINE,
-	    1000)) == NULL)
+	    NAME_TEXT_MAX)) == NULL)
 		return out_of_memory(im);
 	if (*name == '\0') {
 		name = arena_printf(&im->a, "%s %s", str(a->f[WA_FIRST_NAME]),
 		    str(a->f[WA_LAST_NAME]));
 		if (name == NULL || (name = text_of(im, name, WPTEXT_INLINE,
-		    1000)) == NULL)
+		    NAME_TEXT_MAX)) == NULL)
 			return out_of_memory(im);
 	}
 	if (*name == '\0' && (name = text_of(im, login, WPTEXT_INLINE,
-	    1000)) == NULL)
+	    NAME_TEXT_MAX)) == NULL)
 		return out_of_memory(im);
 	if (a->f[WA_DESCRIPTION] != NULL) {
 		if ((bio = text_of(im, a->f[WA_DESCRIPTION], WPTEXT_LINES,
 		    WXR_LINE_MAX)) == NULL)
 			return out_of_memory(im);
 		buf_reset(&im->tmp);
-		im->tmp.max = 8 * WXR_LINE_MAX;
+		im->tmp.max = BIO_HTML_MAX;
 		text_to_html(&im->tmp, bio, strlen(bio));
 		if (im->tmp.failed || (bio_html = arena_strndup(&im->a,
 		    im->tmp.data != NULL ? im->tmp.data : "",
@@ -409,11 +454,12 @@ on_author(void *arg, const struct wxr_author *a)
 		if (*bio == '\0')
 			bio = bio_html = NULL;	/* empty: keep the bio */
 	}
-	v[0] = slug;
-	v[1] = *name != '\0' ? name : slug;
-	v[2] = bio;
-	v[3] = bio_html;
-	if (!pg_pipeline_send(&im->pl, S_AUTHOR, v) || !pg_pipeline_sync(&im->pl))
+	v[AP_SLUG] = slug;
+	v[AP_NAME] = *name != '\0' ? name : slug;
+	v[AP_BIO_SOURCE] = bio;
+	v[AP_BIO_HTML] = bio_html;
+	if (!pg_pipeline_send(&im->pl, S_AUTHOR, v) ||
+	    !pg_pipeline_sync(&im->pl))
 		return 0;
 	if (im->sql_failed || !im->answered) {
 		author_failed(im, a, im->sql_failed ? im->sql_err :
@@ -434,14 +480,15 @@ static const char *
 post_slug(struct import *im, const struct wxr_item *it, const char *title,
     long long id, const char **why)
 {
-	char slug[WPTEXT_SLUG_MAX + 1];
+	char slug[SLUG_MAX + 1];
 	const char *name = str(it->f[WI_POST_NAME]);
 
 	*why = NULL;
 	if (*name != '\0') {
 		if (!wptext_slug_decode(name, slug) || !wptext_slug_ok(slug)) {
 			*why = arena_printf(&im->a, "its slug \"%s\" is not "
-			    "one fascia can serve", shown(&im->a, name, 200));
+			    "one fascia can serve", shown(&im->a, name,
+			    QUOTE_SLUG_MAX));
 			return NULL;
 		}
 	} else if (!slug_from_text(title, slug) &&
@@ -495,11 +542,15 @@ struct tagset {
 	long failed;
 };
 
+/*
+ * The item's categories and tags, as tags: into *ts, in the item's arena.
+ * Returns 1, or 0 when out of memory.
+ */
 static int
 post_tags(struct import *im, const struct wxr_item *it, const char *label,
     struct tagset *ts)
 {
-	char slug[WPTEXT_SLUG_MAX + 1];
+	char slug[SLUG_MAX + 1];
 	const struct wxr_term *t;
 	const char *name;
 	size_t i, j, n = it->nterms;
@@ -508,6 +559,7 @@ post_tags(struct import *im, const struct wxr_item *it, const char *label,
 	memset(ts, 0, sizeof(*ts));
 	if (n == 0)
 		return 1;
+	/* Four arrays of n: slugs, names, and those of the new ones. */
 	if ((ts->slugs = arena_alloc(&im->a, 4 * n * sizeof(char *))) == NULL)
 		return 0;
 	ts->names = ts->slugs + n;
@@ -519,7 +571,8 @@ post_tags(struct import *im, const struct wxr_item *it, const char *label,
 			ts->skipped[sk]++;
 			continue;
 		}
-		if ((name = text_of(im, t->name, WPTEXT_INLINE, 1000)) == NULL)
+		if ((name = text_of(im, t->name, WPTEXT_INLINE,
+		    NAME_TEXT_MAX)) == NULL)
 			return 0;
 		if (!(t->nicename != NULL && wptext_slug_decode(t->nicename,
 		    slug) && wptext_slug_ok(slug)) &&
@@ -527,7 +580,7 @@ post_tags(struct import *im, const struct wxr_item *it, const char *label,
 			ts->failed++;
 			fprintf(stderr, "fascia " PROG ": line %ld: a tag of %s: "
 			    "not imported: no slug can be made of \"%s\"\n",
-			    it->line, label, shown(&im->a, name, 60));
+			    it->line, label, shown(&im->a, name, QUOTE_MAX));
 			continue;
 		}
 		for (j = 0; j < ts->n; j++)
@@ -551,7 +604,11 @@ post_tags(struct import *im, const struct wxr_item *it, const char *label,
 
 /* --- comments ----------------------------------------------------------- */
 
-/* Fill in a wanted comment's parameters, or say why it cannot be. */
+/*
+ * Fill in the parameters of the wanted comment c (WordPress's comment_id
+ * id).  Returns "" when they are, the reason it cannot be imported, or
+ * NULL when out of memory.
+ */
 static const char *
 comment_params(struct import *im, struct cm *c, long long id,
     const char *post_key)
@@ -570,9 +627,10 @@ comment_params(struct import *im, struct cm *c, long long id,
 	if (*body == '\0')
 		return "it has no text";
 	if (strlen(body) > COMMENT_MAX)
-		return "its text is longer than 65525 bytes";
+		return "its text is longer than " LIMIT_TEXT(COMMENT_MAX)
+		    " bytes";
 	if ((author = text_of(im, f[WC_AUTHOR], WPTEXT_INLINE,
-	    4 * AUTHOR_MAX)) == NULL)
+	    AUTHOR_TEXT_MAX)) == NULL)
 		return NULL;
 	cut_utf8(author, AUTHOR_MAX);
 	if ((url = arena_strdup(&im->a, str(f[WC_AUTHOR_URL]))) == NULL)
@@ -585,7 +643,7 @@ comment_params(struct import *im, struct cm *c, long long id,
 	pg_bytea_hex(hex, hash, sizeof(hash));
 	sodium_memzero(hash, sizeof(hash));
 	c->v[CP_POST] = post_key;
-	c->v[CP_KEY] = arena_printf(&im->a, "%s:%lld", post_key, id);
+	c->v[CP_KEY] = arena_printf(&im->a, COMMENT_KEY_FMT, post_key, id);
 	c->v[CP_AUTHOR] = *author != '\0' ? author : "Anonymous";
 	c->v[CP_HASH] = hex;
 	c->v[CP_URL] = url;
@@ -685,6 +743,7 @@ plan_comments(struct import *im, const struct wxr_item *it,
 
 /* --- one post ----------------------------------------------------------- */
 
+/* Count the item as a post not imported and say why (NULL: no memory). */
 static void
 post_failed(struct import *im, const struct wxr_item *it, const char *label,
     const char *why)
@@ -740,12 +799,17 @@ send_post(struct import *im, const struct post_row *row,
 	return 1;
 }
 
+/*
+ * wxr_read()'s handler of an item: a post, with its tags, redirects and
+ * comments, in one transaction; anything else counted as left out.
+ * Returns 1 to go on, 0 to stop (the connection or memory failed).
+ */
 static int
 on_item(void *arg, const struct wxr_item *it)
 {
 	struct import *im = arg;
 	char date[WPTEXT_DATE_LEN + 1];
-	const char *rv[2], *label, *title, *slug, *author, *why;
+	const char *rv[RP__MAX], *label, *title, *slug, *author, *why;
 	const char *excerpt = "", *key, **old;
 	struct post_row row;
 	struct tagset ts;
@@ -768,7 +832,7 @@ on_item(void *arg, const struct wxr_item *it)
 	if ((title = text_of(im, it->f[WI_TITLE], WPTEXT_INLINE,
 	    WXR_LINE_MAX)) == NULL ||
 	    (label = arena_printf(&im->a, "post %lld \"%s\"", id,
-	    shown(&im->a, title, 60))) == NULL)
+	    shown(&im->a, title, QUOTE_MAX))) == NULL)
 		return out_of_memory(im);
 	if (it->bad != NULL) {
 		post_failed(im, it, label, it->bad);
@@ -778,7 +842,8 @@ on_item(void *arg, const struct wxr_item *it)
 	    NULL) {
 		post_failed(im, it, label, arena_printf(&im->a, "its author "
 		    "\"%s\" is not among the export's authors, or was not "
-		    "imported", shown(&im->a, str(it->f[WI_CREATOR]), 60)));
+		    "imported", shown(&im->a, str(it->f[WI_CREATOR]),
+		    QUOTE_MAX)));
 		return 1;
 	}
 	if (!wptext_date(str(it->f[WI_POST_DATE_GMT]), date) &&
@@ -803,7 +868,7 @@ on_item(void *arg, const struct wxr_item *it)
 		    NULL)
 			return out_of_memory(im);
 	}
-	if ((key = arena_printf(&im->a, "wp:%lld", id)) == NULL)
+	if ((key = arena_printf(&im->a, POST_KEY_FMT, id)) == NULL)
 		return out_of_memory(im);
 	memset(&row, 0, sizeof(row));
 	row.import_key = key;
@@ -820,7 +885,7 @@ on_item(void *arg, const struct wxr_item *it)
 
 	/* _wp_old_slug: the URLs the post had before keep answering. */
 	if (it->nold_slugs > 0) {
-		char oslug[WPTEXT_SLUG_MAX + 1];
+		char oslug[SLUG_MAX + 1];
 
 		if ((old = arena_alloc(&im->a, it->nold_slugs *
 		    sizeof(*old))) == NULL)
@@ -831,8 +896,9 @@ on_item(void *arg, const struct wxr_item *it)
 			    strcmp(oslug, slug) != 0 &&
 			    (old[nold++] = arena_strdup(&im->a, oslug)) == NULL)
 				return out_of_memory(im);
-		rv[0] = key;
-		if (nold > 0 && (rv[1] = item_array(im, old, nold)) == NULL)
+		rv[RP_KEY] = key;
+		if (nold > 0 && (rv[RP_SLUGS] = item_array(im, old, nold)) ==
+		    NULL)
 			return out_of_memory(im);
 	}
 	if (!post_tags(im, it, label, &ts))
@@ -891,7 +957,7 @@ seconds(void)
 
 	if (clock_gettime(CLOCK_MONOTONIC, &t) != 0)
 		return 0;
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	return (double)t.tv_sec + (double)t.tv_nsec / NSEC_PER_SEC;
 }
 
 /*
@@ -901,18 +967,12 @@ seconds(void)
 static int
 prepare(struct import *im)
 {
-	PGresult *res;
-	int ok;
-
 	/* Every statement looks rows up by key: a generic plan is as good
 	 * as a custom one, and planning each of 20,000 executions would
 	 * take more time than running them. */
-	res = PQexec(im->conn, "SET synchronous_commit = off; "
+	if (!cli_db_exec(im->conn, "SET synchronous_commit = off; "
 	    "SET lock_timeout = '10s'; "
-	    "SET plan_cache_mode = force_generic_plan");
-	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-	PQclear(res);
-	if (!ok) {
+	    "SET plan_cache_mode = force_generic_plan", 0, NULL, NULL)) {
 		cli_db_fail(im->conn, PROG, "preparing the statements");
 		return 0;
 	}
@@ -928,7 +988,9 @@ prepare(struct import *im)
 
 /*
  * Run `fascia import-wordpress EXPORT.xml`.  Returns the process's exit
- * status.
+ * status: EXIT_SUCCESS when everything usable was imported, EXIT_FAILURE
+ * when the file or some of its items could not be, EXIT_USAGE for a usage
+ * error.
  */
 int
 cli_wordpress(const struct conf *c, int argc, char **argv)
@@ -936,42 +998,42 @@ cli_wordpress(const struct conf *c, int argc, char **argv)
 	unsigned char secret[SECRET_KEY_BYTES];
 	struct wxr_handler h = { on_author, on_item, NULL };
 	struct import im;
-	char err[512];
+	char err[MESSAGE_MAX];
 	enum wxr_res res;
 	double t0;
-	int rc = 1, k;
+	int rc = EXIT_FAILURE, k;
 
 	if (argc == 1 && (strcmp(argv[0], "-h") == 0 ||
 	    strcmp(argv[0], "--help") == 0)) {
 		fputs(cli_wordpress_help, stdout);
-		return 0;
+		return EXIT_SUCCESS;
 	}
 	if (argc != 1 || argv[0][0] == '-') {
 		fputs(cli_wordpress_help, stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (access(argv[0], R_OK) != 0) {
 		fprintf(stderr, "fascia " PROG ": %s: %s\n", argv[0],
 		    strerror(errno));
-		return 1;
+		return EXIT_FAILURE;
 	}
 	memset(&im, 0, sizeof(im));
 	if (sodium_init() < 0) {
 		fprintf(stderr, "fascia " PROG ": libsodium failed to start\n");
-		return 1;
+		return EXIT_FAILURE;
 	}
 	if (!secret_load(c->secret_key_file, secret))
-		return 1;
+		return EXIT_FAILURE;
 	k = keys_derive(&im.keys, secret);
 	sodium_memzero(secret, sizeof(secret));
 	if (!k)
-		return 1;
+		return EXIT_FAILURE;
 	t0 = seconds();
 	if ((im.conn = cli_db_open(c, PROG)) == NULL) {
 		keys_wipe(&im.keys);
-		return 1;
+		return EXIT_FAILURE;
 	}
-	arena_init(&im.a, 64 * 1024);
+	arena_init(&im.a, ITEM_ARENA_CHUNK);
 	buf_init(&im.tmp, WXR_TEXT_MAX);
 	h.arg = &im;
 	if (prepare(&im)) {
@@ -983,11 +1045,11 @@ cli_wordpress(const struct conf *c, int argc, char **argv)
 		wp_report_print(stdout, &im.tally, argv[0], seconds() - t0,
 		    res == WXR_ERROR || im.pl.broken);
 		rc = res == WXR_OK && !im.pl.broken &&
-		    !wp_report_failed(&im.tally) ? 0 : 1;
+		    !wp_report_failed(&im.tally) ? EXIT_SUCCESS : EXIT_FAILURE;
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			fprintf(stderr, "fascia " PROG ": cannot write the "
 			    "report\n");
-			rc = 1;
+			rc = EXIT_FAILURE;
 		}
 	}
 	PQfinish(im.conn);

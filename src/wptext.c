@@ -463,14 +463,14 @@ wptext_excerpt(struct buf *out, const char *html, size_t n, int words,
  * slug is wptext_slug_ok()'s business.
  */
 int
-wptext_slug_decode(const char *in, char out[WPTEXT_SLUG_MAX + 1])
+wptext_slug_decode(const char *in, char out[SLUG_MAX + 1])
 {
 	size_t n = strlen(in), i, o = 0, k, need;
 	unsigned char c;
 	int hi, lo;
 
 	for (i = 0; i < n; i++) {
-		if (o == WPTEXT_SLUG_MAX)
+		if (o == SLUG_MAX)
 			return 0;
 		if (in[i] != '%') {
 			out[o++] = in[i];
@@ -512,7 +512,7 @@ wptext_slug_ok(const char *s)
 	size_t n = strlen(s), i = 0, len;
 	long cp;
 
-	if (n == 0 || n > WPTEXT_SLUG_MAX || !utf8_valid(s, n))
+	if (n == 0 || n > SLUG_MAX || !utf8_valid(s, n))
 		return 0;
 	while (i < n) {
 		len = utf8_decode(s + i, n - i, &cp);
@@ -532,7 +532,7 @@ wptext_slug_ok(const char *s)
  * or 0 when nothing usable is left.
  */
 int
-wptext_slugify(const char *text, char out[WPTEXT_SLUG_MAX + 1])
+wptext_slugify(const char *text, char out[SLUG_MAX + 1])
 {
 	size_t n = strlen(text), i = 0, o = 0, len;
 	int dash = 0;
@@ -558,12 +558,12 @@ wptext_slugify(const char *text, char out[WPTEXT_SLUG_MAX + 1])
 		    (cp >= 0xff00 && cp <= 0xff0f))
 			continue;
 		if (dash && o > 0) {
-			if (o + 1 > WPTEXT_SLUG_MAX)
+			if (o + 1 > SLUG_MAX)
 				break;
 			out[o++] = '-';
 		}
 		dash = 0;
-		if (o + len > WPTEXT_SLUG_MAX)
+		if (o + len > SLUG_MAX)
 			break;
 		if (cp < 0x80)
 			out[o++] = (char)cp;
