@@ -10,10 +10,12 @@
 #define FM_MAX_FIELDS 16
 #define FM_MAX_FILE ((size_t)8 * 1024 * 1024)	/* bytes */
 
+#define FM_MSG_MAX 256	/* an error's message, cut to fit */
+
 /* What is wrong with a file, and on which line (1-based; 0: none). */
 struct fm_err {
 	int line;
-	char msg[256];
+	char msg[FM_MSG_MAX];
 };
 
 struct fm_field {
