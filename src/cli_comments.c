@@ -176,8 +176,8 @@ remove_ids(PGconn *conn, const char *ids, long *removed)
 	PGresult *res;
 
 	if (!cli_db_exec(conn, reparent_sql, 1, params, NULL) ||
-	    !cli_db_exec(conn, "DELETE FROM comments WHERE id = ANY($1::bigint[])",
-	    1, params, &res))
+	    !cli_db_exec(conn, "DELETE FROM comments "
+	    "WHERE id = ANY($1::bigint[])", 1, params, &res))
 		return 0;
 	*removed = strtol(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
@@ -208,15 +208,16 @@ cmd_change(const struct cli_call *x)
 	} else {
 		params[1] = strcmp(verb, "approve") == 0 ? "approved" : verb;
 		if (!cli_db_exec(conn, "UPDATE comments SET status = "
-		    "$2::comment_status WHERE id = ANY($1::bigint[])", 2, params,
-		    &res))
+		    "$2::comment_status WHERE id = ANY($1::bigint[])", 2,
+		    params, &res))
 			goto out_fail;
 		n = strtol(PQcmdTuples(res), NULL, 10);
 		PQclear(res);
 	}
 	if (!cli_db_exec(conn, "COMMIT", 0, NULL, NULL))
 		goto out_fail;
-	printf("%s: %ld of %d comment%s\n", verb, n, argc, argc == 1 ? "" : "s");
+	printf("%s: %ld of %d comment%s\n", verb, n, argc,
+	    argc == 1 ? "" : "s");
 	if (n != argc)
 		fprintf(stderr, "fascia comments %s: %ld id%s not found\n",
 		    verb, argc - n, argc - n == 1 ? "" : "s");

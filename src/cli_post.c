@@ -608,8 +608,9 @@ rename_in(PGconn *conn, const char *from, const char *to)
 			goto out;
 		rc = RENAME_REFUSED;
 		fprintf(stderr, "fascia post rename: no post has the slug "
-		    "\"%s\"%s%s%s\n", from, other ? " (it is an old slug of \"" :
-		    "", other ? other : "", other ? "\")" : "");
+		    "\"%s\"%s%s%s\n", from,
+		    other ? " (it is an old slug of \"" : "",
+		    other ? other : "", other ? "\")" : "");
 		goto out;
 	}
 	if (!query_value(conn, "SELECT 'a post' FROM posts WHERE slug = $2 "
@@ -620,8 +621,8 @@ rename_in(PGconn *conn, const char *from, const char *to)
 		goto out;
 	if (other != NULL) {
 		rc = RENAME_REFUSED;
-		fprintf(stderr, "fascia post rename: \"%s\" is taken: it is %s\n",
-		    to, other);
+		fprintf(stderr, "fascia post rename: \"%s\" is taken: it is "
+		    "%s\n", to, other);
 		goto out;
 	}
 	/* Renaming back to an old slug of the same post drops that

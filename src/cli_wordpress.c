@@ -71,7 +71,7 @@
 #define COMMENT_BATCH 256	/* comments written by one statement */
 #define EXCERPT_WORDS 40	/* an excerpt made of a post's content... */
 #define EXCERPT_CHARS 300	/* ...and its characters at most */
-#define QUOTE_MAX 60		/* bytes of a title or a name a message quotes */
+#define QUOTE_MAX 60		/* of a title or a name, a message quotes */
 #define QUOTE_SLUG_MAX 200	/* of a slug */
 #define NAME_TEXT_MAX 1000	/* an author's or a tag's name as text */
 #define AUTHOR_TEXT_MAX (4 * AUTHOR_MAX)	/* before it is cut */
@@ -175,7 +175,8 @@ static const struct pg_stmt own_stmts[S__MAX] = {
 	    " email_hash, url, body, status, created_at, import_key) "
 	    " SELECT v.post_id, v.parent_id, v.author, v.hash, v.url, v.body, "
 	    " 'approved', v.at, v.key FROM v "
-	    " WHERE NOT EXISTS (SELECT 1 FROM cur WHERE cur.import_key = v.key) "
+	    " WHERE NOT EXISTS (SELECT 1 FROM cur "
+	    " WHERE cur.import_key = v.key) "
 	    " RETURNING 1) "
 	    "SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd), "
 	    "(SELECT count(*) FROM cur)" },
@@ -576,11 +577,13 @@ post_tags(struct import *im, const struct wxr_item *it, const char *label,
 			return 0;
 		if (!(t->nicename != NULL && wptext_slug_decode(t->nicename,
 		    slug) && wptext_slug_ok(slug)) &&
-		    !slug_from_text(name, slug) && !wptext_slugify(name, slug)) {
+		    !slug_from_text(name, slug) &&
+		    !wptext_slugify(name, slug)) {
 			ts->failed++;
-			fprintf(stderr, "fascia " PROG ": line %ld: a tag of %s: "
-			    "not imported: no slug can be made of \"%s\"\n",
-			    it->line, label, shown(&im->a, name, QUOTE_MAX));
+			fprintf(stderr, "fascia " PROG ": line %ld: a tag of "
+			    "%s: not imported: no slug can be made of "
+			    "\"%s\"\n", it->line, label,
+			    shown(&im->a, name, QUOTE_MAX));
 			continue;
 		}
 		for (j = 0; j < ts->n; j++)

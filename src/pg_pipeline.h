@@ -40,7 +40,8 @@ struct pg_pipeline {
 	void (*refused)(void *arg, int stmt, PGresult *res);
 	void *arg;
 	/* ---- */
-	int broken;		/* the connection failed, or the caller gave up */
+	int broken;		/* the connection failed, or the caller
+				 * gave up */
 	int sent[PG_PIPELINE_CHUNK];	/* statements whose results are due */
 	size_t nsent;
 };

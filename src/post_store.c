@@ -67,8 +67,10 @@ const struct pg_stmt post_stmts[POST_STMT__MAX] = {
 	    " WHERE p.import_key = v.key "
 	    " UNION ALL "
 	    " SELECT " POST_COLUMNS " FROM posts p, v "
-	    " WHERE p.slug = v.slug AND (v.key IS NULL OR p.import_key IS NULL) "
-	    " AND NOT EXISTS (SELECT 1 FROM posts q WHERE q.import_key = v.key)), "
+	    " WHERE p.slug = v.slug "
+	    " AND (v.key IS NULL OR p.import_key IS NULL) "
+	    " AND NOT EXISTS (SELECT 1 FROM posts q "
+	    " WHERE q.import_key = v.key)), "
 	    "w AS (SELECT m.id, coalesce(v.key, m.import_key) AS key, "
 	    " coalesce(v.at, m.published_at, CASE WHEN v.status = 'published' "
 	    " THEN now() END) AS at FROM m, v), "
@@ -117,7 +119,8 @@ const struct pg_stmt post_stmts[POST_STMT__MAX] = {
 	    "SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)" },
 	[POST_LINKS] = { "post_links", LP__MAX,
 	    "WITH p AS (SELECT id FROM posts WHERE slug = $1::text), "
-	    "want AS (SELECT id FROM tags WHERE slug = ANY ($2::text::text[])), "
+	    "want AS (SELECT id FROM tags "
+	    " WHERE slug = ANY ($2::text::text[])), "
 	    "del AS (DELETE FROM post_tags pt USING p WHERE pt.post_id = p.id "
 	    " AND pt.tag_id NOT IN (SELECT id FROM want) RETURNING 1), "
 	    "ins AS (INSERT INTO post_tags (post_id, tag_id) "

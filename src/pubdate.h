@@ -14,8 +14,9 @@ enum pubdate_kind {
 
 struct pubdate {
 	enum pubdate_kind kind;
-	char text[PUBDATE_TEXT_MAX];	/* "YYYY-MM-DD HH:MM:SS[.ffffff][+HH:MM]" */
-	int days;			/* PUBDATE_RELATIVE's */
+	/* PUBDATE_ABSOLUTE's: "YYYY-MM-DD HH:MM:SS[.ffffff][+HH:MM]" */
+	char text[PUBDATE_TEXT_MAX];
+	int days;		/* PUBDATE_RELATIVE's */
 };
 
 int pubdate_parse(const char *s, struct pubdate *d);

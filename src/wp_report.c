@@ -145,9 +145,9 @@ wp_report_print(FILE *out, const struct wp_tally *t, const char *path,
 	list(out, "failed", t->failed, failure_names, WP_FAIL__MAX,
 	    " (the reasons are above)");
 	if (stopped)
-		fprintf(out, "  stopped:  by the error above; the posts counted "
-		    "here are imported, and running it again once that is "
-		    "fixed is safe\n");
+		fprintf(out, "  stopped:  by the error above; the posts "
+		    "counted here are imported, and running it again once "
+		    "that is fixed is safe\n");
 }
 
 /*
