@@ -76,9 +76,9 @@ author_read(struct author_file *af, struct fm_err *e)
 	if ((f = fm_get(&af->doc, "slug")) != NULL) {
 		af->slug_line = f->line;
 		if (!slug_valid(f->value)) {
-			fm_errf(e, f->line, "bad slug \"%.60s\": use lowercase "
+			fm_errf(e, f->line, "bad slug \"%.*s\": use lowercase "
 			    "letters a-z, digits and single hyphens (at most "
-			    "%d)", f->value, SLUG_MAX);
+			    "%d)", FM_QUOTE_MAX, f->value, SLUG_MAX);
 			return 0;
 		}
 		memcpy(af->slug, f->value, strlen(f->value) + 1);

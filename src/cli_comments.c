@@ -21,7 +21,6 @@
 #include "cli_db.h"
 #include "cli_dispatch.h"
 #include "cli_table.h"
-#include "comment.h"
 #include "keys.h"
 #include "pg_literal.h"
 #include "secret.h"
@@ -291,8 +290,9 @@ static const struct cli_group comments_command = { "comments",
     cli_comments_help, subs, sizeof(subs) / sizeof(subs[0]) };
 
 /*
- * Run `fascia comments ARGS`.  Returns the process's exit status: 0, 1
- * when something failed or an id was not found, 2 for a usage error.
+ * Run `fascia comments ARGS`.  Returns the process's exit status:
+ * EXIT_SUCCESS, EXIT_FAILURE when something failed or an id was not
+ * found, EXIT_USAGE for a usage error.
  */
 int
 cli_comments(const struct conf *c, int argc, char **argv)

@@ -5,11 +5,13 @@
  * import reads Markdown files with front matter (frontmatter.c), checks
  * every field, renders the Markdown once with cmark (markdown.c) and
  * stores source and HTML.  A post is matched by its slug: importing a
- * file whose slug exists updates that post, tags included.  The files of
- * one run are checked first, all of them, and every problem is reported
- * as FILE:LINE: message; if any file has one, nothing is imported.
- * Otherwise all of them are written in one transaction, so a run imports
- * every file or none.
+ * file whose slug exists updates that post, tags included (and a post
+ * that came from WordPress keeps its import key).  Posts are written by
+ * post_store.c, the same statements the WordPress importer sends.  The
+ * files of one run are checked first, all of them, and every problem is
+ * reported as FILE:LINE: message; if any file has one, nothing is
+ * imported.  Otherwise all of them are written in one transaction, so a
+ * run imports every file or none (cli_batch.c).
  *
  * A published post whose date is in the future is scheduled: the site
  * shows only posts with published_at <= now(), so it appears when due
@@ -160,9 +162,9 @@ parse_tags(struct post_file *pf, const char *value, int line,
 		if (n == 0)
 			continue;	/* "a, b," or an empty list */
 		if (!slug_valid(t)) {
-			fm_errf(e, line, "bad tag \"%.60s\": a tag is its slug "
+			fm_errf(e, line, "bad tag \"%.*s\": a tag is its slug "
 			    "(lowercase letters, digits and single hyphens), "
-			    "tags are separated by commas", t);
+			    "tags are separated by commas", FM_QUOTE_MAX, t);
 			return 0;
 		}
 		for (i = 0; i < pf->ntags; i++)
@@ -200,9 +202,9 @@ post_read(struct post_file *pf, struct fm_err *e)
 	v = field(pf, "slug", NULL, &pf->slug_line);
 	if (v != NULL) {
 		if (!slug_valid(v)) {
-			fm_errf(e, pf->slug_line, "bad slug \"%.60s\": use "
+			fm_errf(e, pf->slug_line, "bad slug \"%.*s\": use "
 			    "lowercase letters a-z, digits and single hyphens "
-			    "(at most %d)", v, SLUG_MAX);
+			    "(at most %d)", FM_QUOTE_MAX, v, SLUG_MAX);
 			return 0;
 		}
 		memcpy(pf->slug, v, strlen(v) + 1);
@@ -226,15 +228,15 @@ post_read(struct post_file *pf, struct fm_err *e)
 	pf->status = field(pf, "status", "draft", &line);
 	if (strcmp(pf->status, "draft") != 0 &&
 	    strcmp(pf->status, "published") != 0) {
-		fm_errf(e, line, "bad status \"%.40s\": draft or published",
-		    pf->status);
+		fm_errf(e, line, "bad status \"%.*s\": draft or published",
+		    FM_QUOTE_WORD_MAX, pf->status);
 		return 0;
 	}
 	if ((v = field(pf, "date", NULL, &line)) != NULL) {
 		if (!pubdate_parse(v, &pf->date)) {
-			fm_errf(e, line, "bad date \"%.60s\": ISO 8601 such as "
+			fm_errf(e, line, "bad date \"%.*s\": ISO 8601 such as "
 			    "2026-03-14T09:30:00Z, 2026-03-14T10:30:00+01:00 "
-			    "or 2026-03-14, or \"+N days\"", v);
+			    "or 2026-03-14, or \"+N days\"", FM_QUOTE_MAX, v);
 			return 0;
 		}
 		pf->has_date = 1;
@@ -245,7 +247,8 @@ post_read(struct post_file *pf, struct fm_err *e)
 	pf->excerpt = field(pf, "excerpt", "", NULL);
 	v = field(pf, "comments", "open", &line);
 	if (strcmp(v, "open") != 0 && strcmp(v, "closed") != 0) {
-		fm_errf(e, line, "bad comments \"%.40s\": open or closed", v);
+		fm_errf(e, line, "bad comments \"%.*s\": open or closed",
+		    FM_QUOTE_WORD_MAX, v);
 		return 0;
 	}
 	pf->comments_open = strcmp(v, "open") == 0;
@@ -284,16 +287,16 @@ post_lookup(PGconn *conn, struct post_file *pf, struct fm_err *e)
 	if (!cli_db_exec(conn, lookup_sql, 2, params, &res))
 		return CHECK_DBERR;
 	if (PQgetisnull(res, 0, LK_AUTHOR))
-		fm_errf(e, pf->author_line, "unknown author \"%.60s\" (see "
+		fm_errf(e, pf->author_line, "unknown author \"%.*s\" (see "
 		    "`fascia author list`; add one with `fascia author add`)",
-		    pf->author);
+		    FM_QUOTE_MAX, pf->author);
 	else if (PQgetisnull(res, 0, LK_POST) &&
 	    !PQgetisnull(res, 0, LK_RENAMED_TO))
 		fm_errf(e, pf->slug_line, "the post \"%s\" was renamed to "
-		    "\"%.60s\" and its old slug redirects there: write \"slug: "
-		    "%.60s\" to update it", pf->slug,
-		    PQgetvalue(res, 0, LK_RENAMED_TO),
-		    PQgetvalue(res, 0, LK_RENAMED_TO));
+		    "\"%.*s\" and its old slug redirects there: write \"slug: "
+		    "%.*s\" to update it", pf->slug,
+		    FM_QUOTE_MAX, PQgetvalue(res, 0, LK_RENAMED_TO),
+		    FM_QUOTE_MAX, PQgetvalue(res, 0, LK_RENAMED_TO));
 	else
 		rc = CHECK_OK;
 	PQclear(res);
@@ -325,13 +328,13 @@ post_write(PGconn *conn, void *arg, size_t i)
 	struct post_result got;
 	struct post_row row;
 	PGresult *res, *written = NULL;
-	size_t nsteps;
+	size_t nsteps, k;
 	enum cli_write rc = CLI_WRITE_DBERR;
 
 	/* A tag a file names first is named after its slug. */
-	for (i = 0; i < pf->ntags; i++) {
-		slug_to_name(pf->tags[i], names[i], sizeof(names[i]));
-		new_names[i] = names[i];
+	for (k = 0; k < pf->ntags; k++) {
+		slug_to_name(pf->tags[k], names[k], sizeof(names[k]));
+		new_names[k] = names[k];
 	}
 	memset(&row, 0, sizeof(row));
 	row.slug = pf->slug;
@@ -356,12 +359,12 @@ post_write(PGconn *conn, void *arg, size_t i)
 	if (!post_store_plan(&row, &im->tmp, &im->a, steps, &nsteps))
 		return CLI_WRITE_NOMEM;
 	memset(&got, 0, sizeof(got));
-	for (i = 0; i < nsteps; i++) {
-		st = &post_stmts[steps[i].stmt];
-		if (!cli_db_exec(conn, st->sql, st->nparams, steps[i].v, &res))
+	for (k = 0; k < nsteps; k++) {
+		st = &post_stmts[steps[k].stmt];
+		if (!cli_db_exec(conn, st->sql, st->nparams, steps[k].v, &res))
 			goto out;
-		post_store_took(&got, steps[i].stmt, res);
-		if (steps[i].stmt == POST_UPSERT)
+		post_store_took(&got, steps[k].stmt, res);
+		if (steps[k].stmt == POST_UPSERT)
 			written = res;
 		else
 			PQclear(res);

@@ -25,7 +25,6 @@
 #include "utf8.h"
 
 #define KEY_LIST_MAX 160	/* "known keys: title, slug, ..." */
-#define KEY_QUOTE_MAX 40	/* of an unknown key a message quotes */
 #define READ_CHUNK 16384	/* the first read of a file, then doubled */
 #define BOM "\xef\xbb\xbf"	/* UTF-8's byte-order mark */
 #define BOM_LEN (sizeof(BOM) - 1)
@@ -166,7 +165,7 @@ unknown_key(const char *const *keys, const char *key, int line,
 		n += (size_t)w;
 	}
 	fm_errf(e, line, "unknown key \"%.*s\" (known keys: %s)",
-	    KEY_QUOTE_MAX, key, list);
+	    FM_QUOTE_WORD_MAX, key, list);
 }
 
 /* Parse the line s (number line) of the block into a field of d. */
