@@ -18,12 +18,12 @@
 #define ELLIPSIS_LEN 3
 
 /*
- * Show s as a cell of at most max characters (0: no limit) on standard
- * output, or only count them when print is 0.  Returns how many
- * characters it takes.
+ * Show s as a cell of at most max characters (0: no limit) on out, or
+ * only count them when out is NULL.  Returns how many characters it
+ * takes.
  */
 static int
-cell(const char *s, int max, int print)
+cell(FILE *out, const char *s, int max)
 {
 	int n = 0;
 
@@ -31,57 +31,58 @@ cell(const char *s, int max, int print)
 		/* UTF-8 continuation bytes do not start a character. */
 		if (((unsigned char)*s & 0xc0) != 0x80) {
 			if (max > 0 && n == max) {
-				if (print)
-					fputs(ELLIPSIS, stdout);
+				if (out != NULL)
+					fputs(ELLIPSIS, out);
 				n += ELLIPSIS_LEN;
 				break;
 			}
 			n++;
 		}
-		if (print)
-			putchar((unsigned char)*s < 0x20 || *s == 0x7f ?
-			    '?' : *s);
+		/* A control character could drive the terminal. */
+		if (out != NULL)
+			fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s,
+			    out);
 	}
 	return n;
 }
 
 static void
-spaces(int n)
+spaces(FILE *out, int n)
 {
 	for (; n > 0; n--)
-		putchar(' ');
+		fputc(' ', out);
 }
 
 /* The cell s in column c, with the gap before it. */
 static void
-column(const struct cli_column *c, const char *s)
+column(FILE *out, const struct cli_column *c, const char *s)
 {
-	spaces(c->gap);
+	spaces(out, c->gap);
 	if (c->align == CLI_RIGHT) {
-		spaces(c->width - cell(s, c->max, 0));
-		(void)cell(s, c->max, 1);
+		spaces(out, c->width - cell(NULL, s, c->max));
+		(void)cell(out, s, c->max);
 	} else
-		spaces(c->width - cell(s, c->max, 1));
+		spaces(out, c->width - cell(out, s, c->max));
 }
 
 /*
- * Print the rows of res on standard output under a header, column i of
- * res as cols[i] says, for the ncols columns.  A failed write is left in
- * stdout's error flag for the caller to find.
+ * Print the rows of res on out under a header, column i of res as cols[i]
+ * says, for the ncols columns.  A failed write is left in out's error
+ * flag for the caller to find.
  */
 void
-cli_table_print(const PGresult *res, const struct cli_column *cols,
-    int ncols)
+cli_table_print(FILE *out, const PGresult *res,
+    const struct cli_column *cols, int ncols)
 {
 	int i, j;
 
 	for (j = 0; j < ncols; j++)
-		column(&cols[j], cols[j].head);
-	putchar('\n');
+		column(out, &cols[j], cols[j].head);
+	fputc('\n', out);
 	for (i = 0; i < PQntuples(res); i++) {
 		for (j = 0; j < ncols; j++)
-			column(&cols[j], PQgetvalue(res, i, j));
-		putchar('\n');
+			column(out, &cols[j], PQgetvalue(res, i, j));
+		fputc('\n', out);
 	}
 }
 
@@ -100,7 +101,7 @@ cli_table_list(PGconn *conn, const struct cli_listing *l, int nparams,
 		cli_db_fail(conn, l->prog, l->what);
 		return EXIT_FAILURE;
 	}
-	cli_table_print(res, l->cols, l->ncols);
+	cli_table_print(stdout, res, l->cols, l->ncols);
 	PQclear(res);
 	return EXIT_SUCCESS;
 }

@@ -5,6 +5,7 @@
 #ifndef FASCIA_CLI_TABLE_H
 #define FASCIA_CLI_TABLE_H
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <libpq-fe.h>
@@ -29,8 +30,8 @@ struct cli_listing {
 	const char *prog, *what;	/* "fascia PROG: WHAT: <error>" */
 };
 
-void cli_table_print(const PGresult *res, const struct cli_column *cols,
-    int ncols);
+void cli_table_print(FILE *out, const PGresult *res,
+    const struct cli_column *cols, int ncols);
 int cli_table_list(PGconn *conn, const struct cli_listing *l, int nparams,
     const char *const *params);
 

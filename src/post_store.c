@@ -32,22 +32,13 @@
 #include "pg_literal.h"
 #include "post_store.h"
 
-/* The parameters of POST_UPSERT. */
-enum upsert_param {
-	UP_KEY, UP_SLUG, UP_TITLE, UP_EXCERPT, UP_BODY_SOURCE, UP_BODY_HTML,
-	UP_AUTHOR, UP_STATUS, UP_DATE, UP_DAYS, UP_OPEN, UP_TOUCH, UP__MAX
-};
-
-/* The parameters of POST_TAGS and its columns. */
-enum tags_param { TP_SLUGS, TP_NAMES, TP_RENAME, TP__MAX };
+/* The columns of POST_TAGS and of POST_LINKS. */
 enum tags_col { TAGS_COL_NEW, TAGS_COL_RENAMED };
-
-/* The parameters of POST_LINKS and its column. */
-enum links_param { LP_SLUG, LP_TAGS, LP__MAX };
 enum links_col { LINKS_COL_CHANGED };
 
-_Static_assert(UP__MAX <= POST_PARAMS_MAX && TP__MAX <= POST_PARAMS_MAX &&
-    LP__MAX <= POST_PARAMS_MAX, "POST_PARAMS_MAX holds every statement's");
+_Static_assert((int)UPSERT__MAX <= POST_PARAMS_MAX &&
+    (int)TAGS__MAX <= POST_PARAMS_MAX && (int)LINKS__MAX <= POST_PARAMS_MAX,
+    "POST_PARAMS_MAX holds every statement's");
 
 /* The columns of the rows a post is matched against and updated from. */
 #define POST_COLUMNS \
@@ -55,7 +46,7 @@ _Static_assert(UP__MAX <= POST_PARAMS_MAX && TP__MAX <= POST_PARAMS_MAX &&
 	"p.body_html, p.author_id, p.status, p.published_at, p.comments_open"
 
 const struct pg_stmt post_stmts[POST_STMT__MAX] = {
-	[POST_UPSERT] = { "post_upsert", UP__MAX,
+	[POST_UPSERT] = { "post_upsert", UPSERT__MAX,
 	    "WITH v AS (SELECT $1::text AS key, $2::text AS slug, "
 	    "$3::text AS title, $4::text AS excerpt, $5::text AS body_source, "
 	    "$6::text AS body_html, "
@@ -108,7 +99,7 @@ const struct pg_stmt post_stmts[POST_STMT__MAX] = {
 	    "WHEN published_at > now() THEN 'scheduled' ELSE 'published' END, "
 	    "coalesce(to_char(published_at, 'YYYY-MM-DD HH24:MI TZ'), '') "
 	    "FROM r" },
-	[POST_TAGS] = { "post_tags", TP__MAX,
+	[POST_TAGS] = { "post_tags", TAGS__MAX,
 	    "WITH t AS (SELECT * FROM unnest($1::text::text[], "
 	    "$2::text::text[]) AS t(slug, name)), "
 	    "ins AS (INSERT INTO tags (slug, name) SELECT slug, name FROM t "
@@ -117,7 +108,7 @@ const struct pg_stmt post_stmts[POST_STMT__MAX] = {
 	    " WHERE $3::boolean AND g.slug = t.slug AND g.name <> t.name "
 	    " RETURNING 1) "
 	    "SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)" },
-	[POST_LINKS] = { "post_links", LP__MAX,
+	[POST_LINKS] = { "post_links", LINKS__MAX,
 	    "WITH p AS (SELECT id FROM posts WHERE slug = $1::text), "
 	    "want AS (SELECT id FROM tags "
 	    " WHERE slug = ANY ($2::text::text[])), "
@@ -160,33 +151,33 @@ post_store_plan(const struct post_row *r, struct buf *tmp, struct arena *a,
 
 	memset(steps, 0, POST_STMT__MAX * sizeof(*steps));
 	s->stmt = POST_UPSERT;
-	s->v[UP_KEY] = r->import_key;
-	s->v[UP_SLUG] = r->slug;
-	s->v[UP_TITLE] = r->title;
-	s->v[UP_EXCERPT] = r->excerpt;
-	s->v[UP_BODY_SOURCE] = r->body_source;
-	s->v[UP_BODY_HTML] = r->body_html;
-	s->v[UP_AUTHOR] = r->author;
-	s->v[UP_STATUS] = r->published ? "published" : "draft";
-	s->v[UP_DATE] = r->date;
+	s->v[UPSERT_KEY] = r->import_key;
+	s->v[UPSERT_SLUG] = r->slug;
+	s->v[UPSERT_TITLE] = r->title;
+	s->v[UPSERT_EXCERPT] = r->excerpt;
+	s->v[UPSERT_BODY_SOURCE] = r->body_source;
+	s->v[UPSERT_BODY_HTML] = r->body_html;
+	s->v[UPSERT_AUTHOR] = r->author;
+	s->v[UPSERT_STATUS] = r->published ? "published" : "draft";
+	s->v[UPSERT_DATE] = r->date;
 	if (r->date == NULL && r->has_days &&
-	    (s->v[UP_DAYS] = arena_printf(a, "%d", r->days)) == NULL)
+	    (s->v[UPSERT_DAYS] = arena_printf(a, "%d", r->days)) == NULL)
 		return 0;
-	s->v[UP_OPEN] = r->comments_open ? "true" : "false";
-	s->v[UP_TOUCH] = r->touch ? "true" : "false";
+	s->v[UPSERT_OPEN] = r->comments_open ? "true" : "false";
+	s->v[UPSERT_TOUCH] = r->touch ? "true" : "false";
 	s++;
 	if (r->nnew > 0) {
 		s->stmt = POST_TAGS;
-		if ((s->v[TP_SLUGS] = array(tmp, a, r->new_tags, r->nnew)) ==
-		    NULL || (s->v[TP_NAMES] = array(tmp, a, r->new_names,
+		if ((s->v[TAGS_SLUGS] = array(tmp, a, r->new_tags, r->nnew)) ==
+		    NULL || (s->v[TAGS_NAMES] = array(tmp, a, r->new_names,
 		    r->nnew)) == NULL)
 			return 0;
-		s->v[TP_RENAME] = r->rename_tags ? "true" : "false";
+		s->v[TAGS_RENAME] = r->rename_tags ? "true" : "false";
 		s++;
 	}
 	s->stmt = POST_LINKS;
-	s->v[LP_SLUG] = r->slug;
-	if ((s->v[LP_TAGS] = array(tmp, a, r->tags, r->ntags)) == NULL)
+	s->v[LINKS_SLUG] = r->slug;
+	if ((s->v[LINKS_TAGS] = array(tmp, a, r->tags, r->ntags)) == NULL)
 		return 0;
 	s++;
 	*nsteps = (size_t)(s - steps);

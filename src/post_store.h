@@ -63,8 +63,17 @@ struct post_row {
 	int rename_tags;	/* those that exist take the names given */
 };
 
+/* The parameters of each statement, as post_store_plan() sets them. */
+enum upsert_param {
+	UPSERT_KEY, UPSERT_SLUG, UPSERT_TITLE, UPSERT_EXCERPT,
+	UPSERT_BODY_SOURCE, UPSERT_BODY_HTML, UPSERT_AUTHOR, UPSERT_STATUS,
+	UPSERT_DATE, UPSERT_DAYS, UPSERT_OPEN, UPSERT_TOUCH, UPSERT__MAX
+};
+enum tags_param { TAGS_SLUGS, TAGS_NAMES, TAGS_RENAME, TAGS__MAX };
+enum links_param { LINKS_SLUG, LINKS_TAGS, LINKS__MAX };
+
 /* The largest nparams of post_stmts. */
-#define POST_PARAMS_MAX 12
+#define POST_PARAMS_MAX UPSERT__MAX
 
 /* One statement of a post's writing, with its parameters. */
 struct post_step {
