@@ -151,18 +151,23 @@ author_check(PGconn *conn, void *arg)
 	return bad;
 }
 
+/* The parameters of the statements that write an author. */
+enum author_param { AP_SLUG, AP_NAME, AP_BIO_SOURCE, AP_BIO_HTML, AP__MAX };
+
 /* Insert or update the author of file i and say so. */
 static enum cli_write
 author_write(PGconn *conn, void *arg, size_t i)
 {
 	struct run *r = arg;
 	const struct author_file *af = &r->files[i];
-	const char *params[4] = { af->slug, af->name, af->doc.body, af->html };
+	const char *params[AP__MAX] = { [AP_SLUG] = af->slug,
+	    [AP_NAME] = af->name, [AP_BIO_SOURCE] = af->doc.body,
+	    [AP_BIO_HTML] = af->html };
 
 	if (!cli_db_exec(conn, r->add ? "INSERT INTO authors (slug, name, "
 	    "bio_source, bio_html) VALUES ($1, $2, $3, $4)" :
 	    "UPDATE authors SET name = $2, bio_source = $3, bio_html = $4 "
-	    "WHERE slug = $1", 4, params, NULL))
+	    "WHERE slug = $1", AP__MAX, params, NULL))
 		return CLI_WRITE_DBERR;
 	printf("%s %s (%s)\n", r->add ? "added" : "updated", af->slug,
 	    af->name);

@@ -24,14 +24,15 @@ struct pg_stmt {
 };
 
 /*
- * A pipeline on conn.  The caller fills in the fields above the line and
- * zeroes the rest; stmts[i] is the statement the caller calls i.  took()
- * is given the result of each statement that worked, refused() that of
- * each one the server refused, in the order they were sent; the results
- * of those the server skipped after a refusal are not handed over.  The
- * results belong to the pipeline: copy what is needed.
+ * A pipeline on conn.  The caller zeroes it and fills in its first
+ * fields; stmts[i] is the statement the caller calls i.  took() is given
+ * the result of each statement that worked, refused() that of each one
+ * the server refused, in the order they were sent; the results of those
+ * the server skipped after a refusal are not handed over.  The results
+ * belong to the pipeline: copy what is needed.
  */
 struct pg_pipeline {
+	/* The caller's. */
 	PGconn *conn;
 	const char *prog;	/* messages say "fascia PROG: ..." */
 	const struct pg_stmt *const *stmts;
@@ -39,7 +40,7 @@ struct pg_pipeline {
 	void (*took)(void *arg, int stmt, PGresult *res);
 	void (*refused)(void *arg, int stmt, PGresult *res);
 	void *arg;
-	/* ---- */
+	/* The pipeline's; the caller may read broken. */
 	int broken;		/* the connection failed, or the caller
 				 * gave up */
 	int sent[PG_PIPELINE_CHUNK];	/* statements whose results are due */
