@@ -31,19 +31,24 @@
 #define WP_DATE_LEN LIT_LEN("YYYY-MM-DD HH:MM:SS")
 #define UTC_OFFSET "+00"
 #define WP_YEAR_MIN 1000	/* "0000-00-00 00:00:00" is no date */
+#define PCT_LEN LIT_LEN("%XX")	/* a percent-encoded byte */
+#define TEXT_SLACK 64		/* an excerpt's text over its HTML's length */
 
 _Static_assert(WP_DATE_LEN + LIT_LEN(UTC_OFFSET) == WPTEXT_DATE_LEN,
     "WPTEXT_DATE_LEN holds a date and its offset");
+
+/* Breaks in the text, as the newlines they are. */
+enum brk { BRK_NONE, BRK_LINE, BRK_PARA };
 
 /* The state of one HTML-to-text conversion. */
 struct h2t {
 	struct buf *b;
 	enum wptext_mode mode;
 	size_t base;		/* b->len when the conversion began */
-	int nl;			/* line breaks waiting to be written, 0 to 2 */
+	int nl;			/* newlines waiting, up to BRK_PARA */
 	int space;		/* a space waiting to be written */
-	int absorb;		/* newlines after a tag that are its own:
-				 * 1 after <br>, all (2) after a block */
+	enum brk absorb;	/* newlines after a tag that are its own:
+				 * one after <br>, all after a block */
 	int in_link;
 	size_t link_at;		/* where the link's text begins in b */
 	const char *href;	/* the link's address, entities not decoded */
@@ -70,9 +75,9 @@ emit(struct h2t *h, long cp)
 	if (cp == '\r')
 		return;
 	if (cp == '\n' && h->mode == WPTEXT_LINES) {
-		if (h->absorb == 1)
-			h->absorb = 0;
-		else if (h->absorb == 0 && h->nl < 2)
+		if (h->absorb == BRK_LINE)
+			h->absorb = BRK_NONE;
+		else if (h->absorb == BRK_NONE && h->nl < BRK_PARA)
 			h->nl++;
 		return;
 	}
@@ -89,32 +94,43 @@ emit(struct h2t *h, long cp)
 		else if (h->space)
 			buf_append(h->b, " ", 1);
 	}
-	h->nl = h->space = h->absorb = 0;
+	h->nl = h->space = 0;
+	h->absorb = BRK_NONE;
 	buf_append(h->b, u, utf8_encode(cp, u));
 }
 
 /*
- * A break: <br> (level 0) adds a line break, a block element a line break
- * (level 1: <li>) or a paragraph break (level 2: <p>) unless one is
- * there.  The newlines of the source right after the tag are its own.
+ * A <br> adds a line break; the newline of the source right after it is
+ * its own.
  */
 static void
-emit_break(struct h2t *h, int level)
+emit_br(struct h2t *h)
 {
 	if (h->mode != WPTEXT_LINES) {
 		h->space = 1;
 		return;
 	}
-	if (level == 0) {
-		if (h->nl < 2)
-			h->nl++;
-		if (h->absorb == 0)
-			h->absorb = 1;
-	} else {
-		if (h->nl < level)
-			h->nl = level;
-		h->absorb = 2;
+	if (h->nl < BRK_PARA)
+		h->nl++;
+	if (h->absorb == BRK_NONE)
+		h->absorb = BRK_LINE;
+}
+
+/*
+ * A block element adds the break level (<li> a line, <p> a paragraph)
+ * unless one is there; the newlines of the source right after it are its
+ * own.
+ */
+static void
+emit_block(struct h2t *h, enum brk level)
+{
+	if (h->mode != WPTEXT_LINES) {
+		h->space = 1;
+		return;
 	}
+	if (h->nl < (int)level)
+		h->nl = (int)level;
+	h->absorb = BRK_PARA;
 }
 
 /* Write n bytes of text, decoding entities; invalid bytes are dropped. */
@@ -208,8 +224,8 @@ attr_value(const char *t, size_t n, const char *name, const char **v,
 	return 0;
 }
 
-/* Block elements: a paragraph break (2) or a line break (1) around them. */
-static int
+/* Block elements: a paragraph break or a line break around them. */
+static enum brk
 block_level(const char *name)
 {
 	static const char *const para[] = { "p", "div", "blockquote", "pre",
@@ -222,11 +238,11 @@ block_level(const char *name)
 
 	for (i = 0; para[i] != NULL; i++)
 		if (strcmp(name, para[i]) == 0)
-			return 2;
+			return BRK_PARA;
 	for (i = 0; line[i] != NULL; i++)
 		if (strcmp(name, line[i]) == 0)
-			return 1;
-	return 0;
+			return BRK_LINE;
+	return BRK_NONE;
 }
 
 /* The end of a link: its address follows its text unless they agree. */
@@ -267,7 +283,8 @@ tag(struct h2t *h, const char *t, size_t n)
 {
 	char name[TAG_NAME_MAX];
 	size_t i = 1, k = 0;
-	int closing = 0, level;
+	int closing = 0;
+	enum brk level;
 
 	if (i < n && t[i] == '/') {
 		closing = 1;
@@ -284,9 +301,9 @@ tag(struct h2t *h, const char *t, size_t n)
 	}
 	name[k] = '\0';
 	if (strcmp(name, "br") == 0)
-		emit_break(h, 0);
-	else if ((level = block_level(name)) > 0)
-		emit_break(h, level);
+		emit_br(h);
+	else if ((level = block_level(name)) != BRK_NONE)
+		emit_block(h, level);
 	else if (strcmp(name, "a") == 0) {
 		if (closing && h->in_link)
 			link_close(h);
@@ -439,7 +456,7 @@ wptext_excerpt(struct buf *out, const char *html, size_t n, int words,
 	int w = 0, in_word = 0, ok;
 	long cp;
 
-	buf_init(&text, n + 64);
+	buf_init(&text, n + TEXT_SLACK);
 	if (!wptext_from_html(&text, html, n, WPTEXT_EXCERPT)) {
 		buf_free(&text);
 		return 0;
@@ -494,7 +511,7 @@ wptext_slug_decode(const char *in, char out[SLUG_MAX + 1])
 			out[o++] = in[i];
 			continue;
 		}
-		if (n - i < 3) {
+		if (n - i < PCT_LEN) {
 			/* "%" or "%e" at the very end: WordPress's cut */
 			for (k = i + 1; k < n && hex_digit(in[k]) >= 0; k++)
 				;
@@ -506,10 +523,10 @@ wptext_slug_decode(const char *in, char out[SLUG_MAX + 1])
 		    (lo = hex_digit(in[i + 2])) < 0)
 			return 0;
 		out[o++] = (char)(hi << 4 | lo);
-		i += 2;
+		i += PCT_LEN - 1;
 	}
 	/* Drop an incomplete last character. */
-	for (k = o; k > 0 && o - k < 3 &&
+	for (k = o; k > 0 && o - k < UTF8_SEQ_MAX - 1 &&
 	    ((unsigned char)out[k - 1] & 0xc0) == 0x80; k--)
 		;
 	if (k > 0 && (c = (unsigned char)out[k - 1]) >= 0xc0) {
