@@ -16,7 +16,10 @@
 #include <libpq-fe.h>
 
 #include "cli_author.h"
+#include "cli_batch.h"
 #include "cli_db.h"
+#include "cli_dispatch.h"
+#include "cli_table.h"
 #include "frontmatter.h"
 #include "markdown.h"
 #include "slug.h"
@@ -47,6 +50,13 @@ struct author_file {
 	char *html;	/* owned */
 };
 
+/* A run of `author add` or `author edit`. */
+struct run {
+	struct author_file *files;
+	size_t nfiles;
+	int add;		/* else edit */
+};
+
 /* Read and check af->path.  Returns 1, or 0 with e set. */
 static int
 author_read(struct author_file *af, struct fm_err *e)
@@ -66,9 +76,9 @@ author_read(struct author_file *af, struct fm_err *e)
 	if ((f = fm_get(&af->doc, "slug")) != NULL) {
 		af->slug_line = f->line;
 		if (!slug_valid(f->value)) {
-			fm_errf(e, f->line, "bad slug \"%.60s\": use lowercase "
+			fm_errf(e, f->line, "bad slug \"%.*s\": use lowercase "
 			    "letters a-z, digits and single hyphens (at most "
-			    "%d)", f->value, SLUG_MAX);
+			    "%d)", FM_QUOTE_MAX, f->value, SLUG_MAX);
 			return 0;
 		}
 		memcpy(af->slug, f->value, strlen(f->value) + 1);
@@ -92,16 +102,17 @@ author_read(struct author_file *af, struct fm_err *e)
  * database error.
  */
 static int
-author_check(PGconn *conn, struct author_file *files, size_t nfiles,
-    int add)
+author_check(PGconn *conn, void *arg)
 {
+	struct run *r = arg;
+	struct author_file *files = r->files;
 	const char *params[1];
 	struct fm_err e;
 	PGresult *res;
 	size_t i, j;
-	int bad = 0, exists;
+	int bad = 0, exists, add = r->add;
 
-	for (i = 0; i < nfiles; i++) {
+	for (i = 0; i < r->nfiles; i++) {
 		if (!author_read(&files[i], &e)) {
 			fm_report(files[i].path, &e);
 			bad++;
@@ -140,133 +151,96 @@ author_check(PGconn *conn, struct author_file *files, size_t nfiles,
 	return bad;
 }
 
-static int
-author_write(PGconn *conn, const struct author_file *af, int add)
-{
-	const char *params[4] = { af->slug, af->name, af->doc.body, af->html };
+/* The parameters of the statements that write an author. */
+enum author_param { AP_SLUG, AP_NAME, AP_BIO_SOURCE, AP_BIO_HTML, AP__MAX };
 
-	return cli_db_exec(conn, add ? "INSERT INTO authors (slug, name, "
+/* Insert or update the author of file i and say so. */
+static enum cli_write
+author_write(PGconn *conn, void *arg, size_t i)
+{
+	struct run *r = arg;
+	const struct author_file *af = &r->files[i];
+	const char *params[AP__MAX] = { [AP_SLUG] = af->slug,
+	    [AP_NAME] = af->name, [AP_BIO_SOURCE] = af->doc.body,
+	    [AP_BIO_HTML] = af->html };
+
+	if (!cli_db_exec(conn, r->add ? "INSERT INTO authors (slug, name, "
 	    "bio_source, bio_html) VALUES ($1, $2, $3, $4)" :
 	    "UPDATE authors SET name = $2, bio_source = $3, bio_html = $4 "
-	    "WHERE slug = $1", 4, params, NULL);
+	    "WHERE slug = $1", AP__MAX, params, NULL))
+		return CLI_WRITE_DBERR;
+	printf("%s %s (%s)\n", r->add ? "added" : "updated", af->slug,
+	    af->name);
+	return CLI_WRITTEN;
 }
 
+/* author add|edit FILE.md...: check every file, then write them all. */
 static int
-cmd_add_edit(PGconn *conn, int add, int argc, char **argv)
+cmd_add_edit(const struct cli_call *x)
 {
-	const char *prog = add ? "author add" : "author edit";
-	struct author_file *files;
-	char what[300];
+	struct run r;
+	struct cli_batch b = { NULL, "nothing was changed", x->argv,
+	    (size_t)x->argc, author_check, author_write, &r };
 	size_t i;
-	int bad, rc = 1;
+	int rc;
 
-	if (argc < 1) {
-		fputs(cli_author_help, stderr);
-		return 2;
+	r.add = strcmp(x->name, "add") == 0;
+	b.prog = r.add ? "author add" : "author edit";
+	r.nfiles = (size_t)x->argc;
+	if ((r.files = calloc(r.nfiles, sizeof(*r.files))) == NULL) {
+		fprintf(stderr, "fascia %s: out of memory\n", b.prog);
+		return EXIT_FAILURE;
 	}
-	if ((files = calloc((size_t)argc, sizeof(*files))) == NULL) {
-		fprintf(stderr, "fascia %s: out of memory\n", prog);
-		return 1;
+	for (i = 0; i < r.nfiles; i++)
+		r.files[i].path = x->argv[i];
+	rc = cli_batch_run(x->conn, &b);
+	for (i = 0; i < r.nfiles; i++) {
+		fm_free(&r.files[i].doc);
+		free(r.files[i].html);
 	}
-	for (i = 0; i < (size_t)argc; i++)
-		files[i].path = argv[i];
-	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL) ||
-	    (bad = author_check(conn, files, (size_t)argc, add)) < 0) {
-		rc = cli_db_fail(conn, prog, "checking the files");
-		goto out;
-	}
-	if (bad > 0) {
-		fprintf(stderr, "fascia %s: %d of %d file%s %s bad: nothing "
-		    "was changed\n", prog, bad, argc, argc == 1 ? "" : "s",
-		    bad == 1 ? "is" : "are");
-		goto out;
-	}
-	for (i = 0; i < (size_t)argc; i++) {
-		if (!author_write(conn, &files[i], add)) {
-			(void)snprintf(what, sizeof(what), "%s: nothing was "
-			    "changed", files[i].path);
-			rc = cli_db_fail(conn, prog, what);
-			goto out;
-		}
-		printf("%s %s (%s)\n", add ? "added" : "updated", files[i].slug,
-		    files[i].name);
-	}
-	if (!cli_db_exec(conn, "COMMIT", 0, NULL, NULL)) {
-		rc = cli_db_fail(conn, prog, "nothing was changed");
-		goto out;
-	}
-	rc = 0;
-out:
-	if (rc != 0)
-		(void)cli_db_rollback(conn);
-	for (i = 0; i < (size_t)argc; i++) {
-		fm_free(&files[i].doc);
-		free(files[i].html);
-	}
-	free(files);
+	free(r.files);
 	return rc;
 }
 
-static int
-cmd_list(PGconn *conn, int argc)
-{
-	PGresult *res;
-	int i;
+/* author list: its columns, and how they are shown. */
+enum list_col { AL_SLUG, AL_PUBLISHED, AL_POSTS, AL_NAME, AL__MAX };
 
-	if (argc != 0) {
-		fputs(cli_author_help, stderr);
-		return 2;
-	}
-	if (!cli_db_exec(conn, "SELECT a.slug, count(p.id) FILTER (WHERE "
-	    "p.status = 'published' AND p.published_at <= now()), count(p.id), "
-	    "a.name FROM authors a LEFT JOIN posts p ON p.author_id = a.id "
-	    "GROUP BY a.id ORDER BY a.slug", 0, NULL, &res))
-		return cli_db_fail(conn, "author list", "listing the authors");
-	printf("%-30s %9s %5s  %s\n", "SLUG", "PUBLISHED", "POSTS", "NAME");
-	for (i = 0; i < PQntuples(res); i++) {
-		cli_print_cell(PQgetvalue(res, i, 0), 30);
-		printf(" %9s %5s  ", PQgetvalue(res, i, 1),
-		    PQgetvalue(res, i, 2));
-		cli_print_cell(PQgetvalue(res, i, 3), 0);
-		putchar('\n');
-	}
-	PQclear(res);
-	return 0;
+static const struct cli_column list_cols[AL__MAX] = {
+	[AL_SLUG] = { "SLUG", 0, 30, 0, CLI_LEFT },
+	[AL_PUBLISHED] = { "PUBLISHED", 1, 9, 0, CLI_RIGHT },
+	[AL_POSTS] = { "POSTS", 1, 5, 0, CLI_RIGHT },
+	[AL_NAME] = { "NAME", 2, 0, 0, CLI_LEFT },
+};
+
+static const struct cli_listing listing = {
+	"SELECT a.slug, count(p.id) FILTER (WHERE p.status = 'published' "
+	"AND p.published_at <= now()), count(p.id), a.name FROM authors a "
+	"LEFT JOIN posts p ON p.author_id = a.id GROUP BY a.id ORDER BY a.slug",
+	list_cols, AL__MAX, "author list", "listing the authors"
+};
+
+static int
+cmd_list(const struct cli_call *x)
+{
+	return cli_table_list(x->conn, &listing, 0, NULL);
 }
 
+static const struct cli_sub subs[] = {
+	{ "add", 1, CLI_ANY_ARGS, NULL, cmd_add_edit },
+	{ "edit", 1, CLI_ANY_ARGS, NULL, cmd_add_edit },
+	{ "list", 0, 0, NULL, cmd_list },
+};
+
+static const struct cli_group author_command = { "author", cli_author_help,
+    subs, sizeof(subs) / sizeof(subs[0]) };
+
 /*
- * Run `fascia author ARGS`.  Returns the process's exit status: 0, 1 when
- * something failed or a file is bad, 2 for a usage error.
+ * Run `fascia author ARGS`.  Returns the process's exit status:
+ * EXIT_SUCCESS, EXIT_FAILURE when something failed or a file is bad,
+ * EXIT_USAGE for a usage error.
  */
 int
 cli_author(const struct conf *c, int argc, char **argv)
 {
-	PGconn *conn;
-	int rc;
-
-	if (argc < 1 || strcmp(argv[0], "--help") == 0 ||
-	    strcmp(argv[0], "-h") == 0) {
-		fputs(cli_author_help, argc < 1 ? stderr : stdout);
-		return argc < 1 ? 2 : 0;
-	}
-	if (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "edit") != 0 &&
-	    strcmp(argv[0], "list") != 0) {
-		fprintf(stderr, "fascia author: unknown command \"%s\"\n%s",
-		    argv[0], cli_author_help);
-		return 2;
-	}
-	if ((conn = cli_db_open(c, "author")) == NULL)
-		return 1;
-	if (strcmp(argv[0], "list") == 0)
-		rc = cmd_list(conn, argc - 1);
-	else
-		rc = cmd_add_edit(conn, strcmp(argv[0], "add") == 0, argc - 1,
-		    argv + 1);
-	PQfinish(conn);
-	/* printf and putchar set stdout's error flag when a write fails. */
-	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == 0) {
-		perror("fascia author: standard output");
-		rc = 1;
-	}
-	return rc;
+	return cli_dispatch(&author_command, c, argc, argv);
 }

@@ -8,6 +8,7 @@
  * the nearest comment that stays.  Each command is one transaction, and
  * the site shows the change on its next page view.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +16,13 @@
 #include <libpq-fe.h>
 #include <sodium.h>
 
+#include "buf.h"
 #include "cli_comments.h"
 #include "cli_db.h"
-#include "comment.h"
+#include "cli_dispatch.h"
+#include "cli_table.h"
 #include "keys.h"
+#include "pg_literal.h"
 #include "secret.h"
 #include "text.h"
 
@@ -50,76 +54,117 @@ static const char reparent_sql[] =
     "UPDATE comments c SET parent_id = u.anc FROM up u WHERE c.id = u.id"
     " AND (u.anc IS NULL OR u.anc NOT IN (SELECT id FROM gone))";
 
+/* comments list: its parameters, its columns, and how they are shown. */
+enum list_param { LP_STATUS, LP_POST, LP__MAX };
+enum list_col { CL_ID, CL_POST, CL_NAME, CL_DATE, CL_STATUS, CL_TEXT,
+    CL__MAX };
+
+static const struct cli_column list_cols[CL__MAX] = {
+	[CL_ID] = { "ID", 0, 6, 0, CLI_LEFT },
+	[CL_POST] = { "POST", 1, 28, 25, CLI_LEFT },
+	[CL_NAME] = { "NAME", 1, 20, 17, CLI_LEFT },
+	[CL_DATE] = { "DATE", 1, 16, 0, CLI_LEFT },
+	[CL_STATUS] = { "STATUS", 1, 8, 0, CLI_LEFT },
+	[CL_TEXT] = { "TEXT", 1, 0, 60, CLI_LEFT },
+};
+
+static const struct cli_listing listing = {
+	"SELECT c.id, p.slug, c.author_name, "
+	"to_char(c.created_at, 'YYYY-MM-DD HH24:MI'), c.status, c.body "
+	"FROM comments c JOIN posts p ON p.id = c.post_id "
+	"WHERE ($1::comment_status IS NULL AND c.status IN "
+	"('pending', 'approved') OR c.status = $1::comment_status) "
+	"AND ($2::text IS NULL OR p.slug = $2) "
+	"ORDER BY c.created_at DESC, c.id DESC",
+	list_cols, CL__MAX, "comments", "list"
+};
+
+static const char *const statuses[] = { "pending", "approved", "spam",
+    "trash", NULL };
+
+/*
+ * Read the options of list into params.  Returns EXIT_SUCCESS, or
+ * EXIT_USAGE after saying what is wrong.
+ */
 static int
-cmd_list(PGconn *conn, int argc, char **argv)
+list_args(int argc, char **argv, const char *params[LP__MAX])
 {
-	const char *params[2] = { NULL, NULL };
-	PGresult *res;
 	int i;
 
+	params[LP_STATUS] = params[LP_POST] = NULL;
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--status") == 0 && i + 1 < argc)
-			params[0] = argv[++i];
+			params[LP_STATUS] = argv[++i];
 		else if (strcmp(argv[i], "--post") == 0 && i + 1 < argc)
-			params[1] = argv[++i];
+			params[LP_POST] = argv[++i];
 		else {
 			fputs(cli_comments_help, stderr);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
-	if (params[0] != NULL && strcmp(params[0], "pending") != 0 &&
-	    strcmp(params[0], "approved") != 0 &&
-	    strcmp(params[0], "spam") != 0 && strcmp(params[0], "trash") != 0) {
-		fprintf(stderr, "fascia comments: unknown status \"%s\"\n",
-		    params[0]);
-		return 2;
-	}
-	if (!cli_db_exec(conn, "SELECT c.id, p.slug, c.author_name, "
-	    "to_char(c.created_at, 'YYYY-MM-DD HH24:MI'), c.status, c.body "
-	    "FROM comments c JOIN posts p ON p.id = c.post_id "
-	    "WHERE ($1::comment_status IS NULL AND c.status IN "
-	    "('pending', 'approved') OR c.status = $1::comment_status) "
-	    "AND ($2::text IS NULL OR p.slug = $2) "
-	    "ORDER BY c.created_at DESC, c.id DESC", 2, params, &res))
-		return cli_db_fail(conn, "comments", "list");
-	printf("%-6s %-28s %-20s %-16s %-8s %s\n", "ID", "POST", "NAME",
-	    "DATE", "STATUS", "TEXT");
-	for (i = 0; i < PQntuples(res); i++) {
-		printf("%-6s ", PQgetvalue(res, i, 0));
-		cli_print_cell_max(PQgetvalue(res, i, 1), 28, 25);
-		putchar(' ');
-		cli_print_cell_max(PQgetvalue(res, i, 2), 20, 17);
-		printf(" %-16s %-8s ", PQgetvalue(res, i, 3),
-		    PQgetvalue(res, i, 4));
-		cli_print_cell_max(PQgetvalue(res, i, 5), 0, 60);
-		putchar('\n');
-	}
-	PQclear(res);
-	return 0;
+	if (params[LP_STATUS] == NULL)
+		return EXIT_SUCCESS;
+	for (i = 0; statuses[i] != NULL; i++)
+		if (strcmp(params[LP_STATUS], statuses[i]) == 0)
+			return EXIT_SUCCESS;
+	fprintf(stderr, "fascia comments: unknown status \"%s\"\n",
+	    params[LP_STATUS]);
+	return EXIT_USAGE;
 }
 
-/* Build the array literal {1,2,3} from the ID arguments, or NULL. */
+static int
+list_check(const char *name, int argc, char **argv)
+{
+	const char *params[LP__MAX];
+
+	(void)name;
+	return list_args(argc, argv, params);
+}
+
+/* comments list [--status STATUS] [--post SLUG] */
+static int
+cmd_list(const struct cli_call *x)
+{
+	const char *params[LP__MAX];
+	int rc;
+
+	if ((rc = list_args(x->argc, x->argv, params)) != EXIT_SUCCESS)
+		return rc;
+	return cli_table_list(x->conn, &listing, LP__MAX, params);
+}
+
+/* Are the arguments comment ids, one at least? */
+static int
+ids_check(const char *verb, int argc, char **argv)
+{
+	size_t n;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if ((n = text_digits(argv[i])) == 0 || n > ID_DIGITS_MAX)
+			break;
+	if (argc > 0 && i == argc)
+		return EXIT_SUCCESS;
+	fprintf(stderr, "fascia comments %s: expected one or more comment ids "
+	    "(numbers)\n", verb);
+	return EXIT_USAGE;
+}
+
+/*
+ * The array literal of the ID arguments (checked by ids_check), malloc'd
+ * (the caller frees it), or NULL when out of memory.
+ */
 static char *
 id_array(int argc, char **argv)
 {
-	size_t len = 3, i, n;
-	char *out, *p;
+	struct buf b;
 
-	if (argc == 0)
+	buf_init(&b, SIZE_MAX / 2);
+	if (!pg_array(&b, (const char *const *)argv, (size_t)argc)) {
+		buf_free(&b);
 		return NULL;
-	for (i = 0; i < (size_t)argc; i++) {
-		if ((n = text_digits(argv[i])) == 0 || n > ID_DIGITS_MAX)
-			return NULL;
-		len += n + 1;
 	}
-	if ((p = out = malloc(len)) == NULL)
-		return NULL;
-	*p++ = '{';
-	for (i = 0; i < (size_t)argc; i++)
-		p += sprintf(p, "%s%s", i ? "," : "", argv[i]);
-	*p++ = '}';
-	*p = '\0';
-	return out;
+	return b.data;
 }
 
 /* Remove the comments in the id array ids, keeping their replies. */
@@ -130,27 +175,28 @@ remove_ids(PGconn *conn, const char *ids, long *removed)
 	PGresult *res;
 
 	if (!cli_db_exec(conn, reparent_sql, 1, params, NULL) ||
-	    !cli_db_exec(conn, "DELETE FROM comments WHERE id = ANY($1::bigint[])",
-	    1, params, &res))
+	    !cli_db_exec(conn, "DELETE FROM comments "
+	    "WHERE id = ANY($1::bigint[])", 1, params, &res))
 		return 0;
 	*removed = strtol(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
 	return 1;
 }
 
+/* comments approve|spam|trash|delete ID... */
 static int
-cmd_change(PGconn *conn, const char *verb, int argc, char **argv)
+cmd_change(const struct cli_call *x)
 {
-	const char *params[2];
+	PGconn *conn = x->conn;
+	const char *verb = x->name, *params[2];
 	PGresult *res = NULL;
-	char *ids = id_array(argc, argv);
+	char *ids;
 	long n = 0;
-	int rc = 1;
+	int argc = x->argc, rc = EXIT_FAILURE;
 
-	if (ids == NULL) {
-		fprintf(stderr, "fascia comments %s: expected one or more "
-		    "comment ids (numbers)\n", verb);
-		return 2;
+	if ((ids = id_array(argc, x->argv)) == NULL) {
+		fprintf(stderr, "fascia comments %s: out of memory\n", verb);
+		return EXIT_FAILURE;
 	}
 	params[0] = ids;
 	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL))
@@ -161,98 +207,95 @@ cmd_change(PGconn *conn, const char *verb, int argc, char **argv)
 	} else {
 		params[1] = strcmp(verb, "approve") == 0 ? "approved" : verb;
 		if (!cli_db_exec(conn, "UPDATE comments SET status = "
-		    "$2::comment_status WHERE id = ANY($1::bigint[])", 2, params,
-		    &res))
+		    "$2::comment_status WHERE id = ANY($1::bigint[])", 2,
+		    params, &res))
 			goto out_fail;
 		n = strtol(PQcmdTuples(res), NULL, 10);
 		PQclear(res);
 	}
 	if (!cli_db_exec(conn, "COMMIT", 0, NULL, NULL))
 		goto out_fail;
-	printf("%s: %ld of %d comment%s\n", verb, n, argc, argc == 1 ? "" : "s");
+	printf("%s: %ld of %d comment%s\n", verb, n, argc,
+	    argc == 1 ? "" : "s");
 	if (n != argc)
 		fprintf(stderr, "fascia comments %s: %ld id%s not found\n",
 		    verb, argc - n, argc - n == 1 ? "" : "s");
-	rc = n == argc ? 0 : 1;
+	rc = n == argc ? EXIT_SUCCESS : EXIT_FAILURE;
 	goto out;
 out_fail:
-	rc = cli_db_fail(conn, "comments", verb);
+	cli_db_fail(conn, "comments", verb);
 out:
 	free(ids);
 	return rc;
 }
 
+/* The ids of the comments made with an address, as an array literal. */
+enum forget_col { FORGET_COL_IDS };
+
+static const char forget_sql[] =
+    "SELECT coalesce(array_agg(id), '{}')::text FROM comments "
+    "WHERE email_hash = $1";
+
+/* comments forget EMAIL */
 static int
-cmd_forget(const struct conf *c, PGconn *conn, int argc, char **argv)
+cmd_forget(const struct cli_call *x)
 {
+	PGconn *conn = x->conn;
 	unsigned char secret[SECRET_KEY_BYTES], hash[HASH_BYTES];
-	char hex[2 * HASH_BYTES + 3];
+	char hex[PG_BYTEA_HEX_SIZE(HASH_BYTES)];
 	const char *params[1] = { hex };
 	struct keys keys;
 	PGresult *res;
 	long n = 0;
 	int ok;
 
-	if (argc != 1) {
-		fputs(cli_comments_help, stderr);
-		return 2;
-	}
-	if (sodium_init() < 0 || !secret_load(c->secret_key_file, secret))
-		return 1;
+	if (sodium_init() < 0 || !secret_load(x->conf->secret_key_file, secret))
+		return EXIT_FAILURE;
 	ok = keys_derive(&keys, secret);
 	sodium_memzero(secret, sizeof(secret));
 	if (!ok)
-		return 1;
-	email_hash(&keys, argv[0], hash);
+		return EXIT_FAILURE;
+	email_hash(&keys, x->argv[0], hash);
 	keys_wipe(&keys);
-	hex[0] = '\\';
-	hex[1] = 'x';
-	sodium_bin2hex(hex + 2, sizeof(hex) - 2, hash, sizeof(hash));
+	pg_bytea_hex(hex, hash, sizeof(hash));
 	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL) ||
-	    !cli_db_exec(conn, "SELECT coalesce(array_agg(id), '{}')::text FROM "
-	    "comments WHERE email_hash = $1", 1, params, &res))
-		return cli_db_fail(conn, "comments", "forget");
-	params[0] = PQgetvalue(res, 0, 0);
+	    !cli_db_exec(conn, forget_sql, 1, params, &res)) {
+		cli_db_fail(conn, "comments", "forget");
+		return EXIT_FAILURE;
+	}
+	params[0] = PQgetvalue(res, 0, FORGET_COL_IDS);
 	ok = remove_ids(conn, params[0], &n) &&
 	    cli_db_exec(conn, "COMMIT", 0, NULL, NULL);
 	PQclear(res);
-	if (!ok)
-		return cli_db_fail(conn, "comments", "forget");
+	if (!ok) {
+		cli_db_fail(conn, "comments", "forget");
+		return EXIT_FAILURE;
+	}
 	/* Say nothing of the address itself: it may be pasted from a ticket
 	 * into a terminal that is logged. */
 	printf("forget: %ld comment%s removed\n", n, n == 1 ? "" : "s");
-	return 0;
+	return EXIT_SUCCESS;
 }
 
+static const struct cli_sub subs[] = {
+	{ "list", 0, CLI_ANY_ARGS, list_check, cmd_list },
+	{ "approve", 0, CLI_ANY_ARGS, ids_check, cmd_change },
+	{ "spam", 0, CLI_ANY_ARGS, ids_check, cmd_change },
+	{ "trash", 0, CLI_ANY_ARGS, ids_check, cmd_change },
+	{ "delete", 0, CLI_ANY_ARGS, ids_check, cmd_change },
+	{ "forget", 1, 1, NULL, cmd_forget },
+};
+
+static const struct cli_group comments_command = { "comments",
+    cli_comments_help, subs, sizeof(subs) / sizeof(subs[0]) };
+
 /*
- * Run `fascia comments ARGS`.  Returns the process's exit status.
+ * Run `fascia comments ARGS`.  Returns the process's exit status:
+ * EXIT_SUCCESS, EXIT_FAILURE when something failed or an id was not
+ * found, EXIT_USAGE for a usage error.
  */
 int
 cli_comments(const struct conf *c, int argc, char **argv)
 {
-	PGconn *conn;
-	int rc;
-
-	if (argc < 1 || strcmp(argv[0], "--help") == 0 ||
-	    strcmp(argv[0], "-h") == 0) {
-		fputs(cli_comments_help, argc < 1 ? stderr : stdout);
-		return argc < 1 ? 2 : 0;
-	}
-	if ((conn = cli_db_open(c, "comments")) == NULL)
-		return 1;
-	if (strcmp(argv[0], "list") == 0)
-		rc = cmd_list(conn, argc - 1, argv + 1);
-	else if (strcmp(argv[0], "approve") == 0 ||
-	    strcmp(argv[0], "spam") == 0 || strcmp(argv[0], "trash") == 0 ||
-	    strcmp(argv[0], "delete") == 0)
-		rc = cmd_change(conn, argv[0], argc - 1, argv + 1);
-	else if (strcmp(argv[0], "forget") == 0)
-		rc = cmd_forget(c, conn, argc - 1, argv + 1);
-	else {
-		fprintf(stderr, "fascia comments: unknown command \"%s\"\n%s",
-		    argv[0], cli_comments_help);
-		rc = 2;
-	}
-	PQfinish(conn);
-	return rc;
+	return cli_dispatch(&comments_command, c, argc, argv);
 }

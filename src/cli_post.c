@@ -5,11 +5,13 @@
  * import reads Markdown files with front matter (frontmatter.c), checks
  * every field, renders the Markdown once with cmark (markdown.c) and
  * stores source and HTML.  A post is matched by its slug: importing a
- * file whose slug exists updates that post, tags included.  The files of
- * one run are checked first, all of them, and every problem is reported
- * as FILE:LINE: message; if any file has one, nothing is imported.
- * Otherwise all of them are written in one transaction, so a run imports
- * every file or none.
+ * file whose slug exists updates that post, tags included (and a post
+ * that came from WordPress keeps its import key).  Posts are written by
+ * post_store.c, the same statements the WordPress importer sends.  The
+ * files of one run are checked first, all of them, and every problem is
+ * reported as FILE:LINE: message; if any file has one, nothing is
+ * imported.  Otherwise all of them are written in one transaction, so a
+ * run imports every file or none (cli_batch.c).
  *
  * A published post whose date is in the future is scheduled: the site
  * shows only posts with published_at <= now(), so it appears when due
@@ -24,14 +26,23 @@
 
 #include <libpq-fe.h>
 
+#include "arena.h"
+#include "buf.h"
+#include "cli_batch.h"
 #include "cli_db.h"
+#include "cli_dispatch.h"
 #include "cli_post.h"
+#include "cli_table.h"
 #include "frontmatter.h"
 #include "markdown.h"
+#include "post_store.h"
 #include "pubdate.h"
 #include "slug.h"
 
 #define MAX_TAGS 32
+#define OUTCOME_WIDTH 8		/* "created " and "updated " line up */
+#define WRITE_ARENA_CHUNK 4096	/* a post's parameters fit in one chunk */
+#define WHAT_MAX 40		/* "post unpublish" */
 
 const char cli_post_help[] =
     "usage: fascia [-c FILE] post import FILE.md...\n"
@@ -86,8 +97,6 @@ struct post_file {
 	const char *tags[MAX_TAGS];
 	size_t ntags;
 	char *html;		/* owned */
-	char author_id[24];
-	char post_id[24];	/* "" for a new post */
 };
 
 static void
@@ -153,9 +162,9 @@ parse_tags(struct post_file *pf, const char *value, int line,
 		if (n == 0)
 			continue;	/* "a, b," or an empty list */
 		if (!slug_valid(t)) {
-			fm_errf(e, line, "bad tag \"%.60s\": a tag is its slug "
+			fm_errf(e, line, "bad tag \"%.*s\": a tag is its slug "
 			    "(lowercase letters, digits and single hyphens), "
-			    "tags are separated by commas", t);
+			    "tags are separated by commas", FM_QUOTE_MAX, t);
 			return 0;
 		}
 		for (i = 0; i < pf->ntags; i++)
@@ -193,9 +202,9 @@ post_read(struct post_file *pf, struct fm_err *e)
 	v = field(pf, "slug", NULL, &pf->slug_line);
 	if (v != NULL) {
 		if (!slug_valid(v)) {
-			fm_errf(e, pf->slug_line, "bad slug \"%.60s\": use "
+			fm_errf(e, pf->slug_line, "bad slug \"%.*s\": use "
 			    "lowercase letters a-z, digits and single hyphens "
-			    "(at most %d)", v, SLUG_MAX);
+			    "(at most %d)", FM_QUOTE_MAX, v, SLUG_MAX);
 			return 0;
 		}
 		memcpy(pf->slug, v, strlen(v) + 1);
@@ -219,15 +228,15 @@ post_read(struct post_file *pf, struct fm_err *e)
 	pf->status = field(pf, "status", "draft", &line);
 	if (strcmp(pf->status, "draft") != 0 &&
 	    strcmp(pf->status, "published") != 0) {
-		fm_errf(e, line, "bad status \"%.40s\": draft or published",
-		    pf->status);
+		fm_errf(e, line, "bad status \"%.*s\": draft or published",
+		    FM_QUOTE_WORD_MAX, pf->status);
 		return 0;
 	}
 	if ((v = field(pf, "date", NULL, &line)) != NULL) {
 		if (!pubdate_parse(v, &pf->date)) {
-			fm_errf(e, line, "bad date \"%.60s\": ISO 8601 such as "
+			fm_errf(e, line, "bad date \"%.*s\": ISO 8601 such as "
 			    "2026-03-14T09:30:00Z, 2026-03-14T10:30:00+01:00 "
-			    "or 2026-03-14, or \"+N days\"", v);
+			    "or 2026-03-14, or \"+N days\"", FM_QUOTE_MAX, v);
 			return 0;
 		}
 		pf->has_date = 1;
@@ -238,7 +247,8 @@ post_read(struct post_file *pf, struct fm_err *e)
 	pf->excerpt = field(pf, "excerpt", "", NULL);
 	v = field(pf, "comments", "open", &line);
 	if (strcmp(v, "open") != 0 && strcmp(v, "closed") != 0) {
-		fm_errf(e, line, "bad comments \"%.40s\": open or closed", v);
+		fm_errf(e, line, "bad comments \"%.*s\": open or closed",
+		    FM_QUOTE_WORD_MAX, v);
 		return 0;
 	}
 	pf->comments_open = strcmp(v, "open") == 0;
@@ -257,6 +267,15 @@ enum check {
 	CHECK_DBERR	/* the database failed */
 };
 
+/* What the database knows of a file's author and slug, by column. */
+enum lookup_col { LK_AUTHOR, LK_POST, LK_RENAMED_TO };
+
+static const char lookup_sql[] =
+    "SELECT (SELECT id FROM authors WHERE slug = $1), "
+    "(SELECT id FROM posts WHERE slug = $2), "
+    "(SELECT p.slug FROM slug_redirects r JOIN posts p ON p.id = r.post_id "
+    "WHERE r.old_slug = $2)";
+
 /* Check pf against the database: its author, and its slug's history. */
 static enum check
 post_lookup(PGconn *conn, struct post_file *pf, struct fm_err *e)
@@ -265,128 +284,107 @@ post_lookup(PGconn *conn, struct post_file *pf, struct fm_err *e)
 	PGresult *res;
 	enum check rc = CHECK_BAD;
 
-	if (!cli_db_exec(conn, "SELECT (SELECT id FROM authors WHERE slug = "
-	    "$1), (SELECT id FROM posts WHERE slug = $2), (SELECT p.slug FROM "
-	    "slug_redirects r JOIN posts p ON p.id = r.post_id WHERE "
-	    "r.old_slug = $2)", 2, params, &res))
+	if (!cli_db_exec(conn, lookup_sql, 2, params, &res))
 		return CHECK_DBERR;
-	if (PQgetisnull(res, 0, 0))
-		fm_errf(e, pf->author_line, "unknown author \"%.60s\" (see "
+	if (PQgetisnull(res, 0, LK_AUTHOR))
+		fm_errf(e, pf->author_line, "unknown author \"%.*s\" (see "
 		    "`fascia author list`; add one with `fascia author add`)",
-		    pf->author);
-	else if (PQgetisnull(res, 0, 1) && !PQgetisnull(res, 0, 2))
+		    FM_QUOTE_MAX, pf->author);
+	else if (PQgetisnull(res, 0, LK_POST) &&
+	    !PQgetisnull(res, 0, LK_RENAMED_TO))
 		fm_errf(e, pf->slug_line, "the post \"%s\" was renamed to "
-		    "\"%.60s\" and its old slug redirects there: write \"slug: "
-		    "%.60s\" to update it", pf->slug, PQgetvalue(res, 0, 2),
-		    PQgetvalue(res, 0, 2));
-	else {
-		(void)snprintf(pf->author_id, sizeof(pf->author_id), "%s",
-		    PQgetvalue(res, 0, 0));
-		(void)snprintf(pf->post_id, sizeof(pf->post_id), "%s",
-		    PQgetvalue(res, 0, 1));
+		    "\"%.*s\" and its old slug redirects there: write \"slug: "
+		    "%.*s\" to update it", pf->slug,
+		    FM_QUOTE_MAX, PQgetvalue(res, 0, LK_RENAMED_TO),
+		    FM_QUOTE_MAX, PQgetvalue(res, 0, LK_RENAMED_TO));
+	else
 		rc = CHECK_OK;
-	}
 	PQclear(res);
 	return rc;
 }
 
-/* The parts of the INSERT and UPDATE that say how a post came out. */
-#define POST_RETURNING \
-	" RETURNING id, CASE WHEN status = 'draft' THEN 'draft' " \
-	"WHEN published_at > now() THEN 'scheduled' ELSE 'published' END, " \
-	"coalesce(to_char(published_at, 'YYYY-MM-DD HH24:MI TZ'), '')"
-
-static const char insert_sql[] =
-    "INSERT INTO posts (slug, title, excerpt, body_source, body_html, "
-    "author_id, status, comments_open, published_at) VALUES ($1, $2, $3, "
-    "$4, $5, $6, $7::post_status, $8::boolean, coalesce($9::timestamptz, "
-    "now() + make_interval(days => $10::int), CASE WHEN $7::post_status = "
-    "'published' THEN now() END))" POST_RETURNING;
-
-/* Without a date in the file, an update keeps the post's date. */
-static const char update_sql[] =
-    "UPDATE posts SET title = $2, excerpt = $3, body_source = $4, "
-    "body_html = $5, author_id = $6, status = $7::post_status, "
-    "comments_open = $8::boolean, published_at = coalesce($9::timestamptz, "
-    "now() + make_interval(days => $10::int), published_at, CASE WHEN "
-    "$7::post_status = 'published' THEN now() END), updated_at = now() "
-    "WHERE id = $1" POST_RETURNING;
-
-struct import_counts {
+/* A run of `post import`. */
+struct import {
+	struct post_file *files;
+	size_t nfiles;
 	int created, updated, new_tags;
+	struct arena a;		/* a post's parameters... */
+	struct buf tmp;		/* ...and the scratch space to make them */
 };
 
-/* Replace the tags of the post with id post_id by pf's. */
-static int
-post_write_tags(PGconn *conn, const struct post_file *pf,
-    const char *post_id, struct import_counts *n)
+/*
+ * Create or update the post of file i with its tags (post_store.c),
+ * print what happened and count it.
+ */
+static enum cli_write
+post_write(PGconn *conn, void *arg, size_t i)
 {
-	const char *params[2] = { post_id, NULL };
-	char name[SLUG_MAX + 1];
-	PGresult *res;
-	size_t i;
+	struct import *im = arg;
+	const struct post_file *pf = &im->files[i];
+	char names[MAX_TAGS][SLUG_MAX + 1];
+	const char *new_names[MAX_TAGS];
+	struct post_step steps[POST_STMT__MAX];
+	const struct pg_stmt *st;
+	struct post_result got;
+	struct post_row row;
+	PGresult *res, *written = NULL;
+	size_t nsteps, k;
+	enum cli_write rc = CLI_WRITE_DBERR;
 
-	if (!cli_db_exec(conn, "DELETE FROM post_tags WHERE post_id = $1", 1,
-	    params, NULL))
-		return 0;
-	for (i = 0; i < pf->ntags; i++) {
-		slug_to_name(pf->tags[i], name, sizeof(name));
-		params[0] = pf->tags[i];
-		params[1] = name;
-		if (!cli_db_exec(conn, "INSERT INTO tags (slug, name) VALUES "
-		    "($1, $2) ON CONFLICT (slug) DO NOTHING RETURNING id", 2,
-		    params, &res))
-			return 0;
-		n->new_tags += PQntuples(res);
-		PQclear(res);
-		params[0] = post_id;
-		params[1] = pf->tags[i];
-		if (!cli_db_exec(conn, "INSERT INTO post_tags (post_id, tag_id) "
-		    "SELECT $1, id FROM tags WHERE slug = $2", 2, params, NULL))
-			return 0;
+	/* A tag a file names first is named after its slug. */
+	for (k = 0; k < pf->ntags; k++) {
+		slug_to_name(pf->tags[k], names[k], sizeof(names[k]));
+		new_names[k] = names[k];
 	}
-	return 1;
-}
-
-/* Insert or update the post of pf and its tags; print what happened. */
-static int
-post_write(PGconn *conn, const struct post_file *pf, struct import_counts *n)
-{
-	const char *params[10];
-	char days[16];
-	PGresult *res;
-	int is_new = pf->post_id[0] == '\0', ok;
-
-	(void)snprintf(days, sizeof(days), "%d", pf->date.days);
-	params[0] = is_new ? pf->slug : pf->post_id;
-	params[1] = pf->title;
-	params[2] = pf->excerpt;
-	params[3] = pf->doc.body;
-	params[4] = pf->html;
-	params[5] = pf->author_id;
-	params[6] = pf->status;
-	params[7] = pf->comments_open ? "true" : "false";
-	params[8] = pf->has_date && pf->date.kind == PUBDATE_ABSOLUTE ?
+	memset(&row, 0, sizeof(row));
+	row.slug = pf->slug;
+	row.title = pf->title;
+	row.excerpt = pf->excerpt;
+	row.body_source = pf->doc.body;
+	row.body_html = pf->html;
+	row.author = pf->author;
+	row.published = strcmp(pf->status, "published") == 0;
+	row.date = pf->has_date && pf->date.kind == PUBDATE_ABSOLUTE ?
 	    pf->date.text : NULL;
-	params[9] = pf->has_date && pf->date.kind == PUBDATE_RELATIVE ?
-	    days : NULL;
-	if (!cli_db_exec(conn, is_new ? insert_sql : update_sql, 10, params,
-	    &res))
-		return 0;
-	ok = PQntuples(res) == 1 &&
-	    post_write_tags(conn, pf, PQgetvalue(res, 0, 0), n);
-	if (ok) {
-		printf("%-8s %s (%s%s%s)\n", is_new ? "created" : "updated",
-		    pf->slug, PQgetvalue(res, 0, 1),
-		    PQgetlength(res, 0, 2) > 0 ? ", " : "",
-		    PQgetvalue(res, 0, 2));
-		if (is_new)
-			n->created++;
+	row.has_days = pf->has_date && pf->date.kind == PUBDATE_RELATIVE;
+	row.days = pf->date.days;
+	row.comments_open = pf->comments_open;
+	row.touch = 1;		/* importing a file is an edit */
+	row.tags = pf->tags;
+	row.ntags = pf->ntags;
+	row.new_tags = pf->tags;
+	row.new_names = new_names;
+	row.nnew = pf->ntags;
+	arena_reset(&im->a);
+	if (!post_store_plan(&row, &im->tmp, &im->a, steps, &nsteps))
+		return CLI_WRITE_NOMEM;
+	memset(&got, 0, sizeof(got));
+	for (k = 0; k < nsteps; k++) {
+		st = &post_stmts[steps[k].stmt];
+		if (!cli_db_exec(conn, st->sql, st->nparams, steps[k].v, &res))
+			goto out;
+		post_store_took(&got, steps[k].stmt, res);
+		if (steps[k].stmt == POST_UPSERT)
+			written = res;
 		else
-			n->updated++;
+			PQclear(res);
+		if (!got.answered)
+			goto out;
 	}
-	PQclear(res);
-	return ok;
+	printf("%-*s %s (%s%s%s)\n", OUTCOME_WIDTH,
+	    got.outcome == POST_NEW ? "created" : "updated", pf->slug,
+	    PQgetvalue(written, 0, POST_COL_STATE),
+	    PQgetlength(written, 0, POST_COL_DATE) > 0 ? ", " : "",
+	    PQgetvalue(written, 0, POST_COL_DATE));
+	if (got.outcome == POST_NEW)
+		im->created++;
+	else
+		im->updated++;
+	im->new_tags += (int)got.tags_new;
+	rc = CLI_WRITTEN;
+out:
+	PQclear(written);
+	return rc;
 }
 
 /* Find an earlier file of the batch with pf's slug. */
@@ -404,11 +402,13 @@ same_slug(const struct post_file *files, size_t i)
 
 /* Check every file; returns how many are bad, or -1 on a database error. */
 static int
-import_check(PGconn *conn, struct post_file *files, size_t nfiles)
+import_check(PGconn *conn, void *arg)
 {
+	struct import *im = arg;
+	struct post_file *files = im->files;
+	size_t nfiles = im->nfiles, i;
 	const struct post_file *other;
 	struct fm_err e;
-	size_t i;
 	int bad = 0;
 	enum check rc;
 
@@ -435,91 +435,68 @@ import_check(PGconn *conn, struct post_file *files, size_t nfiles)
 	return bad;
 }
 
+/* post import FILE.md...: check every file, then write them all. */
 static int
-cmd_import(PGconn *conn, int argc, char **argv)
+cmd_import(const struct cli_call *x)
 {
-	struct post_file *files;
-	struct import_counts n = { 0, 0, 0 };
-	char what[300];
+	struct import im;
+	struct cli_batch b = { "post import", "nothing was imported",
+	    x->argv, (size_t)x->argc, import_check, post_write, &im };
 	size_t i;
-	int bad, rc = 1;
+	int rc;
 
-	if (argc < 1) {
-		fputs(cli_post_help, stderr);
-		return 2;
-	}
-	if ((files = calloc((size_t)argc, sizeof(*files))) == NULL) {
+	memset(&im, 0, sizeof(im));
+	im.nfiles = (size_t)x->argc;
+	if ((im.files = calloc(im.nfiles, sizeof(*im.files))) == NULL) {
 		fprintf(stderr, "fascia post import: out of memory\n");
-		return 1;
+		return EXIT_FAILURE;
 	}
-	for (i = 0; i < (size_t)argc; i++)
-		files[i].path = argv[i];
-	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL) ||
-	    (bad = import_check(conn, files, (size_t)argc)) < 0) {
-		rc = cli_db_fail(conn, "post import", "checking the files");
-		goto out;
-	}
-	if (bad > 0) {
-		fprintf(stderr, "fascia post import: %d of %d file%s %s bad: "
-		    "nothing was imported\n", bad, argc, argc == 1 ? "" : "s",
-		    bad == 1 ? "is" : "are");
-		goto out;
-	}
-	for (i = 0; i < (size_t)argc; i++)
-		if (!post_write(conn, &files[i], &n)) {
-			(void)snprintf(what, sizeof(what), "%s: nothing was "
-			    "imported", files[i].path);
-			rc = cli_db_fail(conn, "post import", what);
-			goto out;
-		}
-	if (!cli_db_exec(conn, "COMMIT", 0, NULL, NULL)) {
-		rc = cli_db_fail(conn, "post import", "nothing was imported");
-		goto out;
-	}
-	printf("post import: %d created, %d updated, %d new tag%s\n",
-	    n.created, n.updated, n.new_tags, n.new_tags == 1 ? "" : "s");
-	rc = 0;
-out:
-	if (rc != 0)
-		(void)cli_db_rollback(conn);
-	for (i = 0; i < (size_t)argc; i++)
-		post_file_free(&files[i]);
-	free(files);
+	for (i = 0; i < im.nfiles; i++)
+		im.files[i].path = x->argv[i];
+	arena_init(&im.a, WRITE_ARENA_CHUNK);
+	buf_init(&im.tmp, 0);
+	if ((rc = cli_batch_run(x->conn, &b)) == EXIT_SUCCESS)
+		printf("post import: %d created, %d updated, %d new tag%s\n",
+		    im.created, im.updated, im.new_tags,
+		    im.new_tags == 1 ? "" : "s");
+	for (i = 0; i < im.nfiles; i++)
+		post_file_free(&im.files[i]);
+	free(im.files);
+	arena_free(&im.a);
+	buf_free(&im.tmp);
 	return rc;
 }
 
-static int
-cmd_list(PGconn *conn, int argc)
-{
-	PGresult *res;
-	int i;
+/* post list: its columns, and how they are shown. */
+enum list_col { PL_SLUG, PL_STATUS, PL_DATE, PL_TITLE, PL__MAX };
 
-	if (argc != 0) {
-		fputs(cli_post_help, stderr);
-		return 2;
-	}
-	if (!cli_db_exec(conn, "SELECT slug, CASE WHEN status = 'draft' THEN "
-	    "'draft' WHEN published_at > now() THEN 'scheduled' ELSE "
-	    "'published' END, coalesce(to_char(published_at, "
-	    "'YYYY-MM-DD HH24:MI'), '-'), title FROM posts "
-	    "ORDER BY published_at DESC NULLS FIRST, id DESC", 0, NULL, &res))
-		return cli_db_fail(conn, "post list", "listing the posts");
-	printf("%-40s %-9s %-16s %s\n", "SLUG", "STATUS", "DATE", "TITLE");
-	for (i = 0; i < PQntuples(res); i++) {
-		cli_print_cell(PQgetvalue(res, i, 0), 40);
-		putchar(' ');
-		cli_print_cell(PQgetvalue(res, i, 1), 9);
-		putchar(' ');
-		cli_print_cell(PQgetvalue(res, i, 2), 16);
-		putchar(' ');
-		cli_print_cell(PQgetvalue(res, i, 3), 0);
-		putchar('\n');
-	}
-	PQclear(res);
-	return 0;
+static const struct cli_column list_cols[PL__MAX] = {
+	[PL_SLUG] = { "SLUG", 0, 40, 0, CLI_LEFT },
+	[PL_STATUS] = { "STATUS", 1, 9, 0, CLI_LEFT },
+	[PL_DATE] = { "DATE", 1, 16, 0, CLI_LEFT },
+	[PL_TITLE] = { "TITLE", 1, 0, 0, CLI_LEFT },
+};
+
+static const struct cli_listing listing = {
+	"SELECT slug, CASE WHEN status = 'draft' THEN 'draft' "
+	"WHEN published_at > now() THEN 'scheduled' ELSE 'published' END, "
+	"coalesce(to_char(published_at, 'YYYY-MM-DD HH24:MI'), '-'), title "
+	"FROM posts ORDER BY published_at DESC NULLS FIRST, id DESC",
+	list_cols, PL__MAX, "post list", "listing the posts"
+};
+
+static int
+cmd_list(const struct cli_call *x)
+{
+	return cli_table_list(x->conn, &listing, 0, NULL);
 }
 
-/* publish, unpublish and delete: the statement, then what to print. */
+/*
+ * publish, unpublish and delete: the statement, which returns a row with
+ * what to say of the post (or none when no post has the slug).
+ */
+enum change_col { CHANGE_COL_SAID };
+
 static const struct {
 	const char *verb;
 	const char *sql;
@@ -538,11 +515,13 @@ static const struct {
 	    "(SELECT n FROM c) || ' comment(s)' FROM d" },
 };
 
+/* post publish|unpublish|delete SLUG...: all of them, or none. */
 static int
-cmd_change(PGconn *conn, const char *verb, int argc, char **argv)
+cmd_change(const struct cli_call *x)
 {
-	char what[40];
-	const char *sql = NULL, *params[1];
+	PGconn *conn = x->conn;
+	const char *verb = x->name, *sql = NULL, *params[1];
+	char what[WHAT_MAX];
 	PGresult *res;
 	size_t i;
 	int j, found;
@@ -550,43 +529,45 @@ cmd_change(PGconn *conn, const char *verb, int argc, char **argv)
 	for (i = 0; i < sizeof(changes) / sizeof(changes[0]); i++)
 		if (strcmp(changes[i].verb, verb) == 0)
 			sql = changes[i].sql;
-	if (sql == NULL || argc < 1) {
-		fputs(cli_post_help, stderr);
-		return 2;
-	}
 	(void)snprintf(what, sizeof(what), "post %s", verb);
-	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL))
-		return cli_db_fail(conn, what, "nothing was changed");
-	for (j = 0; j < argc; j++) {
-		params[0] = argv[j];
+	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL)) {
+		cli_db_fail(conn, what, "nothing was changed");
+		return EXIT_FAILURE;
+	}
+	for (j = 0; j < x->argc; j++) {
+		params[0] = x->argv[j];
 		if (!cli_db_exec(conn, sql, 1, params, &res)) {
-			(void)cli_db_fail(conn, what, "nothing was changed");
+			cli_db_fail(conn, what, "nothing was changed");
 			(void)cli_db_rollback(conn);
-			return 1;
+			return EXIT_FAILURE;
 		}
 		if ((found = PQntuples(res) == 1))
-			printf("%s: %s\n", argv[j], PQgetvalue(res, 0, 0));
+			printf("%s: %s\n", x->argv[j],
+			    PQgetvalue(res, 0, CHANGE_COL_SAID));
 		PQclear(res);
 		if (!found) {
 			fprintf(stderr, "fascia %s: no post has the slug "
 			    "\"%s\" (see `fascia post list`): nothing was "
-			    "changed\n", what, argv[j]);
+			    "changed\n", what, x->argv[j]);
 			(void)cli_db_rollback(conn);
-			return 1;
+			return EXIT_FAILURE;
 		}
 	}
 	if (!cli_db_exec(conn, "COMMIT", 0, NULL, NULL)) {
-		(void)cli_db_fail(conn, what, "nothing was changed");
+		cli_db_fail(conn, what, "nothing was changed");
 		(void)cli_db_rollback(conn);
-		return 1;
+		return EXIT_FAILURE;
 	}
-	return 0;
+	return EXIT_SUCCESS;
 }
+
+/* The one column of query_value()'s statements. */
+#define VALUE_COL 0
 
 /*
  * Run sql with params; put its first value in *value (malloc'd, the
  * caller frees it), or NULL when there is no row or it is NULL.  Returns
- * 1, or 0 when the statement failed.
+ * 1, or 0 when the statement failed or memory ran out.
  */
 static int
 query_value(PGconn *conn, const char *sql, int n, const char *const *params,
@@ -597,8 +578,8 @@ query_value(PGconn *conn, const char *sql, int n, const char *const *params,
 	*value = NULL;
 	if (!cli_db_exec(conn, sql, n, params, &res))
 		return 0;
-	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0) &&
-	    (*value = strdup(PQgetvalue(res, 0, 0))) == NULL) {
+	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, VALUE_COL) &&
+	    (*value = strdup(PQgetvalue(res, 0, VALUE_COL))) == NULL) {
 		PQclear(res);
 		return 0;
 	}
@@ -606,15 +587,20 @@ query_value(PGconn *conn, const char *sql, int n, const char *const *params,
 	return 1;
 }
 
+enum rename_res {
+	RENAME_OK,
+	RENAME_REFUSED,		/* said why */
+	RENAME_DBERR		/* the database failed */
+};
+
 /* The checks and writes of rename, in the caller's transaction. */
-static int
-rename_in(PGconn *conn, const char *from, const char *to, int *dberr)
+static enum rename_res
+rename_in(PGconn *conn, const char *from, const char *to)
 {
 	const char *params[2] = { from, to };
 	char *id = NULL, *other = NULL;
-	int rc = 0;
+	enum rename_res rc = RENAME_DBERR;
 
-	*dberr = 1;
 	if (!query_value(conn, "SELECT id FROM posts WHERE slug = $1 "
 	    "FOR UPDATE", 1, params, &id))
 		goto out;
@@ -623,10 +609,11 @@ rename_in(PGconn *conn, const char *from, const char *to, int *dberr)
 		    "JOIN posts p ON p.id = r.post_id WHERE r.old_slug = $1", 1,
 		    params, &other))
 			goto out;
-		*dberr = 0;
+		rc = RENAME_REFUSED;
 		fprintf(stderr, "fascia post rename: no post has the slug "
-		    "\"%s\"%s%s%s\n", from, other ? " (it is an old slug of \"" :
-		    "", other ? other : "", other ? "\")" : "");
+		    "\"%s\"%s%s%s\n", from,
+		    other ? " (it is an old slug of \"" : "",
+		    other ? other : "", other ? "\")" : "");
 		goto out;
 	}
 	if (!query_value(conn, "SELECT 'a post' FROM posts WHERE slug = $2 "
@@ -636,9 +623,9 @@ rename_in(PGconn *conn, const char *from, const char *to, int *dberr)
 	    &other))
 		goto out;
 	if (other != NULL) {
-		*dberr = 0;
-		fprintf(stderr, "fascia post rename: \"%s\" is taken: it is %s\n",
-		    to, other);
+		rc = RENAME_REFUSED;
+		fprintf(stderr, "fascia post rename: \"%s\" is taken: it is "
+		    "%s\n", to, other);
 		goto out;
 	}
 	/* Renaming back to an old slug of the same post drops that
@@ -656,89 +643,68 @@ rename_in(PGconn *conn, const char *from, const char *to, int *dberr)
 	    "VALUES ($1, $2) ON CONFLICT (old_slug) DO UPDATE SET post_id = "
 	    "excluded.post_id, created_at = now()", 2, params, NULL))
 		goto out;
-	rc = 1;
+	rc = RENAME_OK;
 out:
 	free(id);
 	free(other);
 	return rc;
 }
 
+/* post rename OLD-SLUG NEW-SLUG */
 static int
-cmd_rename(PGconn *conn, int argc, char **argv)
+cmd_rename(const struct cli_call *x)
 {
-	int dberr = 0;
+	PGconn *conn = x->conn;
+	const char *from = x->argv[0], *to = x->argv[1];
+	enum rename_res rc = RENAME_DBERR;
 
-	if (argc != 2) {
-		fputs(cli_post_help, stderr);
-		return 2;
-	}
-	if (!slug_valid(argv[1])) {
+	if (!slug_valid(to)) {
 		fprintf(stderr, "fascia post rename: bad slug \"%s\": use "
-		    "lowercase letters a-z, digits and single hyphens\n",
-		    argv[1]);
-		return 1;
+		    "lowercase letters a-z, digits and single hyphens\n", to);
+		return EXIT_FAILURE;
 	}
-	if (slug_reserved(argv[1])) {
+	if (slug_reserved(to)) {
 		fprintf(stderr, "fascia post rename: the slug \"%s\" is "
-		    "reserved for the site's own URLs\n", argv[1]);
-		return 1;
+		    "reserved for the site's own URLs\n", to);
+		return EXIT_FAILURE;
 	}
-	if (strcmp(argv[0], argv[1]) == 0) {
+	if (strcmp(from, to) == 0) {
 		fprintf(stderr, "fascia post rename: the slugs are the same\n");
-		return 1;
+		return EXIT_FAILURE;
 	}
 	if (!cli_db_exec(conn, "BEGIN", 0, NULL, NULL) ||
-	    !rename_in(conn, argv[0], argv[1], &dberr) ||
+	    (rc = rename_in(conn, from, to)) != RENAME_OK ||
 	    !cli_db_exec(conn, "COMMIT", 0, NULL, NULL)) {
-		if (dberr)
-			(void)cli_db_fail(conn, "post rename", "nothing was "
+		if (rc != RENAME_REFUSED)
+			cli_db_fail(conn, "post rename", "nothing was "
 			    "changed");
 		(void)cli_db_rollback(conn);
-		return 1;
+		return EXIT_FAILURE;
 	}
 	printf("renamed %s to %s: /%s/ now redirects (301) to /%s/\n",
-	    argv[0], argv[1], argv[0], argv[1]);
-	return 0;
+	    from, to, from, to);
+	return EXIT_SUCCESS;
 }
 
+static const struct cli_sub subs[] = {
+	{ "import", 1, CLI_ANY_ARGS, NULL, cmd_import },
+	{ "list", 0, 0, NULL, cmd_list },
+	{ "publish", 1, CLI_ANY_ARGS, NULL, cmd_change },
+	{ "unpublish", 1, CLI_ANY_ARGS, NULL, cmd_change },
+	{ "delete", 1, CLI_ANY_ARGS, NULL, cmd_change },
+	{ "rename", 2, 2, NULL, cmd_rename },
+};
+
+static const struct cli_group post_command = { "post", cli_post_help, subs,
+    sizeof(subs) / sizeof(subs[0]) };
+
 /*
- * Run `fascia post ARGS`.  Returns the process's exit status: 0, 1 when
- * something failed or a file is bad, 2 for a usage error.
+ * Run `fascia post ARGS`.  Returns the process's exit status:
+ * EXIT_SUCCESS, EXIT_FAILURE when something failed or a file is bad,
+ * EXIT_USAGE for a usage error.
  */
 int
 cli_post(const struct conf *c, int argc, char **argv)
 {
-	PGconn *conn;
-	int rc;
-
-	if (argc < 1 || strcmp(argv[0], "--help") == 0 ||
-	    strcmp(argv[0], "-h") == 0) {
-		fputs(cli_post_help, argc < 1 ? stderr : stdout);
-		return argc < 1 ? 2 : 0;
-	}
-	if (strcmp(argv[0], "import") != 0 && strcmp(argv[0], "list") != 0 &&
-	    strcmp(argv[0], "publish") != 0 &&
-	    strcmp(argv[0], "unpublish") != 0 &&
-	    strcmp(argv[0], "delete") != 0 && strcmp(argv[0], "rename") != 0) {
-		fprintf(stderr, "fascia post: unknown command \"%s\"\n%s",
-		    argv[0], cli_post_help);
-		return 2;
-	}
-	if ((conn = cli_db_open(c, "post")) == NULL)
-		return 1;
-	if (strcmp(argv[0], "import") == 0)
-		rc = cmd_import(conn, argc - 1, argv + 1);
-	else if (strcmp(argv[0], "list") == 0)
-		rc = cmd_list(conn, argc - 1);
-	else if (strcmp(argv[0], "rename") == 0)
-		rc = cmd_rename(conn, argc - 1, argv + 1);
-	else
-		rc = cmd_change(conn, argv[0], argc - 1, argv + 1);
-	PQfinish(conn);
-	/* printf and putchar set stdout's error flag when a write fails. */
-	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == 0) {
-		perror("fascia post: standard output");
-		rc = 1;
-	}
-	return rc;
+	return cli_dispatch(&post_command, c, argc, argv);
 }

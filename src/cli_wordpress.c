@@ -27,6 +27,13 @@
  * costs one round trip, not 50, and the session commits without waiting
  * for the disk (synchronous_commit off): a crash can lose the last posts
  * of a run, never half of one, and the next run brings them in.
+ *
+ * This file is the command: it reads the export (wxr.c) a record at a
+ * time, turns each into rows (wptext.c for WordPress's text), and sends
+ * them.  Around it: what is left out and why (wp_skip.c), the planning of
+ * a post's comments (wp_comments.c), the writing of a post and its tags,
+ * shared with `fascia post import` (post_store.c), the pipeline
+ * (pg_pipeline.c) and the report (wp_report.c).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -43,22 +50,37 @@
 #include "arena.h"
 #include "buf.h"
 #include "cli_db.h"
+#include "cli_dispatch.h"
 #include "cli_wordpress.h"
 #include "comment.h"
 #include "keys.h"
+#include "pg_literal.h"
+#include "pg_pipeline.h"
+#include "post_store.h"
 #include "secret.h"
 #include "slug.h"
+#include "strmap.h"
 #include "text.h"
+#include "wp_comments.h"
+#include "wp_report.h"
+#include "wp_skip.h"
 #include "wptext.h"
 #include "wxr.h"
 
 #define PROG "import-wordpress"
-#define CHUNK 64		/* statements sent before reading results */
 #define COMMENT_BATCH 256	/* comments written by one statement */
-#define EXCERPT_WORDS 40
-#define EXCERPT_CHARS 300
-
-_Static_assert(WPTEXT_SLUG_MAX == SLUG_MAX, "one slug length everywhere");
+#define EXCERPT_WORDS 40	/* an excerpt made of a post's content... */
+#define EXCERPT_CHARS 300	/* ...and its characters at most */
+#define QUOTE_MAX 60		/* of a title or a name, a message quotes */
+#define QUOTE_SLUG_MAX 200	/* of a slug */
+#define NAME_TEXT_MAX 1000	/* an author's or a tag's name as text */
+#define AUTHOR_TEXT_MAX (4 * AUTHOR_MAX)	/* before it is cut */
+#define BIO_HTML_MAX (8 * WXR_LINE_MAX)	/* escaped, with links */
+#define MESSAGE_MAX 512		/* a reason given on standard error */
+#define ITEM_ARENA_CHUNK (64 * 1024)
+#define NSEC_PER_SEC 1e9
+#define POST_KEY_FMT "wp:%lld"	/* a post's import key... */
+#define COMMENT_KEY_FMT "%s:%lld"	/* ...and its comments' */
 
 const char cli_wordpress_help[] =
     "usage: fascia [-c FILE] import-wordpress EXPORT.xml\n\n"
@@ -76,18 +98,34 @@ const char cli_wordpress_help[] =
     "Exit status: 0 when everything usable was imported, 1 when the file\n"
     "or some of its items could not be (each is named, with the reason).\n";
 
+/* The importer's statements: post_store.c's for posts, then its own. */
 enum stmt {
-	S_AUTHOR, S_POST, S_REDIRECTS, S_TAGS, S_POST_TAGS, S_COMMENTS,
-	S_BEGIN, S_COMMIT, S_ROLLBACK, S__MAX
+	S_POST = POST_UPSERT, S_TAGS = POST_TAGS, S_POST_TAGS = POST_LINKS,
+	S_AUTHOR = POST_STMT__MAX, S_REDIRECTS, S_COMMENTS, S_BEGIN, S_COMMIT,
+	S_ROLLBACK, S__MAX
 };
 
-/* Statements with a name are prepared; every parameter is text. */
-static const struct {
-	const char *name;
-	int nparams;
-	const char *sql;
-} stmts[S__MAX] = {
-	[S_AUTHOR] = { "wp_author", 4,
+/* The parameters of S_AUTHOR; a NULL bio keeps the author's. */
+enum author_param { AP_SLUG, AP_NAME, AP_BIO_SOURCE, AP_BIO_HTML, AP__MAX };
+enum author_col { AUTHOR_COL_OUTCOME };
+
+/* The parameters of S_REDIRECTS: the post's key and its old slugs. */
+enum redirect_param { RP_KEY, RP_SLUGS, RP__MAX };
+
+/* The parameters of S_COMMENTS: the post's key, then an array of each. */
+enum cm_param {
+	CP_POST, CP_KEY, CP_PARENT_KEY, CP_AUTHOR, CP_HASH, CP_URL, CP_BODY,
+	CP_DATE, CP__MAX
+};
+enum cm_col { CM_COL_NEW, CM_COL_UPDATED, CM_COL_MATCHED };
+
+/*
+ * The importer's own statements (the first few entries are post_store's
+ * and stay empty here).  Those with a name are prepared; every parameter
+ * is text.
+ */
+static const struct pg_stmt own_stmts[S__MAX] = {
+	[S_AUTHOR] = { "wp_author", AP__MAX,
 	    "WITH v AS (SELECT $1::text AS slug, $2::text AS name, "
 	    "$3::text AS bio_source, $4::text AS bio_html), "
 	    "old AS (SELECT a.* FROM authors a, v WHERE a.slug = v.slug), "
@@ -106,73 +144,13 @@ static const struct {
 	    "SELECT outcome FROM ins UNION ALL SELECT outcome FROM upd "
 	    "UNION ALL SELECT 'unchanged' FROM old "
 	    "WHERE NOT EXISTS (SELECT 1 FROM upd)" },
-	[S_POST] = { "wp_post", 8,
-	    "WITH v AS (SELECT $1::text AS key, $2::text AS slug, "
-	    "$3::text AS title, $4::text AS excerpt, $5::text AS body, "
-	    "(SELECT id FROM authors WHERE slug = $6::text) AS author_id, "
-	    "$7::timestamptz AS at, $8::boolean AS open), "
-	    "m AS (SELECT p.id, p.import_key, p.slug, p.title, p.excerpt, "
-	    " p.body_source, p.body_html, p.author_id, p.status, "
-	    " p.published_at, p.comments_open FROM posts p, v "
-	    " WHERE p.import_key = v.key "
-	    " UNION ALL "
-	    " SELECT p.id, p.import_key, p.slug, p.title, p.excerpt, "
-	    " p.body_source, p.body_html, p.author_id, p.status, "
-	    " p.published_at, p.comments_open FROM posts p, v "
-	    " WHERE p.slug = v.slug AND p.import_key IS NULL AND NOT EXISTS "
-	    " (SELECT 1 FROM posts q WHERE q.import_key = v.key)), "
-	    "gone AS (DELETE FROM slug_redirects r USING v "
-	    " WHERE r.old_slug = v.slug RETURNING 1), "
-	    "kept AS (INSERT INTO slug_redirects (old_slug, post_id) "
-	    " SELECT m.slug, m.id FROM m, v WHERE m.slug <> v.slug "
-	    " ON CONFLICT (old_slug) DO UPDATE SET post_id = excluded.post_id "
-	    " RETURNING 1), "
-	    "upd AS (UPDATE posts p SET import_key = v.key, slug = v.slug, "
-	    " title = v.title, excerpt = v.excerpt, body_source = '', "
-	    " body_html = v.body, author_id = v.author_id, "
-	    " status = 'published', published_at = v.at, "
-	    " comments_open = v.open, updated_at = now() FROM m, v "
-	    " WHERE p.id = m.id AND (m.import_key IS DISTINCT FROM v.key "
-	    " OR m.slug <> v.slug OR m.title <> v.title "
-	    " OR m.excerpt <> v.excerpt OR m.body_source <> '' "
-	    " OR m.body_html <> v.body OR m.author_id <> v.author_id "
-	    " OR m.status <> 'published' "
-	    " OR m.published_at IS DISTINCT FROM v.at "
-	    " OR m.comments_open <> v.open) "
-	    " RETURNING p.id, 'updated'::text AS outcome), "
-	    "ins AS (INSERT INTO posts (import_key, slug, title, excerpt, "
-	    " body_source, body_html, author_id, status, published_at, "
-	    " comments_open) SELECT v.key, v.slug, v.title, v.excerpt, '', "
-	    " v.body, v.author_id, 'published', v.at, v.open FROM v "
-	    " WHERE NOT EXISTS (SELECT 1 FROM m) "
-	    " RETURNING id, 'new'::text AS outcome) "
-	    "SELECT id, outcome FROM upd UNION ALL SELECT id, outcome FROM ins "
-	    "UNION ALL SELECT id, 'unchanged' FROM m "
-	    "WHERE NOT EXISTS (SELECT 1 FROM upd)" },
-	[S_REDIRECTS] = { "wp_redirects", 2,
+	[S_REDIRECTS] = { "wp_redirects", RP__MAX,
 	    "INSERT INTO slug_redirects (old_slug, post_id) "
 	    "SELECT s, p.id FROM posts p, unnest($2::text::text[]) AS s "
 	    "WHERE p.import_key = $1::text AND s <> p.slug "
 	    "AND NOT EXISTS (SELECT 1 FROM posts q WHERE q.slug = s) "
 	    "ON CONFLICT (old_slug) DO NOTHING" },
-	[S_TAGS] = { "wp_tags", 2,
-	    "WITH t AS (SELECT * FROM unnest($1::text::text[], "
-	    "$2::text::text[]) AS t(slug, name)), "
-	    "ins AS (INSERT INTO tags (slug, name) SELECT slug, name FROM t "
-	    " ON CONFLICT (slug) DO NOTHING RETURNING 1), "
-	    "upd AS (UPDATE tags g SET name = t.name FROM t "
-	    " WHERE g.slug = t.slug AND g.name <> t.name RETURNING 1) "
-	    "SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)" },
-	[S_POST_TAGS] = { "wp_post_tags", 2,
-	    "WITH p AS (SELECT id FROM posts WHERE import_key = $1::text), "
-	    "want AS (SELECT id FROM tags WHERE slug = ANY ($2::text::text[])), "
-	    "del AS (DELETE FROM post_tags pt USING p WHERE pt.post_id = p.id "
-	    " AND pt.tag_id NOT IN (SELECT id FROM want) RETURNING 1), "
-	    "ins AS (INSERT INTO post_tags (post_id, tag_id) "
-	    " SELECT p.id, want.id FROM p, want ON CONFLICT DO NOTHING "
-	    " RETURNING 1) "
-	    "SELECT (SELECT count(*) FROM del) + (SELECT count(*) FROM ins)" },
-	[S_COMMENTS] = { "wp_comments", 8,
+	[S_COMMENTS] = { "wp_comments", CP__MAX,
 	    "WITH x AS (SELECT * FROM unnest($2::text::text[], "
 	    "$3::text::text[], $4::text::text[], $5::text::text[], "
 	    "$6::text::text[], $7::text::text[], $8::text::text[]) "
@@ -197,7 +175,8 @@ static const struct {
 	    " email_hash, url, body, status, created_at, import_key) "
 	    " SELECT v.post_id, v.parent_id, v.author, v.hash, v.url, v.body, "
 	    " 'approved', v.at, v.key FROM v "
-	    " WHERE NOT EXISTS (SELECT 1 FROM cur WHERE cur.import_key = v.key) "
+	    " WHERE NOT EXISTS (SELECT 1 FROM cur "
+	    " WHERE cur.import_key = v.key) "
 	    " RETURNING 1) "
 	    "SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd), "
 	    "(SELECT count(*) FROM cur)" },
@@ -206,218 +185,69 @@ static const struct {
 	[S_ROLLBACK] = { NULL, 0, "ROLLBACK" },
 };
 
-enum outcome { OUT_NONE, OUT_NEW, OUT_UPDATED, OUT_UNCHANGED };
-
-enum kind { K_AUTHORS, K_POSTS, K_COMMENTS, K_TAGS, K__MAX };
-
-static const char *const kind_names[K__MAX] = { "authors", "posts",
-    "comments", "tags" };
-
-/* What is left out on purpose, counted for the report. */
-enum skip {
-	SK_DRAFT, SK_PENDING, SK_PRIVATE, SK_PASSWORD, SK_TRASH,
-	SK_OTHER_STATUS, SK_PAGE, SK_ATTACHMENT, SK_MENU_ITEM, SK_REVISION,
-	SK_OTHER_TYPE, SK_UNAPPROVED, SK_SPAM, SK_TRASHED_COMMENT,
-	SK_PINGBACK, SK_TRACKBACK, SK_OTHER_COMMENT, SK_UNCATEGORIZED,
-	SK_OTHER_TERM, SK__MAX
+static const struct pg_stmt *const stmts[S__MAX] = {
+	[S_POST] = &post_stmts[POST_UPSERT],
+	[S_TAGS] = &post_stmts[POST_TAGS],
+	[S_POST_TAGS] = &post_stmts[POST_LINKS],
+	[S_AUTHOR] = &own_stmts[S_AUTHOR],
+	[S_REDIRECTS] = &own_stmts[S_REDIRECTS],
+	[S_COMMENTS] = &own_stmts[S_COMMENTS],
+	[S_BEGIN] = &own_stmts[S_BEGIN],
+	[S_COMMIT] = &own_stmts[S_COMMIT],
+	[S_ROLLBACK] = &own_stmts[S_ROLLBACK],
 };
 
-static const struct {
-	const char *one, *many;
-} skip_names[SK__MAX] = {
-	[SK_DRAFT] = { "draft", "drafts" },
-	[SK_PENDING] = { "post pending review", "posts pending review" },
-	[SK_PRIVATE] = { "private post", "private posts" },
-	[SK_PASSWORD] = { "password-protected post",
-	    "password-protected posts" },
-	[SK_TRASH] = { "trashed post", "trashed posts" },
-	[SK_OTHER_STATUS] = { "post of another status",
-	    "posts of other statuses" },
-	[SK_PAGE] = { "page", "pages" },
-	[SK_ATTACHMENT] = { "attachment", "attachments" },
-	[SK_MENU_ITEM] = { "menu item", "menu items" },
-	[SK_REVISION] = { "revision", "revisions" },
-	[SK_OTHER_TYPE] = { "item of another type", "items of other types" },
-	[SK_UNAPPROVED] = { "unapproved comment", "unapproved comments" },
-	[SK_SPAM] = { "spam comment", "spam comments" },
-	[SK_TRASHED_COMMENT] = { "trashed comment", "trashed comments" },
-	[SK_PINGBACK] = { "pingback", "pingbacks" },
-	[SK_TRACKBACK] = { "trackback", "trackbacks" },
-	[SK_OTHER_COMMENT] = { "comment of another type",
-	    "comments of other types" },
-	[SK_UNCATEGORIZED] = { "use of the default category Uncategorized",
-	    "uses of the default category Uncategorized" },
-	[SK_OTHER_TERM] = { "term of another taxonomy",
-	    "terms of other taxonomies" },
+/* How post_store.c's outcomes are counted. */
+static const enum wp_outcome post_outcomes[] = {
+	[POST_NEW] = WP_NEW,
+	[POST_UPDATED] = WP_UPDATED,
+	[POST_UNCHANGED] = WP_UNCHANGED,
 };
 
-/* What could not be imported, each with its reason on standard error. */
-enum failure { F_AUTHOR, F_POST, F_COMMENT, F_TAG, F__MAX };
-
-static const struct {
-	const char *one, *many;
-} failure_names[F__MAX] = {
-	[F_AUTHOR] = { "author", "authors" },
-	[F_POST] = { "post", "posts" },
-	[F_COMMENT] = { "comment", "comments" },
-	[F_TAG] = { "tag", "tags" },
-};
-
-/* A string-to-string hash map owning copies of both. */
-struct map {
-	char **keys;
-	char **vals;
-	size_t cap, n;
-};
-
-/* A comment of the post being imported. */
-enum cm_state { CM_SKIP, CM_OK, CM_BAD };
-
+/* A comment of the post being imported: its parameters once wanted. */
 struct cm {
 	const struct wxr_comment *src;
-	long long id, parent;	/* WordPress's; parent 0 for none */
-	enum cm_state state;
-	long up;		/* index of the parent in the file, or -1 */
-	long memo;		/* ok_ancestor()'s memory */
-	long eff;		/* index of the parent it gets here, or -1 */
-	long depth;		/* depth_of()'s memory */
-	const char *v[8];	/* its key, its parent's key, name... */
+	const char *v[CP__MAX];
 };
 
-/* A statement sent whose result is still to come. */
-struct pending {
-	enum stmt s;
-};
-
+/* A run of the importer. */
 struct import {
 	PGconn *conn;
 	struct keys keys;
-	long counts[K__MAX][4];		/* by enum outcome */
-	long skipped[SK__MAX];
-	long failed[F__MAX];
-	long scheduled;
-	struct map authors;		/* login -> slug, those imported */
-	struct map author_slugs;	/* slug -> login */
-	struct map tags;		/* slugs done in this run */
+	struct wp_tally tally;
+	struct strmap authors;		/* login -> slug, those imported */
+	struct strmap author_slugs;	/* slug -> login */
+	struct strmap tags;		/* slugs done in this run */
 	struct arena a;			/* the current item's work */
-	struct buf tmp;
-	int broken;			/* the connection or memory failed */
-	/* The current item's statements and what they returned. */
-	struct pending q[CHUNK + 4];
-	size_t nq;
+	struct buf tmp;			/* scratch: one text at a time */
+	struct pg_pipeline pl;		/* broken: the connection or memory
+					 * failed */
+	/* What the current item's statements returned. */
 	int sql_failed;
-	char sql_err[512];
-	enum outcome post_outcome;
-	long changes;			/* redirects and tag links changed */
-	long tags_new, tags_updated;
+	char sql_err[MESSAGE_MAX];
+	int answered;			/* outcome is the author's */
+	enum wp_outcome outcome;
+	struct post_result post;
+	long changes;			/* redirects changed */
 	long c_new, c_updated, c_matched;	/* this post's comments */
-	struct cm *cms;
-	size_t ncms;
+	struct cm *cms;			/* this post's comments... */
+	struct wpc *plan;		/* ...and what becomes of them */
 };
 
-/* --- a small hash map --------------------------------------------------- */
-
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-static size_t
-map_slot(const struct map *m, const char *k)
-{
-	size_t i = (size_t)(hash_str(k) & (m->cap - 1));
-
-	while (m->keys[i] != NULL && strcmp(m->keys[i], k) != 0)
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
-/* The value of k, or NULL. */
-static const char *
-map_get(const struct map *m, const char *k)
-{
-	size_t i;
-
-	if (m->cap == 0)
-		return NULL;
-	i = map_slot(m, k);
-	return m->keys[i] != NULL ? m->vals[i] : NULL;
-}
-
-static int
-map_grow(struct map *m)
-{
-	struct map bigger;
-	size_t i, j;
-
-	bigger.cap = m->cap ? m->cap * 2 : 64;
-	bigger.n = m->n;
-	if ((bigger.keys = calloc(bigger.cap, sizeof(char *))) == NULL)
-		return 0;
-	if ((bigger.vals = calloc(bigger.cap, sizeof(char *))) == NULL) {
-		free(bigger.keys);
-		return 0;
-	}
-	for (i = 0; i < m->cap; i++) {
-		if (m->keys[i] == NULL)
-			continue;
-		j = map_slot(&bigger, m->keys[i]);
-		bigger.keys[j] = m->keys[i];
-		bigger.vals[j] = m->vals[i];
-	}
-	free(m->keys);
-	free(m->vals);
-	*m = bigger;
-	return 1;
-}
-
-/* Set k to v (copies of both).  Returns 1, or 0 on exhausted memory. */
-static int
-map_put(struct map *m, const char *k, const char *v)
-{
-	char *kc, *vc;
-	size_t i;
-
-	if ((m->n + 1) * 2 > m->cap && !map_grow(m))
-		return 0;
-	i = map_slot(m, k);
-	if ((vc = strdup(v)) == NULL)
-		return 0;
-	if (m->keys[i] != NULL) {
-		free(m->vals[i]);
-		m->vals[i] = vc;
-		return 1;
-	}
-	if ((kc = strdup(k)) == NULL) {
-		free(vc);
-		return 0;
-	}
-	m->keys[i] = kc;
-	m->vals[i] = vc;
-	m->n++;
-	return 1;
-}
-
-static void
-map_free(struct map *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->cap; i++) {
-		free(m->keys[i]);
-		free(m->vals[i]);
-	}
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof(*m));
-}
-
 /* --- messages ----------------------------------------------------------- */
+
+/*
+ * Where to cut s, longer than max bytes, to keep at most max bytes of
+ * whole characters: back from max to the start of a character.
+ */
+static size_t
+char_cut(const char *s, size_t max)
+{
+	/* UTF-8 continuation bytes are 10xxxxxx. */
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
 
 /* s for a terminal: controls as '?', at most max bytes, whole characters. */
 static const char *
@@ -426,11 +256,8 @@ shown(struct arena *a, const char *s, size_t max)
 	size_t n = strlen(s), i;
 	char *out;
 
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
+	if (n > max)
+		n = char_cut(s, max);
 	if ((out = arena_strndup(a, s, n)) == NULL)
 		return "?";
 	for (i = 0; i < n; i++)
@@ -445,11 +272,13 @@ str(const char *s)
 	return s != NULL ? s : "";
 }
 
-/* --- the pipeline ------------------------------------------------------- */
+/* --- the statements' results ------------------------------------------ */
 
+/* The first statement of the item that the server refused, and why. */
 static void
-sql_error(struct import *im, const struct pending *p, const PGresult *res)
+refused(void *arg, int stmt, PGresult *res)
 {
+	struct import *im = arg;
 	const char *msg, *constraint;
 
 	if (im->sql_failed)
@@ -461,7 +290,7 @@ sql_error(struct import *im, const struct pending *p, const PGresult *res)
 		snprintf(im->sql_err, sizeof(im->sql_err), "its slug belongs "
 		    "to another post already (one from elsewhere, or another "
 		    "post of this export)");
-	else if (p->s == S_COMMENTS)
+	else if (stmt == S_COMMENTS)
 		snprintf(im->sql_err, sizeof(im->sql_err), "the database "
 		    "refused its comments: %s", msg != NULL ? msg :
 		    "unknown error");
@@ -470,51 +299,43 @@ sql_error(struct import *im, const struct pending *p, const PGresult *res)
 		    "refused it: %s", msg != NULL ? msg : "unknown error");
 }
 
-static enum outcome
-outcome_of(const PGresult *res)
+/* The outcome the author's statement returned, if it did. */
+static void
+outcome_of(struct import *im, const PGresult *res)
 {
-	const char *v;
+	im->answered = PQntuples(res) == 1 && wp_outcome_parse(PQgetvalue(res,
+	    0, AUTHOR_COL_OUTCOME), &im->outcome);
+}
 
-	if (PQntuples(res) != 1)
-		return OUT_NONE;
-	v = PQgetvalue(res, 0, PQnfields(res) - 1);
-	if (strcmp(v, "new") == 0)
-		return OUT_NEW;
-	if (strcmp(v, "updated") == 0)
-		return OUT_UPDATED;
-	if (strcmp(v, "unchanged") == 0)
-		return OUT_UNCHANGED;
-	return OUT_NONE;
+static long
+count(const PGresult *res, int col)
+{
+	return strtol(PQgetvalue(res, 0, col), NULL, 10);
 }
 
 /* Take in the result of one statement that worked. */
 static void
-took(struct import *im, const struct pending *p, PGresult *res)
+took(void *arg, int stmt, PGresult *res)
 {
-	switch (p->s) {
-	case S_AUTHOR:
+	struct import *im = arg;
+
+	switch (stmt) {
 	case S_POST:
-		im->post_outcome = outcome_of(res);
+	case S_TAGS:
+	case S_POST_TAGS:
+		post_store_took(&im->post, (enum post_stmt)stmt, res);
+		break;
+	case S_AUTHOR:
+		outcome_of(im, res);
 		break;
 	case S_REDIRECTS:
 		im->changes += strtol(PQcmdTuples(res), NULL, 10);
 		break;
-	case S_TAGS:
-		if (PQntuples(res) == 1) {
-			im->tags_new += strtol(PQgetvalue(res, 0, 0), NULL, 10);
-			im->tags_updated += strtol(PQgetvalue(res, 0, 1), NULL,
-			    10);
-		}
-		break;
-	case S_POST_TAGS:
-		if (PQntuples(res) == 1)
-			im->changes += strtol(PQgetvalue(res, 0, 0), NULL, 10);
-		break;
 	case S_COMMENTS:
 		if (PQntuples(res) == 1) {
-			im->c_new += strtol(PQgetvalue(res, 0, 0), NULL, 10);
-			im->c_updated += strtol(PQgetvalue(res, 0, 1), NULL, 10);
-			im->c_matched += strtol(PQgetvalue(res, 0, 2), NULL, 10);
+			im->c_new += count(res, CM_COL_NEW);
+			im->c_updated += count(res, CM_COL_UPDATED);
+			im->c_matched += count(res, CM_COL_MATCHED);
 		}
 		break;
 	default:
@@ -522,117 +343,32 @@ took(struct import *im, const struct pending *p, PGresult *res)
 	}
 }
 
-static int
-broken(struct import *im, const char *what)
-{
-	const char *msg = PQerrorMessage(im->conn);
-	size_t n = strlen(msg);
-
-	if (!im->broken)
-		fprintf(stderr, "fascia " PROG ": %s: %.*s\n", what,
-		    (int)(n > 0 && msg[n - 1] == '\n' ? n - 1 : n), msg);
-	im->broken = 1;
-	return 0;
-}
-
+/* Stop the run: say so once.  Returns 0, for on_*() to return. */
 static int
 out_of_memory(struct import *im)
 {
-	if (!im->broken)
-		fprintf(stderr, "fascia " PROG ": out of memory\n");
-	im->broken = 1;
-	return 0;
+	return pg_pipeline_stop(&im->pl, "out of memory");
 }
 
-/*
- * Send a Sync and read the results of every statement sent since the
- * last one.  A statement that failed marks the item (sql_failed); the
- * ones after it until the Sync are skipped by the server.  Returns 1, or
- * 0 when the connection broke.
- */
-static int
-pl_sync(struct import *im)
-{
-	PGresult *res;
-	ExecStatusType st;
-	size_t i;
-
-	if (PQpipelineSync(im->conn) != 1)
-		return broken(im, "sending to the database");
-	for (i = 0; i < im->nq; i++) {
-		if ((res = PQgetResult(im->conn)) == NULL)
-			return broken(im, "reading from the database");
-		st = PQresultStatus(res);
-		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
-			took(im, &im->q[i], res);
-		else if (st == PGRES_FATAL_ERROR)
-			sql_error(im, &im->q[i], res);
-		else if (st != PGRES_PIPELINE_ABORTED) {
-			PQclear(res);
-			return broken(im, "unexpected answer from the database");
-		}
-		PQclear(res);
-		if ((res = PQgetResult(im->conn)) != NULL) {
-			PQclear(res);
-			return broken(im, "unexpected answer from the database");
-		}
-	}
-	im->nq = 0;
-	res = PQgetResult(im->conn);
-	st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-	PQclear(res);
-	if (st != PGRES_PIPELINE_SYNC || PQstatus(im->conn) != CONNECTION_OK)
-		return broken(im, "the database connection");
-	return 1;
-}
-
-/*
- * Queue statement s with its parameters v.  Every CHUNK statements the
- * results are read.  Returns 1, or 0 when the connection broke.
- */
-static int
-pl_send(struct import *im, enum stmt s, const char *const *v)
-{
-	int ok;
-
-	if (stmts[s].name != NULL)
-		ok = PQsendQueryPrepared(im->conn, stmts[s].name,
-		    stmts[s].nparams, v, NULL, NULL, 0);
-	else
-		ok = PQsendQueryParams(im->conn, stmts[s].sql, 0, NULL, NULL,
-		    NULL, NULL, 0);
-	if (!ok)
-		return broken(im, "sending to the database");
-	im->q[im->nq++].s = s;
-	if (im->nq >= CHUNK)
-		return pl_sync(im);
-	return 1;
-}
-
-/* Roll back whatever the failed item left open.  0 if the link broke. */
-static int
-pl_rollback(struct import *im)
-{
-	if (PQtransactionStatus(im->conn) == PQTRANS_IDLE)
-		return 1;
-	return pl_send(im, S_ROLLBACK, NULL) && pl_sync(im);
-}
-
+/* Forget the last record: its memory and what its statements returned. */
 static void
 item_reset(struct import *im)
 {
 	arena_reset(&im->a);
-	im->nq = 0;
 	im->sql_failed = 0;
 	im->sql_err[0] = '\0';
-	im->post_outcome = OUT_NONE;
-	im->changes = im->tags_new = im->tags_updated = 0;
+	im->answered = 0;
+	memset(&im->post, 0, sizeof(im->post));
+	im->changes = 0;
 	im->c_new = im->c_updated = im->c_matched = 0;
 	im->cms = NULL;
-	im->ncms = 0;
+	im->plan = NULL;
 }
 
-/* The text of some HTML, in the item's arena; NULL on failure. */
+/*
+ * The text of some HTML (NULL: none), at most max bytes, in the item's
+ * arena; NULL when it is longer or memory ran out.
+ */
 static char *
 text_of(struct import *im, const char *html, enum wptext_mode mode,
     size_t max)
@@ -649,13 +385,8 @@ text_of(struct import *im, const char *html, enum wptext_mode mode,
 static void
 cut_utf8(char *s, size_t max)
 {
-	size_t n = strlen(s);
-
-	if (n <= max)
-		return;
-	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
-		max--;
-	s[max] = '\0';
+	if (strlen(s) > max)
+		s[char_cut(s, max)] = '\0';
 }
 
 /* --- authors ------------------------------------------------------------ */
@@ -664,18 +395,22 @@ static void
 author_failed(struct import *im, const struct wxr_author *a,
     const char *why)
 {
-	im->failed[F_AUTHOR]++;
+	im->tally.failed[WP_FAIL_AUTHOR]++;
 	fprintf(stderr, "fascia " PROG ": line %ld: author \"%s\": not "
-	    "imported: %s\n", a->line, shown(&im->a, str(a->f[WA_LOGIN]), 60),
-	    why);
+	    "imported: %s\n", a->line, shown(&im->a, str(a->f[WA_LOGIN]),
+	    QUOTE_MAX), why);
 }
 
+/*
+ * wxr_read()'s handler of an author: its row, created or updated.
+ * Returns 1 to go on, 0 to stop (the connection or memory failed).
+ */
 static int
 on_author(void *arg, const struct wxr_author *a)
 {
 	struct import *im = arg;
 	char slug[SLUG_MAX + 1], *bio_html = NULL;
-	const char *v[4], *login, *name, *bio = NULL, *other;
+	const char *v[AP__MAX], *login, *name, *bio = NULL, *other;
 
 	item_reset(im);
 	login = str(a->f[WA_LOGIN]);
@@ -687,31 +422,31 @@ on_author(void *arg, const struct wxr_author *a)
 		author_failed(im, a, "no slug can be made of its login");
 		return 1;
 	}
-	if ((other = map_get(&im->author_slugs, slug)) != NULL &&
+	if ((other = strmap_get(&im->author_slugs, slug)) != NULL &&
 	    strcmp(other, login) != 0) {
 		author_failed(im, a, "its login makes the same slug as "
 		    "another author's");
 		return 1;
 	}
 	if ((name = text_of(im, a->f[WA_DISPLAY_NAME], WPTEXT_INLINE,
-	    1000)) == NULL)
+	    NAME_TEXT_MAX)) == NULL)
 		return out_of_memory(im);
 	if (*name == '\0') {
 		name = arena_printf(&im->a, "%s %s", str(a->f[WA_FIRST_NAME]),
 		    str(a->f[WA_LAST_NAME]));
 		if (name == NULL || (name = text_of(im, name, WPTEXT_INLINE,
-		    1000)) == NULL)
+		    NAME_TEXT_MAX)) == NULL)
 			return out_of_memory(im);
 	}
 	if (*name == '\0' && (name = text_of(im, login, WPTEXT_INLINE,
-	    1000)) == NULL)
+	    NAME_TEXT_MAX)) == NULL)
 		return out_of_memory(im);
 	if (a->f[WA_DESCRIPTION] != NULL) {
 		if ((bio = text_of(im, a->f[WA_DESCRIPTION], WPTEXT_LINES,
 		    WXR_LINE_MAX)) == NULL)
 			return out_of_memory(im);
 		buf_reset(&im->tmp);
-		im->tmp.max = 8 * WXR_LINE_MAX;
+		im->tmp.max = BIO_HTML_MAX;
 		text_to_html(&im->tmp, bio, strlen(bio));
 		if (im->tmp.failed || (bio_html = arena_strndup(&im->a,
 		    im->tmp.data != NULL ? im->tmp.data : "",
@@ -720,79 +455,41 @@ on_author(void *arg, const struct wxr_author *a)
 		if (*bio == '\0')
 			bio = bio_html = NULL;	/* empty: keep the bio */
 	}
-	v[0] = slug;
-	v[1] = *name != '\0' ? name : slug;
-	v[2] = bio;
-	v[3] = bio_html;
-	if (!pl_send(im, S_AUTHOR, v) || !pl_sync(im))
+	v[AP_SLUG] = slug;
+	v[AP_NAME] = *name != '\0' ? name : slug;
+	v[AP_BIO_SOURCE] = bio;
+	v[AP_BIO_HTML] = bio_html;
+	if (!pg_pipeline_send(&im->pl, S_AUTHOR, v) ||
+	    !pg_pipeline_sync(&im->pl))
 		return 0;
-	if (im->sql_failed || im->post_outcome == OUT_NONE) {
+	if (im->sql_failed || !im->answered) {
 		author_failed(im, a, im->sql_failed ? im->sql_err :
 		    "it was changed meanwhile; run the import again");
 		return 1;
 	}
-	im->counts[K_AUTHORS][im->post_outcome]++;
-	if (!map_put(&im->authors, login, slug) ||
-	    !map_put(&im->author_slugs, slug, login))
+	im->tally.counts[WP_AUTHORS][im->outcome]++;
+	if (!strmap_put(&im->authors, login, slug) ||
+	    !strmap_put(&im->author_slugs, slug, login))
 		return out_of_memory(im);
 	return 1;
 }
 
 /* --- posts -------------------------------------------------------------- */
 
-/* Is the item a published post?  If not, count why it is left out. */
-static int
-wanted(struct import *im, const struct wxr_item *it)
-{
-	static const struct {
-		const char *value;
-		enum skip why;
-	} types[] = { { "page", SK_PAGE }, { "attachment", SK_ATTACHMENT },
-	    { "nav_menu_item", SK_MENU_ITEM }, { "revision", SK_REVISION } },
-	    statuses[] = { { "draft", SK_DRAFT }, { "auto-draft", SK_DRAFT },
-	    { "pending", SK_PENDING }, { "private", SK_PRIVATE },
-	    { "trash", SK_TRASH } };
-	const char *type = str(it->f[WI_POST_TYPE]);
-	const char *status = str(it->f[WI_STATUS]);
-	size_t i;
-
-	if (strcmp(type, "post") != 0) {
-		for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-			if (strcmp(type, types[i].value) == 0)
-				break;
-		im->skipped[i < sizeof(types) / sizeof(types[0]) ?
-		    types[i].why : SK_OTHER_TYPE]++;
-		return 0;
-	}
-	if (strcmp(status, "publish") != 0 && strcmp(status, "future") != 0) {
-		for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
-			if (strcmp(status, statuses[i].value) == 0)
-				break;
-		im->skipped[i < sizeof(statuses) / sizeof(statuses[0]) ?
-		    statuses[i].why : SK_OTHER_STATUS]++;
-		return 0;
-	}
-	if (it->f[WI_POST_PASSWORD] != NULL && *it->f[WI_POST_PASSWORD] != '\0') {
-		/* Its content was meant for those with the password. */
-		im->skipped[SK_PASSWORD]++;
-		return 0;
-	}
-	return 1;
-}
-
 /* The post's slug: WordPress's, decoded, else one made of its title. */
 static const char *
 post_slug(struct import *im, const struct wxr_item *it, const char *title,
     long long id, const char **why)
 {
-	char slug[WPTEXT_SLUG_MAX + 1];
+	char slug[SLUG_MAX + 1];
 	const char *name = str(it->f[WI_POST_NAME]);
 
 	*why = NULL;
 	if (*name != '\0') {
 		if (!wptext_slug_decode(name, slug) || !wptext_slug_ok(slug)) {
 			*why = arena_printf(&im->a, "its slug \"%s\" is not "
-			    "one fascia can serve", shown(&im->a, name, 200));
+			    "one fascia can serve", shown(&im->a, name,
+			    QUOTE_SLUG_MAX));
 			return NULL;
 		}
 	} else if (!slug_from_text(title, slug) &&
@@ -806,71 +503,34 @@ post_slug(struct import *im, const struct wxr_item *it, const char *title,
 	return arena_strdup(&im->a, slug);
 }
 
-/* Append s to an array literal being built: NULL, or quoted. */
-static void
-array_elem(struct buf *b, const char *s, int first)
-{
-	size_t n;
-
-	if (!first)
-		buf_append(b, ",", 1);
-	if (s == NULL) {
-		buf_puts(b, "NULL");
-		return;
-	}
-	buf_append(b, "\"", 1);
-	while (*s != '\0') {
-		n = strcspn(s, "\"\\");
-		buf_append(b, s, n);
-		if (s[n] == '\0')
-			break;
-		buf_append(b, "\\", 1);
-		buf_append(b, s + n, 1);
-		s += n + 1;
-	}
-	buf_append(b, "\"", 1);
-}
-
-/* The array literal in im->tmp, copied to the item's arena, or NULL. */
+/*
+ * The array literal of the n strings s, in the item's arena, or NULL when
+ * out of memory.
+ */
 static const char *
-array_done(struct import *im)
+item_array(struct import *im, const char *const *s, size_t n)
 {
-	buf_append(&im->tmp, "}", 1);
-	if (im->tmp.failed)
+	buf_reset(&im->tmp);
+	im->tmp.max = SIZE_MAX / 2;
+	if (!pg_array(&im->tmp, s, n))
 		return NULL;
 	return arena_strndup(&im->a, im->tmp.data, im->tmp.len);
 }
 
-static void
-array_start(struct import *im)
+/* The same of parameter k of the n comments of the post at order. */
+static const char *
+cm_array(struct import *im, const size_t *order, size_t n, enum cm_param k)
 {
+	size_t i;
+
 	buf_reset(&im->tmp);
 	im->tmp.max = SIZE_MAX / 2;
-	buf_append(&im->tmp, "{", 1);
-}
-
-/* A PostgreSQL array literal of the n strings s, in the item's arena. */
-static const char *
-pg_array(struct import *im, const char *const *s, size_t n)
-{
-	size_t i;
-
-	array_start(im);
+	pg_array_open(&im->tmp);
 	for (i = 0; i < n; i++)
-		array_elem(&im->tmp, s[i], i == 0);
-	return array_done(im);
-}
-
-/* The same of parameter k of the n comments c. */
-static const char *
-cm_array(struct import *im, struct cm *const *c, size_t n, int k)
-{
-	size_t i;
-
-	array_start(im);
-	for (i = 0; i < n; i++)
-		array_elem(&im->tmp, c[i]->v[k], i == 0);
-	return array_done(im);
+		pg_array_add(&im->tmp, im->cms[order[i]].v[k]);
+	if (!pg_array_close(&im->tmp))
+		return NULL;
+	return arena_strndup(&im->a, im->tmp.data, im->tmp.len);
 }
 
 /* The post's tags, deduplicated by slug; some new to this run. */
@@ -879,22 +539,28 @@ struct tagset {
 	size_t n;
 	const char **new_slugs, **new_names;
 	size_t nnew;
-	long skipped[SK__MAX];
+	long skipped[WP_SKIP__MAX];
 	long failed;
 };
 
+/*
+ * The item's categories and tags, as tags: into *ts, in the item's arena.
+ * Returns 1, or 0 when out of memory.
+ */
 static int
 post_tags(struct import *im, const struct wxr_item *it, const char *label,
     struct tagset *ts)
 {
-	char slug[WPTEXT_SLUG_MAX + 1];
+	char slug[SLUG_MAX + 1];
 	const struct wxr_term *t;
 	const char *name;
 	size_t i, j, n = it->nterms;
+	enum wp_skip sk;
 
 	memset(ts, 0, sizeof(*ts));
 	if (n == 0)
 		return 1;
+	/* Four arrays of n: slugs, names, and those of the new ones. */
 	if ((ts->slugs = arena_alloc(&im->a, 4 * n * sizeof(char *))) == NULL)
 		return 0;
 	ts->names = ts->slugs + n;
@@ -902,25 +568,22 @@ post_tags(struct import *im, const struct wxr_item *it, const char *label,
 	ts->new_names = ts->new_slugs + n;
 	for (i = 0; i < n; i++) {
 		t = &it->terms[i];
-		if (strcmp(str(t->domain), "category") != 0 &&
-		    strcmp(str(t->domain), "post_tag") != 0) {
-			ts->skipped[SK_OTHER_TERM]++;
+		if (wp_skip_term(t, &sk)) {
+			ts->skipped[sk]++;
 			continue;
 		}
-		if (strcmp(str(t->domain), "category") == 0 &&
-		    strcmp(str(t->nicename), "uncategorized") == 0) {
-			ts->skipped[SK_UNCATEGORIZED]++;
-			continue;
-		}
-		if ((name = text_of(im, t->name, WPTEXT_INLINE, 1000)) == NULL)
+		if ((name = text_of(im, t->name, WPTEXT_INLINE,
+		    NAME_TEXT_MAX)) == NULL)
 			return 0;
 		if (!(t->nicename != NULL && wptext_slug_decode(t->nicename,
 		    slug) && wptext_slug_ok(slug)) &&
-		    !slug_from_text(name, slug) && !wptext_slugify(name, slug)) {
+		    !slug_from_text(name, slug) &&
+		    !wptext_slugify(name, slug)) {
 			ts->failed++;
-			fprintf(stderr, "fascia " PROG ": line %ld: a tag of %s: "
-			    "not imported: no slug can be made of \"%s\"\n",
-			    it->line, label, shown(&im->a, name, 60));
+			fprintf(stderr, "fascia " PROG ": line %ld: a tag of "
+			    "%s: not imported: no slug can be made of "
+			    "\"%s\"\n", it->line, label,
+			    shown(&im->a, name, QUOTE_MAX));
 			continue;
 		}
 		for (j = 0; j < ts->n; j++)
@@ -933,7 +596,7 @@ post_tags(struct import *im, const struct wxr_item *it, const char *label,
 		if (*name == '\0')
 			name = ts->slugs[ts->n];
 		ts->names[ts->n] = name;
-		if (map_get(&im->tags, slug) == NULL) {
+		if (strmap_get(&im->tags, slug) == NULL) {
 			ts->new_slugs[ts->nnew] = ts->slugs[ts->n];
 			ts->new_names[ts->nnew++] = name;
 		}
@@ -944,123 +607,14 @@ post_tags(struct import *im, const struct wxr_item *it, const char *label,
 
 /* --- comments ----------------------------------------------------------- */
 
-struct cm_index {
-	long long id;
-	long i;
-};
-
-static int
-cm_index_cmp(const void *x, const void *y)
-{
-	const struct cm_index *a = x, *b = y;
-
-	return (a->id > b->id) - (a->id < b->id);
-}
-
-/* By id, then by place in the file: the first of two equal ids wins. */
-static int
-cm_index_sort(const void *x, const void *y)
-{
-	const struct cm_index *a = x, *b = y;
-	int c = cm_index_cmp(x, y);
-
-	return c != 0 ? c : (a->i > b->i) - (a->i < b->i);
-}
-
 /*
- * The nearest comment to import at or above j, following WordPress's
- * parents past those left out (a reply to an unapproved comment moves up
- * to the nearest approved one, as `fascia comments delete` does), or -1.
+ * Fill in the parameters of the wanted comment c (WordPress's comment_id
+ * id).  Returns "" when they are, the reason it cannot be imported, or
+ * NULL when out of memory.
  */
-static long
-ok_ancestor(struct cm *c, long j)
-{
-	long k, r;
-
-	for (k = j; k != -1 && c[k].state != CM_OK && c[k].memo == -2;
-	    k = c[k].up)
-		c[k].memo = -3;
-	if (k == -1)
-		r = -1;
-	else if (c[k].state == CM_OK)
-		r = k;
-	else if (c[k].memo == -3)
-		r = -1;		/* a loop among comments left out */
-	else
-		r = c[k].memo;
-	for (k = j; k != -1 && c[k].state != CM_OK && c[k].memo == -3;
-	    k = c[k].up)
-		c[k].memo = r;
-	return r;
-}
-
-/*
- * Work out the depth of each comment to import; one whose parents loop
- * becomes CM_BAD.  path has room for n indexes.
- */
-static void
-depths(struct cm *c, size_t n, long *path)
-{
-	size_t i, np;
-	long k, d;
-
-	for (i = 0; i < n; i++) {
-		if (c[i].state != CM_OK || c[i].depth != -1)
-			continue;
-		np = 0;
-		for (k = (long)i; k != -1 && c[k].depth == -1; k = c[k].eff) {
-			c[k].depth = -2;
-			path[np++] = k;
-		}
-		d = k == -1 ? -1 : c[k].depth >= 0 ? c[k].depth : -3;
-		while (np > 0) {
-			k = path[--np];
-			if (d == -3) {
-				c[k].depth = -3;
-				c[k].state = CM_BAD;
-			} else
-				c[k].depth = ++d;
-		}
-	}
-}
-
-static int
-cm_order_cmp(const void *x, const void *y)
-{
-	const struct cm *a = *(const struct cm *const *)x;
-	const struct cm *b = *(const struct cm *const *)y;
-
-	if (a->depth != b->depth)
-		return (a->depth > b->depth) - (a->depth < b->depth);
-	return (a->id > b->id) - (a->id < b->id);
-}
-
-/* Why a comment is left out on purpose, or SK__MAX when it is wanted. */
-static enum skip
-comment_skip(const struct wxr_comment *wc)
-{
-	const char *type = str(wc->f[WC_TYPE]);
-	const char *approved = str(wc->f[WC_APPROVED]);
-
-	if (strcmp(type, "pingback") == 0)
-		return SK_PINGBACK;
-	if (strcmp(type, "trackback") == 0)
-		return SK_TRACKBACK;
-	if (*type != '\0' && strcmp(type, "comment") != 0)
-		return SK_OTHER_COMMENT;
-	if (strcmp(approved, "1") == 0)
-		return SK__MAX;
-	if (strcmp(approved, "spam") == 0)
-		return SK_SPAM;
-	if (strcmp(approved, "trash") == 0 ||
-	    strcmp(approved, "post-trashed") == 0)
-		return SK_TRASHED_COMMENT;
-	return SK_UNAPPROVED;
-}
-
-/* Fill in a wanted comment's parameters, or say why it cannot be. */
 static const char *
-comment_params(struct import *im, struct cm *c, const char *post_key)
+comment_params(struct import *im, struct cm *c, long long id,
+    const char *post_key)
 {
 	unsigned char hash[HASH_BYTES];
 	char date[WPTEXT_DATE_LEN + 1], *hex, *author, *url;
@@ -1076,222 +630,204 @@ comment_params(struct import *im, struct cm *c, const char *post_key)
 	if (*body == '\0')
 		return "it has no text";
 	if (strlen(body) > COMMENT_MAX)
-		return "its text is longer than 65525 bytes";
+		return "its text is longer than " LIMIT_TEXT(COMMENT_MAX)
+		    " bytes";
 	if ((author = text_of(im, f[WC_AUTHOR], WPTEXT_INLINE,
-	    4 * AUTHOR_MAX)) == NULL)
+	    AUTHOR_TEXT_MAX)) == NULL)
 		return NULL;
 	cut_utf8(author, AUTHOR_MAX);
 	if ((url = arena_strdup(&im->a, str(f[WC_AUTHOR_URL]))) == NULL)
 		return NULL;
 	if (strlen(url) > URL_MAX || !url_http_ok(url))
 		url[0] = '\0';	/* "http://", "javascript:": not a link */
-	if ((hex = arena_alloc(&im->a, 2 * HASH_BYTES + 3)) == NULL)
+	if ((hex = arena_alloc(&im->a, PG_BYTEA_HEX_SIZE(HASH_BYTES))) == NULL)
 		return NULL;
 	email_hash(&im->keys, str(f[WC_AUTHOR_EMAIL]), hash);
-	hex[0] = '\\';
-	hex[1] = 'x';
-	sodium_bin2hex(hex + 2, 2 * HASH_BYTES + 1, hash, sizeof(hash));
+	pg_bytea_hex(hex, hash, sizeof(hash));
 	sodium_memzero(hash, sizeof(hash));
-	c->v[0] = post_key;
-	c->v[1] = arena_printf(&im->a, "%s:%lld", post_key, c->id);
-	c->v[3] = *author != '\0' ? author : "Anonymous";
-	c->v[4] = hex;
-	c->v[5] = url;
-	c->v[6] = body;
-	c->v[7] = arena_strdup(&im->a, date);
-	if (c->v[1] == NULL || c->v[7] == NULL)
+	c->v[CP_POST] = post_key;
+	c->v[CP_KEY] = arena_printf(&im->a, COMMENT_KEY_FMT, post_key, id);
+	c->v[CP_AUTHOR] = *author != '\0' ? author : "Anonymous";
+	c->v[CP_HASH] = hex;
+	c->v[CP_URL] = url;
+	c->v[CP_BODY] = body;
+	c->v[CP_DATE] = arena_strdup(&im->a, date);
+	if (c->v[CP_KEY] == NULL || c->v[CP_DATE] == NULL)
 		return NULL;
 	return "";
+}
+
+/* Where wpc_plan() says what it found wrong. */
+struct plan_ctx {
+	struct import *im;
+	const char *label;
+	long *failed;
+};
+
+static void
+plan_bad(void *arg, size_t i, enum wpc_problem why)
+{
+	struct plan_ctx *x = arg;
+
+	(*x->failed)++;
+	fprintf(stderr, "fascia " PROG ": line %ld: comment %lld on %s: not "
+	    "imported: %s\n", x->im->cms[i].src->line, x->im->plan[i].id,
+	    x->label, why == WPC_SAME_ID ? "another comment of the post has "
+	    "its comment_id" : "its comment_parent chain loops");
 }
 
 /*
  * Sort out the item's comments: which are wanted, which are bad, who
  * answers whom, and the order to insert them in (parents first).  The
- * comments to import go to *order.  Returns 1, or 0 on exhausted memory.
+ * indexes of the comments to import go to *order.  Returns 1, or 0 on
+ * exhausted memory.
  */
 static int
 plan_comments(struct import *im, const struct wxr_item *it,
-    const char *post_key, const char *label, long skipped[SK__MAX],
-    long *failed, struct cm ***order, size_t *norder)
+    const char *post_key, const char *label, long skipped[WP_SKIP__MAX],
+    long *failed, size_t **order, size_t *norder)
 {
-	struct cm_index *idx, key, *hit;
+	struct plan_ctx x = { im, label, failed };
 	struct cm *c;
+	struct wpc *p;
 	const char *why;
-	size_t n = it->ncomments, i, k = 0, first;
-	int ok_seen;
-	long *path;
-	enum skip sk;
+	size_t n = it->ncomments, i;
+	enum wp_skip sk;
 
 	*order = NULL;
 	*norder = 0;
 	if (n == 0)
 		return 1;
 	if ((im->cms = c = arena_alloc(&im->a, n * sizeof(*c))) == NULL ||
-	    (idx = arena_alloc(&im->a, n * sizeof(*idx))) == NULL ||
-	    (path = arena_alloc(&im->a, n * sizeof(*path))) == NULL ||
-	    (*order = arena_alloc(&im->a, n * sizeof(**order))) == NULL)
+	    (im->plan = p = arena_alloc(&im->a, n * sizeof(*p))) == NULL)
 		return 0;
-	im->ncms = n;
 	memset(c, 0, n * sizeof(*c));
+	memset(p, 0, n * sizeof(*p));
 	for (i = 0; i < n; i++) {
 		c[i].src = &it->comments[i];
-		c[i].memo = -2;
-		c[i].depth = -1;
-		c[i].up = c[i].eff = -1;
-		if (!wptext_id(str(c[i].src->f[WC_ID]), &c[i].id)) {
-			c[i].state = CM_BAD;
+		if (!wptext_id(str(c[i].src->f[WC_ID]), &p[i].id)) {
+			p[i].state = WPC_BAD;
 			(*failed)++;
 			fprintf(stderr, "fascia " PROG ": line %ld: a comment "
 			    "on %s: not imported: it has no valid comment_id\n",
 			    c[i].src->line, label);
 			continue;
 		}
-		if (!wptext_id(str(c[i].src->f[WC_PARENT]), &c[i].parent))
-			c[i].parent = 0;
-		idx[k].id = c[i].id;
-		idx[k++].i = (long)i;
-		if ((sk = comment_skip(c[i].src)) != SK__MAX) {
+		if (!wptext_id(str(c[i].src->f[WC_PARENT]), &p[i].parent))
+			p[i].parent = 0;
+		if (wp_skip_comment(c[i].src, &sk)) {
 			skipped[sk]++;
-			c[i].state = CM_SKIP;
+			p[i].state = WPC_LEFT_OUT;
 			continue;
 		}
-		if ((why = comment_params(im, &c[i], post_key)) == NULL)
+		if ((why = comment_params(im, &c[i], p[i].id, post_key)) ==
+		    NULL)
 			return 0;
 		if (*why != '\0') {
-			c[i].state = CM_BAD;
+			p[i].state = WPC_BAD;
 			(*failed)++;
 			fprintf(stderr, "fascia " PROG ": line %ld: comment "
 			    "%lld on %s: not imported: %s\n", c[i].src->line,
-			    c[i].id, label, why);
+			    p[i].id, label, why);
 			continue;
 		}
-		c[i].state = CM_OK;
+		p[i].state = WPC_WANTED;
 	}
-	qsort(idx, k, sizeof(*idx), cm_index_sort);
-	for (i = 0, first = 0, ok_seen = 0; i < k; i++) {
-		if (idx[i].id != idx[first].id) {
-			first = i;
-			ok_seen = 0;
-		}
-		if (c[idx[i].i].state != CM_OK)
-			continue;
-		if (!ok_seen) {
-			ok_seen = 1;
-			continue;
-		}
-		c[idx[i].i].state = CM_BAD;
-		(*failed)++;
-		fprintf(stderr, "fascia " PROG ": line %ld: comment %lld on %s: "
-		    "not imported: another comment of the post has its "
-		    "comment_id\n", c[idx[i].i].src->line, idx[i].id, label);
-	}
-	for (i = 0; i < n; i++) {
-		if (c[i].parent == 0 || c[i].parent == c[i].id)
-			continue;
-		key.id = c[i].parent;
-		if ((hit = bsearch(&key, idx, k, sizeof(*idx),
-		    cm_index_cmp)) != NULL)
-			c[i].up = hit->i;
-	}
-	for (i = 0; i < n; i++)
-		if (c[i].state == CM_OK && c[i].up != -1)
-			c[i].eff = ok_ancestor(c, c[i].up);
-	depths(c, n, path);
-	for (i = 0; i < n; i++) {
-		if (c[i].state == CM_BAD && c[i].depth == -3) {
-			(*failed)++;
-			fprintf(stderr, "fascia " PROG ": line %ld: comment "
-			    "%lld on %s: not imported: its comment_parent "
-			    "chain loops\n", c[i].src->line, c[i].id, label);
-		}
-		if (c[i].state == CM_OK)
-			(*order)[(*norder)++] = &c[i];
-	}
-	qsort(*order, *norder, sizeof(**order), cm_order_cmp);
+	if (!wpc_plan(p, n, &im->a, plan_bad, &x, order, norder))
+		return 0;
 	for (i = 0; i < *norder; i++) {
-		c = (*order)[i];
-		c->v[2] = c->eff == -1 ? NULL : im->cms[c->eff].v[1];
+		c = &im->cms[(*order)[i]];
+		p = &im->plan[(*order)[i]];
+		c->v[CP_PARENT_KEY] = p->reply_to == WPC_NONE ? NULL :
+		    im->cms[p->reply_to].v[CP_KEY];
 	}
 	return 1;
 }
 
 /* --- one post ----------------------------------------------------------- */
 
+/* Count the item as a post not imported and say why (NULL: no memory). */
 static void
 post_failed(struct import *im, const struct wxr_item *it, const char *label,
     const char *why)
 {
-	im->failed[F_POST]++;
+	im->tally.failed[WP_FAIL_POST]++;
 	fprintf(stderr, "fascia " PROG ": line %ld: %s: not imported: %s\n",
 	    it->line, label, why != NULL ? why : "out of memory");
 }
 
-/* Send a post's statements and commit.  Returns 0 if the link broke. */
+/*
+ * Send a post's statements (row is the post, rv the parameters of its
+ * redirects or NULL) and commit.  Returns 0 if the link broke.
+ */
 static int
-send_post(struct import *im, const char *const *pv, const char *const *rv,
-    const struct tagset *ts, const char *post_key, struct cm **order,
-    size_t norder)
+send_post(struct import *im, const struct post_row *row,
+    const char *const *rv, const size_t *order, size_t norder)
 {
-	const char *tv[2], *ptv[2], *cv[8];
-	size_t i, j;
+	struct post_step steps[POST_STMT__MAX];
+	const char *cv[CP__MAX];
+	size_t nsteps, i, j;
 	int k;
 
-	if (!pl_send(im, S_BEGIN, NULL) || !pl_send(im, S_POST, pv))
-		return 0;
-	if (rv != NULL && !pl_send(im, S_REDIRECTS, rv))
-		return 0;
-	if (ts->nnew > 0) {
-		tv[0] = pg_array(im, ts->new_slugs, ts->nnew);
-		tv[1] = pg_array(im, ts->new_names, ts->nnew);
-		if (tv[0] == NULL || tv[1] == NULL)
-			return out_of_memory(im);
-		if (!pl_send(im, S_TAGS, tv))
-			return 0;
-	}
-	ptv[0] = post_key;
-	if ((ptv[1] = pg_array(im, ts->slugs, ts->n)) == NULL)
+	if (!post_store_plan(row, &im->tmp, &im->a, steps, &nsteps))
 		return out_of_memory(im);
-	if (!pl_send(im, S_POST_TAGS, ptv))
+	if (!pg_pipeline_send(&im->pl, S_BEGIN, NULL) ||
+	    !pg_pipeline_send(&im->pl, (int)steps[0].stmt, steps[0].v))
 		return 0;
+	/* Its old slugs right after its row, as they always came. */
+	if (rv != NULL && !pg_pipeline_send(&im->pl, S_REDIRECTS, rv))
+		return 0;
+	for (i = 1; i < nsteps; i++)
+		if (!pg_pipeline_send(&im->pl, (int)steps[i].stmt, steps[i].v))
+			return 0;
 	/* Comments go in a statement per level of replies, parents first,
 	 * so that each finds its parent's row. */
 	for (i = 0; i < norder && !im->sql_failed; i = j) {
 		for (j = i + 1; j < norder && j - i < COMMENT_BATCH &&
-		    order[j]->depth == order[i]->depth; j++)
+		    im->plan[order[j]].depth == im->plan[order[i]].depth; j++)
 			;
-		cv[0] = post_key;
-		for (k = 1; k < 8; k++)
+		cv[CP_POST] = row->import_key;
+		for (k = CP_KEY; k < CP__MAX; k++)
 			if ((cv[k] = cm_array(im, order + i, j - i, k)) == NULL)
 				return out_of_memory(im);
-		if (!pl_send(im, S_COMMENTS, cv))
+		if (!pg_pipeline_send(&im->pl, S_COMMENTS, cv))
 			return 0;
 	}
-	if (!im->sql_failed && !pl_send(im, S_COMMIT, NULL))
+	if (!im->sql_failed && !pg_pipeline_send(&im->pl, S_COMMIT, NULL))
 		return 0;
-	if (!pl_sync(im))
+	if (!pg_pipeline_sync(&im->pl))
 		return 0;
-	if (im->sql_failed || im->post_outcome == OUT_NONE)
-		return pl_rollback(im);
+	if (im->sql_failed || !im->post.answered)
+		return pg_pipeline_rollback(&im->pl, S_ROLLBACK);
 	return 1;
 }
 
+/*
+ * wxr_read()'s handler of an item: a post, with its tags, redirects and
+ * comments, in one transaction; anything else counted as left out.
+ * Returns 1 to go on, 0 to stop (the connection or memory failed).
+ */
 static int
 on_item(void *arg, const struct wxr_item *it)
 {
 	struct import *im = arg;
 	char date[WPTEXT_DATE_LEN + 1];
-	const char *pv[8], *rv[2], *label, *title, *slug, *author, *why;
+	const char *rv[RP__MAX], *label, *title, *slug, *author, *why;
 	const char *excerpt = "", *key, **old;
+	struct post_row row;
 	struct tagset ts;
-	struct cm **order;
-	long skipped[SK__MAX], failed = 0;
+	size_t *order;
+	long skipped[WP_SKIP__MAX], failed = 0;
 	size_t norder, i, nold = 0;
 	long long id;
-	enum outcome out;
+	enum wp_outcome out;
+	enum wp_skip sk;
 
 	item_reset(im);
-	if (!wanted(im, it))
+	if (wp_skip_item(it, &sk)) {
+		im->tally.skipped[sk]++;
 		return 1;
+	}
 	if (!wptext_id(str(it->f[WI_POST_ID]), &id)) {
 		post_failed(im, it, "a post", "it has no valid wp:post_id");
 		return 1;
@@ -1299,17 +835,18 @@ on_item(void *arg, const struct wxr_item *it)
 	if ((title = text_of(im, it->f[WI_TITLE], WPTEXT_INLINE,
 	    WXR_LINE_MAX)) == NULL ||
 	    (label = arena_printf(&im->a, "post %lld \"%s\"", id,
-	    shown(&im->a, title, 60))) == NULL)
+	    shown(&im->a, title, QUOTE_MAX))) == NULL)
 		return out_of_memory(im);
 	if (it->bad != NULL) {
 		post_failed(im, it, label, it->bad);
 		return 1;
 	}
-	if ((author = map_get(&im->authors, str(it->f[WI_CREATOR]))) ==
+	if ((author = strmap_get(&im->authors, str(it->f[WI_CREATOR]))) ==
 	    NULL) {
 		post_failed(im, it, label, arena_printf(&im->a, "its author "
 		    "\"%s\" is not among the export's authors, or was not "
-		    "imported", shown(&im->a, str(it->f[WI_CREATOR]), 60)));
+		    "imported", shown(&im->a, str(it->f[WI_CREATOR]),
+		    QUOTE_MAX)));
 		return 1;
 	}
 	if (!wptext_date(str(it->f[WI_POST_DATE_GMT]), date) &&
@@ -1334,21 +871,24 @@ on_item(void *arg, const struct wxr_item *it)
 		    NULL)
 			return out_of_memory(im);
 	}
-	if ((key = arena_printf(&im->a, "wp:%lld", id)) == NULL)
+	if ((key = arena_printf(&im->a, POST_KEY_FMT, id)) == NULL)
 		return out_of_memory(im);
-	pv[0] = key;
-	pv[1] = slug;
-	pv[2] = *title != '\0' ? title : "(no title)";
-	pv[3] = excerpt;
-	pv[4] = str(it->f[WI_CONTENT]);
-	pv[5] = author;
-	pv[6] = date;
-	pv[7] = strcmp(str(it->f[WI_COMMENT_STATUS]), "closed") == 0 ?
-	    "false" : "true";
+	memset(&row, 0, sizeof(row));
+	row.import_key = key;
+	row.slug = slug;
+	row.title = *title != '\0' ? title : "(no title)";
+	row.excerpt = excerpt;
+	row.body_source = "";	/* the export's HTML is the source */
+	row.body_html = str(it->f[WI_CONTENT]);
+	row.author = author;
+	row.published = 1;
+	row.date = date;
+	row.comments_open = strcmp(str(it->f[WI_COMMENT_STATUS]),
+	    "closed") != 0;
 
 	/* _wp_old_slug: the URLs the post had before keep answering. */
 	if (it->nold_slugs > 0) {
-		char oslug[WPTEXT_SLUG_MAX + 1];
+		char oslug[SLUG_MAX + 1];
 
 		if ((old = arena_alloc(&im->a, it->nold_slugs *
 		    sizeof(*old))) == NULL)
@@ -1359,8 +899,9 @@ on_item(void *arg, const struct wxr_item *it)
 			    strcmp(oslug, slug) != 0 &&
 			    (old[nold++] = arena_strdup(&im->a, oslug)) == NULL)
 				return out_of_memory(im);
-		rv[0] = key;
-		if (nold > 0 && (rv[1] = pg_array(im, old, nold)) == NULL)
+		rv[RP_KEY] = key;
+		if (nold > 0 && (rv[RP_SLUGS] = item_array(im, old, nold)) ==
+		    NULL)
 			return out_of_memory(im);
 	}
 	if (!post_tags(im, it, label, &ts))
@@ -1370,79 +911,46 @@ on_item(void *arg, const struct wxr_item *it)
 	    &norder))
 		return out_of_memory(im);
 
-	if (!send_post(im, pv, nold > 0 ? rv : NULL, &ts, key, order, norder))
+	row.tags = ts.slugs;
+	row.ntags = ts.n;
+	row.new_tags = ts.new_slugs;
+	row.new_names = ts.new_names;
+	row.nnew = ts.nnew;
+	row.rename_tags = 1;	/* the export's names win */
+	if (!send_post(im, &row, nold > 0 ? rv : NULL, order, norder))
 		return 0;
-	if (im->sql_failed || im->post_outcome == OUT_NONE) {
+	if (im->sql_failed || !im->post.answered) {
 		post_failed(im, it, label, im->sql_failed ? im->sql_err :
 		    "it was changed meanwhile; run the import again");
 		return 1;
 	}
 
 	/* Committed: count it all. */
-	out = im->post_outcome;
-	if (out == OUT_UNCHANGED && im->changes > 0)
-		out = OUT_UPDATED;
-	im->counts[K_POSTS][out]++;
+	out = post_outcomes[im->post.outcome];
+	if (out == WP_UNCHANGED && im->changes + im->post.links_changed > 0)
+		out = WP_UPDATED;
+	im->tally.counts[WP_POSTS][out]++;
 	if (strcmp(str(it->f[WI_STATUS]), "future") == 0)
-		im->scheduled++;
-	im->counts[K_TAGS][OUT_NEW] += im->tags_new;
-	im->counts[K_TAGS][OUT_UPDATED] += im->tags_updated;
-	im->counts[K_TAGS][OUT_UNCHANGED] += (long)ts.nnew - im->tags_new -
-	    im->tags_updated;
+		im->tally.scheduled++;
+	im->tally.counts[WP_TAGS][WP_NEW] += im->post.tags_new;
+	im->tally.counts[WP_TAGS][WP_UPDATED] += im->post.tags_renamed;
+	im->tally.counts[WP_TAGS][WP_UNCHANGED] += (long)ts.nnew -
+	    im->post.tags_new - im->post.tags_renamed;
 	for (i = 0; i < ts.nnew; i++)
-		if (!map_put(&im->tags, ts.new_slugs[i], "1"))
+		if (!strmap_put(&im->tags, ts.new_slugs[i], "1"))
 			return out_of_memory(im);
-	im->counts[K_COMMENTS][OUT_NEW] += im->c_new;
-	im->counts[K_COMMENTS][OUT_UPDATED] += im->c_updated;
-	im->counts[K_COMMENTS][OUT_UNCHANGED] += im->c_matched - im->c_updated;
-	for (i = 0; i < SK__MAX; i++)
-		im->skipped[i] += skipped[i] + ts.skipped[i];
-	im->failed[F_COMMENT] += failed;
-	im->failed[F_TAG] += ts.failed;
+	im->tally.counts[WP_COMMENTS][WP_NEW] += im->c_new;
+	im->tally.counts[WP_COMMENTS][WP_UPDATED] += im->c_updated;
+	im->tally.counts[WP_COMMENTS][WP_UNCHANGED] += im->c_matched -
+	    im->c_updated;
+	for (i = 0; i < WP_SKIP__MAX; i++)
+		im->tally.skipped[i] += skipped[i] + ts.skipped[i];
+	im->tally.failed[WP_FAIL_COMMENT] += failed;
+	im->tally.failed[WP_FAIL_TAG] += ts.failed;
 	return 1;
 }
 
 /* --- the command -------------------------------------------------------- */
-
-static void
-report(const struct import *im, const char *path, double secs)
-{
-	static const char *const outcome_names[4] = { NULL, "new", "updated",
-	    "unchanged" };
-	int k, o, any = 0;
-	long n;
-
-	printf("Imported from %s in %.2f s:\n", path, secs);
-	for (k = 0; k < K__MAX; k++) {
-		printf("  %s:%*s", kind_names[k],
-		    (int)(9 - strlen(kind_names[k])), "");
-		for (o = OUT_NEW; o <= OUT_UNCHANGED; o++)
-			printf("%s%ld %s", o > OUT_NEW ? ", " : " ",
-			    im->counts[k][o], outcome_names[o]);
-		if (k == K_POSTS && im->scheduled > 0)
-			printf(" (%ld scheduled)", im->scheduled);
-		putchar('\n');
-	}
-	printf("  skipped:  ");
-	for (k = 0; k < SK__MAX; k++) {
-		if ((n = im->skipped[k]) == 0)
-			continue;
-		printf("%s%ld %s", any ? ", " : "", n,
-		    n == 1 ? skip_names[k].one : skip_names[k].many);
-		any = 1;
-	}
-	printf("%s\n", any ? "" : "nothing");
-	any = 0;
-	printf("  failed:   ");
-	for (k = 0; k < F__MAX; k++) {
-		if ((n = im->failed[k]) == 0)
-			continue;
-		printf("%s%ld %s", any ? ", " : "", n,
-		    n == 1 ? failure_names[k].one : failure_names[k].many);
-		any = 1;
-	}
-	printf("%s\n", any ? " (the reasons are above)" : "nothing");
-}
 
 /* A monotonic clock in seconds, for the report; 0 if there is none. */
 static double
@@ -1452,46 +960,40 @@ seconds(void)
 
 	if (clock_gettime(CLOCK_MONOTONIC, &t) != 0)
 		return 0;
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	return (double)t.tv_sec + (double)t.tv_nsec / NSEC_PER_SEC;
 }
 
+/*
+ * Set up the session, prepare the statements and enter pipeline mode.
+ * Returns 1, or 0 after saying what failed.
+ */
 static int
-prepare(PGconn *conn)
+prepare(struct import *im)
 {
-	Oid types[8] = { 25, 25, 25, 25, 25, 25, 25, 25 };	/* text */
-	PGresult *res;
-	int i, ok;
-
 	/* Every statement looks rows up by key: a generic plan is as good
 	 * as a custom one, and planning each of 20,000 executions would
 	 * take more time than running them. */
-	res = PQexec(conn, "SET synchronous_commit = off; "
+	if (!cli_db_exec(im->conn, "SET synchronous_commit = off; "
 	    "SET lock_timeout = '10s'; "
-	    "SET plan_cache_mode = force_generic_plan");
-	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-	PQclear(res);
-	for (i = 0; ok && i < S__MAX; i++) {
-		if (stmts[i].name == NULL)
-			continue;
-		res = PQprepare(conn, stmts[i].name, stmts[i].sql,
-		    stmts[i].nparams, types);
-		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-		PQclear(res);
-	}
-	if (!ok) {
-		(void)cli_db_fail(conn, PROG, "preparing the statements");
+	    "SET plan_cache_mode = force_generic_plan", 0, NULL, NULL)) {
+		cli_db_fail(im->conn, PROG, "preparing the statements");
 		return 0;
 	}
-	if (PQenterPipelineMode(conn) != 1) {
-		(void)cli_db_fail(conn, PROG, "pipeline mode");
-		return 0;
-	}
-	return 1;
+	im->pl.conn = im->conn;
+	im->pl.prog = PROG;
+	im->pl.stmts = stmts;
+	im->pl.nstmts = S__MAX;
+	im->pl.took = took;
+	im->pl.refused = refused;
+	im->pl.arg = im;
+	return pg_pipeline_start(&im->pl);
 }
 
 /*
  * Run `fascia import-wordpress EXPORT.xml`.  Returns the process's exit
- * status.
+ * status: EXIT_SUCCESS when everything usable was imported, EXIT_FAILURE
+ * when the file or some of its items could not be, EXIT_USAGE for a usage
+ * error.
  */
 int
 cli_wordpress(const struct conf *c, int argc, char **argv)
@@ -1499,74 +1001,67 @@ cli_wordpress(const struct conf *c, int argc, char **argv)
 	unsigned char secret[SECRET_KEY_BYTES];
 	struct wxr_handler h = { on_author, on_item, NULL };
 	struct import im;
-	char err[512];
+	char err[MESSAGE_MAX];
 	enum wxr_res res;
 	double t0;
-	int rc = 1, k;
+	int rc = EXIT_FAILURE, k;
 
 	if (argc == 1 && (strcmp(argv[0], "-h") == 0 ||
 	    strcmp(argv[0], "--help") == 0)) {
 		fputs(cli_wordpress_help, stdout);
-		return 0;
+		return EXIT_SUCCESS;
 	}
 	if (argc != 1 || argv[0][0] == '-') {
 		fputs(cli_wordpress_help, stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (access(argv[0], R_OK) != 0) {
 		fprintf(stderr, "fascia " PROG ": %s: %s\n", argv[0],
 		    strerror(errno));
-		return 1;
+		return EXIT_FAILURE;
 	}
 	memset(&im, 0, sizeof(im));
 	if (sodium_init() < 0) {
 		fprintf(stderr, "fascia " PROG ": libsodium failed to start\n");
-		return 1;
+		return EXIT_FAILURE;
 	}
 	if (!secret_load(c->secret_key_file, secret))
-		return 1;
+		return EXIT_FAILURE;
 	k = keys_derive(&im.keys, secret);
 	sodium_memzero(secret, sizeof(secret));
 	if (!k)
-		return 1;
+		return EXIT_FAILURE;
 	t0 = seconds();
 	if ((im.conn = cli_db_open(c, PROG)) == NULL) {
 		keys_wipe(&im.keys);
-		return 1;
+		return EXIT_FAILURE;
 	}
-	arena_init(&im.a, 64 * 1024);
+	arena_init(&im.a, ITEM_ARENA_CHUNK);
 	buf_init(&im.tmp, WXR_TEXT_MAX);
 	h.arg = &im;
-	if (prepare(im.conn)) {
+	if (prepare(&im)) {
 		res = wxr_read(argv[0], &h, err, sizeof(err));
-		if (!im.broken && PQpipelineStatus(im.conn) == PQ_PIPELINE_ON &&
-		    PQexitPipelineMode(im.conn) != 1)
-			(void)broken(&im, "leaving pipeline mode");
+		(void)pg_pipeline_end(&im.pl);
 		if (res == WXR_ERROR)
 			fprintf(stderr, "fascia " PROG ": %s: %s\n", argv[0],
 			    err);
-		report(&im, argv[0], seconds() - t0);
-		if (res == WXR_ERROR || im.broken)
-			printf("  stopped:  by the error above; the posts "
-			    "counted here are imported, and running it again "
-			    "once that is fixed is safe\n");
-		rc = res == WXR_OK && !im.broken ? 0 : 1;
-		for (k = 0; k < F__MAX; k++)
-			if (im.failed[k] > 0)
-				rc = 1;
+		wp_report_print(stdout, &im.tally, argv[0], seconds() - t0,
+		    res == WXR_ERROR || im.pl.broken);
+		rc = res == WXR_OK && !im.pl.broken &&
+		    !wp_report_failed(&im.tally) ? EXIT_SUCCESS : EXIT_FAILURE;
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			fprintf(stderr, "fascia " PROG ": cannot write the "
 			    "report\n");
-			rc = 1;
+			rc = EXIT_FAILURE;
 		}
 	}
 	PQfinish(im.conn);
 	keys_wipe(&im.keys);
 	arena_free(&im.a);
 	buf_free(&im.tmp);
-	map_free(&im.authors);
-	map_free(&im.author_slugs);
-	map_free(&im.tags);
+	strmap_free(&im.authors);
+	strmap_free(&im.author_slugs);
+	strmap_free(&im.tags);
 	xmlCleanupParser();
 	return rc;
 }

@@ -21,7 +21,13 @@
 #include <string.h>
 
 #include "frontmatter.h"
+#include "text.h"
 #include "utf8.h"
+
+#define KEY_LIST_MAX 160	/* "known keys: title, slug, ..." */
+#define READ_CHUNK 16384	/* the first read of a file, then doubled */
+#define BOM "\xef\xbb\xbf"	/* UTF-8's byte-order mark */
+#define BOM_LEN (sizeof(BOM) - 1)
 
 /*
  * Set e to the message fmt for line (0 when the error has no line).
@@ -146,7 +152,7 @@ static void
 unknown_key(const char *const *keys, const char *key, int line,
     struct fm_err *e)
 {
-	char list[160];
+	char list[KEY_LIST_MAX];
 	size_t i, n = 0;
 	int w;
 
@@ -158,7 +164,8 @@ unknown_key(const char *const *keys, const char *key, int line,
 			break;
 		n += (size_t)w;
 	}
-	fm_errf(e, line, "unknown key \"%.40s\" (known keys: %s)", key, list);
+	fm_errf(e, line, "unknown key \"%.*s\" (known keys: %s)",
+	    FM_QUOTE_WORD_MAX, key, list);
 }
 
 /* Parse the line s (number line) of the block into a field of d. */
@@ -196,12 +203,11 @@ parse_field(struct fm_doc *d, char *s, int line, const char *const *keys,
 			    "%d)", key, d->fields[i].line);
 			return 0;
 		}
-	for (i = 0; value[i] != '\0'; i++)
-		if ((unsigned char)value[i] < 0x20 || value[i] == 0x7f) {
-			fm_errf(e, line, "control character in the value of "
-			    "\"%s\"", key);
-			return 0;
-		}
+	if (text_has_control(value, strlen(value), 0)) {
+		fm_errf(e, line, "control character in the value of \"%s\"",
+		    key);
+		return 0;
+	}
 	if (d->nfields == FM_MAX_FIELDS) {
 		fm_errf(e, line, "too many keys");
 		return 0;
@@ -269,8 +275,8 @@ fm_parse(struct fm_doc *d, char *text, size_t len, const char *const *keys,
 	d->text = text;
 	if (!check_encoding(text, len, e))
 		return 0;
-	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
+	if (len >= BOM_LEN && memcmp(p, BOM, BOM_LEN) == 0)
+		p += BOM_LEN;
 	if ((s = next_line(&p)) == NULL || strcmp(trim(s), "---") != 0) {
 		fm_errf(e, 1, "no front matter: the file must start with a "
 		    "\"---\" line, then \"key: value\" lines, then \"---\"");
@@ -322,7 +328,7 @@ fm_load(struct fm_doc *d, const char *path, const char *const *keys,
 				    FM_MAX_FILE);
 				goto out;
 			}
-			cap = cap ? cap * 2 : 16384;
+			cap = cap ? cap * 2 : READ_CHUNK;
 			if ((p = realloc(text, cap + 1)) == NULL) {
 				fm_errf(e, 0, "out of memory");
 				goto out;

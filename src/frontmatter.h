@@ -10,10 +10,16 @@
 #define FM_MAX_FIELDS 16
 #define FM_MAX_FILE ((size_t)8 * 1024 * 1024)	/* bytes */
 
+#define FM_MSG_MAX 256	/* an error's message, cut to fit */
+
+/* Of a bad value an error quotes at most this many bytes... */
+#define FM_QUOTE_MAX 60
+#define FM_QUOTE_WORD_MAX 40	/* ...of a key, or a one-word value */
+
 /* What is wrong with a file, and on which line (1-based; 0: none). */
 struct fm_err {
 	int line;
-	char msg[256];
+	char msg[FM_MSG_MAX];
 };
 
 struct fm_field {

@@ -1,5 +1,10 @@
 /*
  * main.c: the `fascia` command: global options, then one subcommand.
+ *
+ * Every subcommand's entry point returns the process's exit status:
+ * EXIT_SUCCESS, EXIT_FAILURE when something failed, EXIT_USAGE for a
+ * usage error.  The functions they call return 1 when they worked and 0
+ * when not (or an enum of outcomes), and main.c turns that into a status.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +12,7 @@
 
 #include "cli_author.h"
 #include "cli_comments.h"
+#include "cli_dispatch.h"
 #include "cli_post.h"
 #include "cli_wordpress.h"
 #include "conf.h"
@@ -29,20 +35,27 @@ struct command {
 	int takes_args;
 };
 
+/*
+ * Run `fascia migrate`.  Returns the process's exit status.
+ */
 static int
 cmd_migrate(const struct conf *c, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	return migrate_run(c);
+	return migrate_run(c) ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/*
+ * Run `fascia keygen`.  Returns the process's exit status.
+ */
 static int
 cmd_keygen(const struct conf *c, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	return secret_create(c->secret_key_file);
+	return secret_create(c->secret_key_file) ? EXIT_SUCCESS :
+	    EXIT_FAILURE;
 }
 
 static const struct command commands[] = {
@@ -76,7 +89,9 @@ static const struct command commands[] = {
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+#define NAME_WIDTH 17	/* the command names' column in the usage */
 
+/* The list of commands and options, to out. */
 static void
 usage(FILE *out)
 {
@@ -86,15 +101,20 @@ usage(FILE *out)
 	    "fascia serves a blog to nginx over FastCGI from PostgreSQL.\n\n"
 	    "Commands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-17s %s\n", commands[i].name,
+		fprintf(out, "  %-*s %s\n", NAME_WIDTH, commands[i].name,
 		    commands[i].summary);
 	fprintf(out, "\nOptions:\n"
 	    "  -c FILE    the config file (default: $FASCIA_CONFIG, else\n"
 	    "             var/dev/fascia.conf when run in a source tree, else\n"
 	    "             " SYSCONFDIR "/fascia/fascia.conf)\n"
-	    "  -h, --help this help; `fascia COMMAND --help` for a command's\n");
+	    "  -h, --help this help; `fascia COMMAND --help` for a "
+	    "command's\n");
 }
 
+/*
+ * Run the subcommand cmd with its arguments, loading the config at
+ * conf_path for those that take it.  Returns the exit status.
+ */
 static int
 run_command(const struct command *cmd, const char *conf_path, int argc,
     char **argv)
@@ -106,22 +126,26 @@ run_command(const struct command *cmd, const char *conf_path, int argc,
 		if (strcmp(argv[j], "-h") == 0 ||
 		    strcmp(argv[j], "--help") == 0) {
 			fputs(cmd->help, stdout);
-			return 0;
+			return EXIT_SUCCESS;
 		}
 	if (argc > 0 && !cmd->takes_args) {
 		fprintf(stderr, "fascia %s: unexpected argument \"%s\"\n%s",
 		    cmd->name, argv[0], cmd->help);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (cmd->run != NULL)
 		return cmd->run(conf_path);
 	if ((c = conf_load(conf_path)) == NULL)
-		return 1;
+		return EXIT_FAILURE;
 	rc = cmd->cli(c, argc, argv);
 	conf_free(c);
 	return rc;
 }
 
+/*
+ * `fascia [-c FILE] COMMAND [ARGS]`: find the config and run the command.
+ * Returns the process's exit status.
+ */
 int
 main(int argc, char **argv)
 {
@@ -137,15 +161,15 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[a], "-h") == 0 ||
 		    strcmp(argv[a], "--help") == 0) {
 			usage(stdout);
-			return 0;
+			return EXIT_SUCCESS;
 		} else {
 			usage(stderr);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (a >= argc) {
 		usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (conf_path == NULL)
 		conf_path = conf_default_path();
@@ -155,5 +179,5 @@ main(int argc, char **argv)
 			    argc - a - 1, argv + a + 1);
 	fprintf(stderr, "fascia: unknown command \"%s\"\n", argv[a]);
 	usage(stderr);
-	return 2;
+	return EXIT_USAGE;
 }

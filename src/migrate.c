@@ -4,19 +4,28 @@
  * Each file NNN_name.sql of the migrations directory runs once, in its own
  * transaction together with the row that records it in schema_migrations,
  * so a file is either wholly applied and recorded or not at all.  An
- * advisory lock makes two concurrent runs take turns.
+ * advisory lock makes two concurrent runs take turns.  This is the one
+ * command that connects without checking the schema's version, since it
+ * is what brings the schema up to date.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libpq-fe.h>
 
+#include "cli_db.h"
 #include "migrate.h"
 
+#define PROG "migrate"
 #define MIGRATE_LOCK "7301923401"	/* any constant shared by all runs */
+#define SQL_SUFFIX ".sql"
+#define SQL_SUFFIX_LEN (sizeof(SQL_SUFFIX) - 1)
+#define NAME_MIN_LEN (2 + SQL_SUFFIX_LEN)	/* "1_.sql" */
+#define VERSION_MAX 999999
 
 struct migration {
 	int version;
@@ -38,16 +47,17 @@ migration_version(const char *name)
 	size_t n = strlen(name), i;
 	int v = 0;
 
-	if (n < 6 || strcmp(name + n - 4, ".sql") != 0)
+	if (n < NAME_MIN_LEN || strcmp(name + n - SQL_SUFFIX_LEN,
+	    SQL_SUFFIX) != 0)
 		return -1;
 	for (i = 0; name[i] >= '0' && name[i] <= '9'; i++) {
-		if (v > 99999)
+		if (v > VERSION_MAX / 10)
 			return -1;
 		v = v * 10 + (name[i] - '0');
 	}
 	if (i == 0 || name[i] != '_')
 		return -1;
-	for (; i < n - 4; i++)
+	for (; i < n - SQL_SUFFIX_LEN; i++)
 		if (!((name[i] >= 'a' && name[i] <= 'z') ||
 		    (name[i] >= '0' && name[i] <= '9') || name[i] == '_' ||
 		    name[i] == '-'))
@@ -55,6 +65,7 @@ migration_version(const char *name)
 	return v;
 }
 
+/* The contents of the file at path, malloc'd; NULL with errno set. */
 static char *
 read_file(const char *path)
 {
@@ -77,16 +88,17 @@ read_file(const char *path)
 	return data;
 }
 
+/*
+ * Run sql (cli_db_exec's way) and say "fascia migrate: WHAT: <error>"
+ * when it fails.  Returns 1, or 0.
+ */
 static int
-exec_ok(PGconn *conn, const char *sql, const char *what)
+run(PGconn *conn, const char *sql, int n, const char *const *params,
+    const char *what, PGresult **out)
 {
-	PGresult *res = PQexec(conn, sql);
-	ExecStatusType st = PQresultStatus(res);
-
-	PQclear(res);
-	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+	if (cli_db_exec(conn, sql, n, params, out))
 		return 1;
-	fprintf(stderr, "fascia migrate: %s: %s", what, PQerrorMessage(conn));
+	cli_db_fail(conn, PROG, what);
 	return 0;
 }
 
@@ -94,112 +106,126 @@ exec_ok(PGconn *conn, const char *sql, const char *what)
 static int
 apply(PGconn *conn, const char *dir, const struct migration *m)
 {
-	char path[4096], version[16];
+	char path[PATH_MAX], version[sizeof("-2147483648")];
 	const char *params[2] = { version, m->name };
 	PGresult *res;
 	char *sql = NULL;
 	int rc = 0, applied;
 
 	snprintf(version, sizeof(version), "%d", m->version);
-	if (!exec_ok(conn, "BEGIN", "begin") ||
-	    !exec_ok(conn, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ")",
-	    "lock"))
+	if (!run(conn, "BEGIN", 0, NULL, "begin", NULL) ||
+	    !run(conn, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ")", 0,
+	    NULL, "lock", NULL) ||
+	    !run(conn, "SELECT 1 FROM schema_migrations WHERE version = $1", 1,
+	    params, NULL, &res))
 		goto out;
-	res = PQexecParams(conn, "SELECT 1 FROM schema_migrations "
-	    "WHERE version = $1", 1, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		fprintf(stderr, "fascia migrate: %s", PQerrorMessage(conn));
-		PQclear(res);
-		goto out;
-	}
 	applied = PQntuples(res) > 0;
 	PQclear(res);
 	if (applied) {
-		rc = exec_ok(conn, "COMMIT", "commit");
+		rc = run(conn, "COMMIT", 0, NULL, "commit", NULL);
 		goto out;
 	}
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, m->name) >=
 	    sizeof(path) || (sql = read_file(path)) == NULL) {
-		fprintf(stderr, "fascia migrate: cannot read %s: %s\n", path,
+		fprintf(stderr, "fascia " PROG ": cannot read %s: %s\n", path,
 		    strerror(errno));
 		goto out;
 	}
-	if (!exec_ok(conn, sql, m->name))
+	if (!run(conn, sql, 0, NULL, m->name, NULL) ||
+	    !run(conn, "INSERT INTO schema_migrations (version, name) "
+	    "VALUES ($1, $2)", 2, params, NULL, NULL) ||
+	    !run(conn, "COMMIT", 0, NULL, "commit", NULL))
 		goto out;
-	res = PQexecParams(conn, "INSERT INTO schema_migrations (version, name) "
-	    "VALUES ($1, $2)", 2, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		fprintf(stderr, "fascia migrate: %s", PQerrorMessage(conn));
-		PQclear(res);
-		goto out;
-	}
-	PQclear(res);
-	if ((rc = exec_ok(conn, "COMMIT", "commit")))
-		printf("applied %s\n", m->name);
+	printf("applied %s\n", m->name);
+	rc = 1;
 out:
-	if (!rc && PQtransactionStatus(conn) != PQTRANS_IDLE)
-		PQclear(PQexec(conn, "ROLLBACK"));
+	if (!rc)
+		(void)cli_db_rollback(conn);
 	free(sql);
 	return rc;
 }
 
 /*
- * Apply every migration not yet recorded.  Returns 0 on success or 1 after
- * printing what failed; a failed file leaves nothing of itself behind.
+ * Read the migrations of dir into *list, *n of them sorted by number
+ * (malloc'd with their names: the caller frees them, whatever the
+ * outcome).  Returns 1, or 0 after saying what failed.
  */
-int
-migrate_run(const struct conf *c)
+static int
+read_dir(const char *dir, struct migration **list, size_t *n)
 {
-	struct migration *list = NULL, *grown;
-	size_t n = 0, i;
+	struct migration *grown;
 	struct dirent *e;
-	PGconn *conn = NULL;
+	size_t i;
 	DIR *d;
-	int rc = 1, v;
+	int v;
 
-	if ((d = opendir(c->migrations)) == NULL) {
-		fprintf(stderr, "fascia migrate: %s: %s\n", c->migrations,
+	*list = NULL;
+	*n = 0;
+	if ((d = opendir(dir)) == NULL) {
+		fprintf(stderr, "fascia " PROG ": %s: %s\n", dir,
 		    strerror(errno));
-		return 1;
+		return 0;
 	}
 	while ((e = readdir(d)) != NULL) {
 		if ((v = migration_version(e->d_name)) < 0)
 			continue;
-		if ((grown = realloc(list, (n + 1) * sizeof(*list))) == NULL)
-			goto out;
-		list = grown;
-		list[n].version = v;
-		if ((list[n].name = strdup(e->d_name)) == NULL)
-			goto out;
-		n++;
+		if ((grown = realloc(*list, (*n + 1) * sizeof(**list))) ==
+		    NULL)
+			goto nomem;
+		*list = grown;
+		(*list)[*n].version = v;
+		if (((*list)[*n].name = strdup(e->d_name)) == NULL)
+			goto nomem;
+		(*n)++;
 	}
-	qsort(list, n, sizeof(*list), migration_cmp);
-	for (i = 1; i < n; i++)
-		if (list[i].version == list[i - 1].version) {
-			fprintf(stderr, "fascia migrate: %s and %s share a "
-			    "number\n", list[i - 1].name, list[i].name);
-			goto out;
+	closedir(d);
+	qsort(*list, *n, sizeof(**list), migration_cmp);
+	for (i = 1; i < *n; i++)
+		if ((*list)[i].version == (*list)[i - 1].version) {
+			fprintf(stderr, "fascia " PROG ": %s and %s share a "
+			    "number\n", (*list)[i - 1].name, (*list)[i].name);
+			return 0;
 		}
-	conn = PQconnectdb(c->database);
-	if (PQstatus(conn) != CONNECTION_OK) {
-		fprintf(stderr, "fascia migrate: %s", PQerrorMessage(conn));
+	return 1;
+nomem:
+	closedir(d);
+	fprintf(stderr, "fascia " PROG ": out of memory\n");
+	return 0;
+}
+
+/*
+ * Apply every migration of c->migrations that is not recorded yet.
+ * Returns 1, or 0 after printing what failed; a failed file leaves
+ * nothing of itself behind, and those before it stay applied.
+ */
+int
+migrate_run(const struct conf *c)
+{
+	struct migration *list;
+	PGconn *conn = NULL;
+	size_t n, i;
+	int ok = 0;
+
+	if (!read_dir(c->migrations, &list, &n))
 		goto out;
-	}
-	if (!exec_ok(conn, "SET client_min_messages = warning", "settings") ||
-	    !exec_ok(conn, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	if ((conn = cli_db_connect(c, PROG, NULL)) == NULL)
+		goto out;
+	if (!run(conn, "SET client_min_messages = warning", 0, NULL,
+	    "settings", NULL) ||
+	    !run(conn, "CREATE TABLE IF NOT EXISTS schema_migrations ("
 	    "version integer PRIMARY KEY, name text NOT NULL, "
-	    "applied_at timestamptz NOT NULL DEFAULT now())", "create table"))
+	    "applied_at timestamptz NOT NULL DEFAULT now())", 0, NULL,
+	    "create table", NULL))
 		goto out;
 	for (i = 0; i < n; i++)
 		if (!apply(conn, c->migrations, &list[i]))
 			goto out;
-	rc = 0;
+	ok = 1;
 out:
-	closedir(d);
 	for (i = 0; i < n; i++)
 		free(list[i].name);
 	free(list);
 	if (conn != NULL)
 		PQfinish(conn);
-	return rc;
+	return ok;
 }

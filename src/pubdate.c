@@ -19,10 +19,16 @@
  */
 #include <string.h>
 
+#include "calendar.h"
 #include "date.h"
 #include "pubdate.h"
 
-#define MAX_RELATIVE_DAYS 36500
+#define MAX_RELATIVE_DAYS 36500	/* a hundred years */
+#define RELATIVE_DIGITS_MAX 5	/* of MAX_RELATIVE_DAYS */
+#define FRAC_DIGITS_MAX 6	/* microseconds, PostgreSQL's precision */
+#define ZONE_HOURS_MAX 14	/* UTC+14, the farthest offset in use */
+#define ZONE_MINUTES_MAX 59
+#define ZONE_LEN 6		/* "+HH:MM" */
 
 /* Write v, 0 <= v < 10^width, as width digits at p; return the end. */
 static char *
@@ -37,17 +43,6 @@ put_digits(char *p, int v, int width)
 	return p + width;
 }
 
-static int
-days_in_month(int y, int m)
-{
-	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-
-	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
-		return 29;
-	return days[m - 1];
-}
-
 /* "+N days": fill d and return 1, or return 0. */
 static int
 parse_relative(const char *s, struct pubdate *d)
@@ -56,7 +51,7 @@ parse_relative(const char *s, struct pubdate *d)
 	int n = 0, i;
 
 	for (i = 0; p[i] >= '0' && p[i] <= '9'; i++) {
-		if (i == 5)
+		if (i == RELATIVE_DIGITS_MAX)
 			return 0;
 		n = n * 10 + (p[i] - '0');
 	}
@@ -74,10 +69,10 @@ parse_relative(const char *s, struct pubdate *d)
 
 /*
  * Parse the UTC offset at p ("Z", "+HH:MM", "+HHMM", "+HH" or "") and
- * write it to out (7 bytes) as "+HH:MM" or "".  Returns 1 or 0.
+ * write it to out as "+HH:MM" or "".  Returns 1 or 0.
  */
 static int
-parse_zone(const char *p, char out[7])
+parse_zone(const char *p, char out[ZONE_LEN + 1])
 {
 	int hh = 0, mm = 0;
 	char sign;
@@ -98,7 +93,7 @@ parse_zone(const char *p, char out[7])
 			return 0;
 	} else if (*p != '\0' && !date_digits(&p, 2, &mm))
 		return 0;
-	if (*p != '\0' || hh > 14 || mm > 59)
+	if (*p != '\0' || hh > ZONE_HOURS_MAX || mm > ZONE_MINUTES_MAX)
 		return 0;
 	out[0] = sign;
 	put_digits(out + 1, hh, 2)[0] = ':';
@@ -115,20 +110,19 @@ int
 pubdate_parse(const char *s, struct pubdate *d)
 {
 	const char *p = s;
-	char frac[8] = "", zone[7], *t;
+	char frac[FRAC_DIGITS_MAX + 2] = "", zone[ZONE_LEN + 1], *t;
 	int y, mo, da, h = 0, mi = 0, se = 0, n;
 
 	if (s[0] == '+')
 		return parse_relative(s, d);
-	if (!date_digits(&p, 4, &y) || *p++ != '-' || !date_digits(&p, 2, &mo) ||
-	    *p++ != '-' || !date_digits(&p, 2, &da))
-		return 0;
-	if (y < 1 || mo < 1 || mo > 12 || da < 1 ||
-	    da > days_in_month(y, mo))
+	if (!date_digits(&p, 4, &y) || *p++ != '-' ||
+	    !date_digits(&p, 2, &mo) || *p++ != '-' ||
+	    !date_digits(&p, 2, &da) || !calendar_date_ok(y, mo, da))
 		return 0;
 	if (*p == 'T' || *p == 't' || *p == ' ') {
 		p++;
-		if (!date_digits(&p, 2, &h) || *p++ != ':' || !date_digits(&p, 2, &mi))
+		if (!date_digits(&p, 2, &h) || *p++ != ':' ||
+		    !date_digits(&p, 2, &mi))
 			return 0;
 		if (*p == ':') {
 			p++;
@@ -137,7 +131,7 @@ pubdate_parse(const char *s, struct pubdate *d)
 			if (*p == '.' || *p == ',') {
 				p++;
 				for (n = 0; p[n] >= '0' && p[n] <= '9'; n++) {
-					if (n == 6)
+					if (n == FRAC_DIGITS_MAX)
 						return 0;
 					frac[n + 1] = p[n];
 				}
@@ -148,8 +142,7 @@ pubdate_parse(const char *s, struct pubdate *d)
 				p += n;
 			}
 		}
-		if (h > 23 || mi > 59 || se > 59 ||
-		    !parse_zone(p, zone))
+		if (!calendar_time_ok(h, mi, se) || !parse_zone(p, zone))
 			return 0;
 	} else if (*p == '\0')
 		zone[0] = '\0';
@@ -157,7 +150,8 @@ pubdate_parse(const char *s, struct pubdate *d)
 		return 0;
 	d->kind = PUBDATE_ABSOLUTE;
 	d->days = 0;
-	/* "YYYY-MM-DD HH:MM:SS" (19) + frac (7) + zone (6) fit in text. */
+	/* "YYYY-MM-DD HH:MM:SS" (19) + frac (7) + zone (6) fit in text:
+	 * PUBDATE_TEXT_MAX says so. */
 	t = put_digits(d->text, y, 4);
 	*t++ = '-';
 	t = put_digits(t, mo, 2);

@@ -9,10 +9,14 @@ enum pubdate_kind {
 	PUBDATE_RELATIVE	/* days after the moment of import */
 };
 
+/* "YYYY-MM-DD HH:MM:SS.ffffff+HH:MM", the longest text, and room. */
+#define PUBDATE_TEXT_MAX 40
+
 struct pubdate {
 	enum pubdate_kind kind;
-	char text[40];	/* "YYYY-MM-DD HH:MM:SS[.ffffff][+HH:MM]" */
-	int days;
+	/* PUBDATE_ABSOLUTE's: "YYYY-MM-DD HH:MM:SS[.ffffff][+HH:MM]" */
+	char text[PUBDATE_TEXT_MAX];
+	int days;		/* PUBDATE_RELATIVE's */
 };
 
 int pubdate_parse(const char *s, struct pubdate *d);

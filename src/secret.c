@@ -17,29 +17,32 @@
 
 #include "secret.h"
 
+#define SECRET_FILE_MODE (S_IRUSR | S_IWUSR)	/* 0600 */
+
 /*
- * Create the key file at path unless it exists.  Returns 0 when a key file
- * is there afterwards, 1 after printing why not.
+ * Create the key file at path unless it exists, saying which on standard
+ * output.  Returns 1 when a key file is there afterwards, 0 after
+ * printing why not (a file half written is removed).
  */
 int
 secret_create(const char *path)
 {
 	unsigned char key[SECRET_KEY_BYTES];
-	int fd, rc = 1;
+	int fd, ok = 0;
 
 	if (sodium_init() < 0) {
 		fprintf(stderr, "fascia keygen: libsodium failed to start\n");
-		return 1;
+		return 0;
 	}
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) == -1) {
+	    SECRET_FILE_MODE)) == -1) {
 		if (errno == EEXIST) {
 			printf("%s exists; keeping it\n", path);
-			return 0;
+			return 1;
 		}
 		fprintf(stderr, "fascia keygen: %s: %s\n", path,
 		    strerror(errno));
-		return 1;
+		return 0;
 	}
 	randombytes_buf(key, sizeof(key));
 	if (write(fd, key, sizeof(key)) != (ssize_t)sizeof(key) ||
@@ -47,18 +50,18 @@ secret_create(const char *path)
 		fprintf(stderr, "fascia keygen: %s: %s\n", path,
 		    strerror(errno));
 	else
-		rc = 0;
+		ok = 1;
 	sodium_memzero(key, sizeof(key));
-	if (close(fd) == -1 && rc == 0) {
+	if (close(fd) == -1 && ok) {
 		fprintf(stderr, "fascia keygen: %s: %s\n", path,
 		    strerror(errno));
-		rc = 1;
+		ok = 0;
 	}
-	if (rc != 0)
+	if (!ok)
 		unlink(path);
 	else
 		printf("created %s\n", path);
-	return rc;
+	return ok;
 }
 
 /*
@@ -85,7 +88,7 @@ secret_load(const char *path, unsigned char key[SECRET_KEY_BYTES])
 		close(fd);
 		return 0;
 	}
-	if ((st.st_mode & 077) != 0) {
+	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
 		fprintf(stderr, "fascia: secret key file %s must not be "
 		    "readable by others (chmod 600)\n", path);
 		close(fd);

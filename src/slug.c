@@ -14,6 +14,16 @@
 #include "slug.h"
 #include "utf8.h"
 
+#define YEAR_DIGITS 4	/* /YYYY/ is the archive's URL */
+
+/* Code points: the letters folded to ASCII, and those that vanish. */
+#define LATIN1_FIRST 0xc0	/* U+00C0, A with grave */
+#define LATIN_EXT_A_FIRST 0x100
+#define LATIN_EXT_A_LAST 0x17f
+#define RIGHT_QUOTE 0x2019	/* the typographic apostrophe */
+#define COMBINING_FIRST 0x300	/* combining diacritical marks */
+#define COMBINING_LAST 0x36f
+
 /* First path segments that are not posts. */
 static const char *const reserved[] = { "page", "author", "tag", "feed",
     "search", "healthz", "static", "sitemap.xml", "robots.txt", "wp-admin",
@@ -59,9 +69,11 @@ slug_valid(const char *s)
 	for (i = 0; s[i] != '\0'; i++) {
 		if (i == SLUG_MAX)
 			return 0;
-		if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9'))
+		if ((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9'))
 			continue;
-		if (s[i] != '-' || i == 0 || s[i - 1] == '-' || s[i + 1] == '\0')
+		if (s[i] != '-' || i == 0 || s[i - 1] == '-' ||
+		    s[i + 1] == '\0')
 			return 0;
 	}
 	return i > 0;
@@ -80,10 +92,10 @@ slug_reserved(const char *s)
 	for (i = 0; reserved[i] != NULL; i++)
 		if (strcmp(s, reserved[i]) == 0)
 			return 1;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < YEAR_DIGITS; i++)
 		if (s[i] < '0' || s[i] > '9')
 			return 0;
-	return s[4] == '\0';
+	return s[YEAR_DIGITS] == '\0';
 }
 
 /*
@@ -110,12 +122,13 @@ slug_from_text(const char *s, char out[SLUG_MAX + 1])
 			one[0] = (char)cp;
 		else if (cp >= 'A' && cp <= 'Z')
 			one[0] = (char)(cp - 'A' + 'a');
-		else if (cp == '\'' || cp == 0x2019 ||
-		    (cp >= 0x300 && cp <= 0x36f))
+		else if (cp == '\'' || cp == RIGHT_QUOTE ||
+		    (cp >= COMBINING_FIRST && cp <= COMBINING_LAST))
 			continue;
-		else if (cp >= 0xc0 && cp <= 0x17f) {
-			one[0] = *(cp < 0x100 ? latin1 + (cp - 0xc0) :
-			    latin_ext_a + (cp - 0x100));
+		else if (cp >= LATIN1_FIRST && cp <= LATIN_EXT_A_LAST) {
+			one[0] = *(cp < LATIN_EXT_A_FIRST ?
+			    latin1 + (cp - LATIN1_FIRST) :
+			    latin_ext_a + (cp - LATIN_EXT_A_FIRST));
 			if (one[0] == '*')
 				add = latin_pair(cp);
 			else if (one[0] == ' ')

@@ -17,19 +17,38 @@
 #include <string.h>
 #include <strings.h>
 
+#include "calendar.h"
+#include "date.h"
 #include "text.h"
 #include "utf8.h"
 #include "wptext.h"
+
+#define ADDR_MAX 4096		/* a link's address, decoded */
+#define TAG_NAME_MAX 16		/* of the element names that matter here */
+#define CLOSE_TAG_MAX 32	/* "[/wp_caption]" */
+#define ID_DIGITS_MAX 18	/* a WordPress id fits in a bigint */
+#define LIT_LEN(s) (sizeof(s) - 1)	/* of a string literal */
+#define WP_DATE_LEN LIT_LEN("YYYY-MM-DD HH:MM:SS")
+#define UTC_OFFSET "+00"
+#define WP_YEAR_MIN 1000	/* "0000-00-00 00:00:00" is no date */
+#define PCT_LEN LIT_LEN("%XX")	/* a percent-encoded byte */
+#define TEXT_SLACK 64		/* an excerpt's text over its HTML's length */
+
+_Static_assert(WP_DATE_LEN + LIT_LEN(UTC_OFFSET) == WPTEXT_DATE_LEN,
+    "WPTEXT_DATE_LEN holds a date and its offset");
+
+/* Breaks in the text, as the newlines they are. */
+enum brk { BRK_NONE, BRK_LINE, BRK_PARA };
 
 /* The state of one HTML-to-text conversion. */
 struct h2t {
 	struct buf *b;
 	enum wptext_mode mode;
 	size_t base;		/* b->len when the conversion began */
-	int nl;			/* line breaks waiting to be written, 0 to 2 */
+	int nl;			/* newlines waiting, up to BRK_PARA */
 	int space;		/* a space waiting to be written */
-	int absorb;		/* newlines after a tag that are its own: 1 after
-				 * <br>, all (2) after a block element */
+	enum brk absorb;	/* newlines after a tag that are its own:
+				 * one after <br>, all after a block */
 	int in_link;
 	size_t link_at;		/* where the link's text begins in b */
 	const char *href;	/* the link's address, entities not decoded */
@@ -56,9 +75,9 @@ emit(struct h2t *h, long cp)
 	if (cp == '\r')
 		return;
 	if (cp == '\n' && h->mode == WPTEXT_LINES) {
-		if (h->absorb == 1)
-			h->absorb = 0;
-		else if (h->absorb == 0 && h->nl < 2)
+		if (h->absorb == BRK_LINE)
+			h->absorb = BRK_NONE;
+		else if (h->absorb == BRK_NONE && h->nl < BRK_PARA)
 			h->nl++;
 		return;
 	}
@@ -75,32 +94,43 @@ emit(struct h2t *h, long cp)
 		else if (h->space)
 			buf_append(h->b, " ", 1);
 	}
-	h->nl = h->space = h->absorb = 0;
+	h->nl = h->space = 0;
+	h->absorb = BRK_NONE;
 	buf_append(h->b, u, utf8_encode(cp, u));
 }
 
 /*
- * A break: <br> (level 0) adds a line break, a block element a line break
- * (level 1: <li>) or a paragraph break (level 2: <p>) unless one is
- * there.  The newlines of the source right after the tag are its own.
+ * A <br> adds a line break; the newline of the source right after it is
+ * its own.
  */
 static void
-emit_break(struct h2t *h, int level)
+emit_br(struct h2t *h)
 {
 	if (h->mode != WPTEXT_LINES) {
 		h->space = 1;
 		return;
 	}
-	if (level == 0) {
-		if (h->nl < 2)
-			h->nl++;
-		if (h->absorb == 0)
-			h->absorb = 1;
-	} else {
-		if (h->nl < level)
-			h->nl = level;
-		h->absorb = 2;
+	if (h->nl < BRK_PARA)
+		h->nl++;
+	if (h->absorb == BRK_NONE)
+		h->absorb = BRK_LINE;
+}
+
+/*
+ * A block element adds the break level (<li> a line, <p> a paragraph)
+ * unless one is there; the newlines of the source right after it are its
+ * own.
+ */
+static void
+emit_block(struct h2t *h, enum brk level)
+{
+	if (h->mode != WPTEXT_LINES) {
+		h->space = 1;
+		return;
 	}
+	if (h->nl < (int)level)
+		h->nl = (int)level;
+	h->absorb = BRK_PARA;
 }
 
 /* Write n bytes of text, decoding entities; invalid bytes are dropped. */
@@ -111,7 +141,8 @@ emit_text(struct h2t *h, const char *s, size_t n)
 	long cp;
 
 	while (i < n) {
-		if (s[i] == '&' && (len = html_char_ref(s + i, n - i, &cp)) > 0) {
+		if (s[i] == '&' &&
+		    (len = html_char_ref(s + i, n - i, &cp)) > 0) {
 			if (cp >= 0)
 				emit(h, cp);
 			i += len;
@@ -193,8 +224,8 @@ attr_value(const char *t, size_t n, const char *name, const char **v,
 	return 0;
 }
 
-/* Block elements: a paragraph break (2) or a line break (1) around them. */
-static int
+/* Block elements: a paragraph break or a line break around them. */
+static enum brk
 block_level(const char *name)
 {
 	static const char *const para[] = { "p", "div", "blockquote", "pre",
@@ -207,11 +238,11 @@ block_level(const char *name)
 
 	for (i = 0; para[i] != NULL; i++)
 		if (strcmp(name, para[i]) == 0)
-			return 2;
+			return BRK_PARA;
 	for (i = 0; line[i] != NULL; i++)
 		if (strcmp(name, line[i]) == 0)
-			return 1;
-	return 0;
+			return BRK_LINE;
+	return BRK_NONE;
 }
 
 /* The end of a link: its address follows its text unless they agree. */
@@ -224,7 +255,7 @@ link_close(struct h2t *h)
 	size_t i, tn;
 
 	h->in_link = 0;
-	buf_init(&addr, 4096);
+	buf_init(&addr, ADDR_MAX);
 	memset(&sub, 0, sizeof(sub));
 	sub.b = &addr;
 	sub.mode = WPTEXT_INLINE;
@@ -250,9 +281,10 @@ link_close(struct h2t *h)
 static void
 tag(struct h2t *h, const char *t, size_t n)
 {
-	char name[16];
+	char name[TAG_NAME_MAX];
 	size_t i = 1, k = 0;
-	int closing = 0, level;
+	int closing = 0;
+	enum brk level;
 
 	if (i < n && t[i] == '/') {
 		closing = 1;
@@ -260,7 +292,7 @@ tag(struct h2t *h, const char *t, size_t n)
 	}
 	for (; i < n && k < sizeof(name) - 1; i++) {
 		if (t[i] >= 'A' && t[i] <= 'Z')
-			name[k++] = (char)(t[i] + 32);
+			name[k++] = (char)(t[i] - 'A' + 'a');
 		else if ((t[i] >= 'a' && t[i] <= 'z') ||
 		    (t[i] >= '0' && t[i] <= '9'))
 			name[k++] = t[i];
@@ -269,9 +301,9 @@ tag(struct h2t *h, const char *t, size_t n)
 	}
 	name[k] = '\0';
 	if (strcmp(name, "br") == 0)
-		emit_break(h, 0);
-	else if ((level = block_level(name)) > 0)
-		emit_break(h, level);
+		emit_br(h);
+	else if ((level = block_level(name)) != BRK_NONE)
+		emit_block(h, level);
 	else if (strcmp(name, "a") == 0) {
 		if (closing && h->in_link)
 			link_close(h);
@@ -305,7 +337,7 @@ static const char *const single_codes[] = { "gallery", "playlist",
 static size_t
 shortcode(const char *s, size_t n)
 {
-	char close[32];
+	char close[CLOSE_TAG_MAX];
 	const char *end, *c;
 	size_t i = 1, k;
 	int j;
@@ -363,9 +395,11 @@ wptext_from_html(struct buf *out, const char *html, size_t n,
 	while (i < n && !out->failed) {
 		c = html[i];
 		if (c == '<' && i + 1 < n && html[i + 1] == '!' &&
-		    n - i >= 4 && memcmp(html + i, "<!--", 4) == 0) {
-			p = find_ci(html + i + 4, n - i - 4, "-->");
-			i = p == NULL ? n : (size_t)(p - html) + 3;
+		    n - i >= LIT_LEN("<!--") &&
+		    memcmp(html + i, "<!--", LIT_LEN("<!--")) == 0) {
+			p = find_ci(html + i + LIT_LEN("<!--"),
+			    n - i - LIT_LEN("<!--"), "-->");
+			i = p == NULL ? n : (size_t)(p - html) + LIT_LEN("-->");
 			continue;
 		}
 		if (c == '<' && i + 1 < n && (html[i + 1] == '/' ||
@@ -375,10 +409,11 @@ wptext_from_html(struct buf *out, const char *html, size_t n,
 		    (e = tag_end(html, i, n)) < n) {
 			tag(&h, html + i, e - i + 1);
 			close = NULL;
-			if (e - i >= 7 && strncasecmp(html + i, "<script", 7) == 0)
+			if (e - i >= LIT_LEN("<script") && strncasecmp(html + i,
+			    "<script", LIT_LEN("<script")) == 0)
 				close = "</script";
-			else if (e - i >= 6 &&
-			    strncasecmp(html + i, "<style", 6) == 0)
+			else if (e - i >= LIT_LEN("<style") && strncasecmp(
+			    html + i, "<style", LIT_LEN("<style")) == 0)
 				close = "</style";
 			i = e + 1;
 			if (close != NULL) {
@@ -421,7 +456,7 @@ wptext_excerpt(struct buf *out, const char *html, size_t n, int words,
 	int w = 0, in_word = 0, ok;
 	long cp;
 
-	buf_init(&text, n + 64);
+	buf_init(&text, n + TEXT_SLACK);
 	if (!wptext_from_html(&text, html, n, WPTEXT_EXCERPT)) {
 		buf_free(&text);
 		return 0;
@@ -463,20 +498,20 @@ wptext_excerpt(struct buf *out, const char *html, size_t n, int words,
  * slug is wptext_slug_ok()'s business.
  */
 int
-wptext_slug_decode(const char *in, char out[WPTEXT_SLUG_MAX + 1])
+wptext_slug_decode(const char *in, char out[SLUG_MAX + 1])
 {
 	size_t n = strlen(in), i, o = 0, k, need;
 	unsigned char c;
 	int hi, lo;
 
 	for (i = 0; i < n; i++) {
-		if (o == WPTEXT_SLUG_MAX)
+		if (o == SLUG_MAX)
 			return 0;
 		if (in[i] != '%') {
 			out[o++] = in[i];
 			continue;
 		}
-		if (n - i < 3) {
+		if (n - i < PCT_LEN) {
 			/* "%" or "%e" at the very end: WordPress's cut */
 			for (k = i + 1; k < n && hex_digit(in[k]) >= 0; k++)
 				;
@@ -484,13 +519,14 @@ wptext_slug_decode(const char *in, char out[WPTEXT_SLUG_MAX + 1])
 				break;
 			return 0;
 		}
-		if ((hi = hex_digit(in[i + 1])) < 0 || (lo = hex_digit(in[i + 2])) < 0)
+		if ((hi = hex_digit(in[i + 1])) < 0 ||
+		    (lo = hex_digit(in[i + 2])) < 0)
 			return 0;
 		out[o++] = (char)(hi << 4 | lo);
-		i += 2;
+		i += PCT_LEN - 1;
 	}
 	/* Drop an incomplete last character. */
-	for (k = o; k > 0 && o - k < 3 &&
+	for (k = o; k > 0 && o - k < UTF8_SEQ_MAX - 1 &&
 	    ((unsigned char)out[k - 1] & 0xc0) == 0x80; k--)
 		;
 	if (k > 0 && (c = (unsigned char)out[k - 1]) >= 0xc0) {
@@ -503,8 +539,8 @@ wptext_slug_decode(const char *in, char out[WPTEXT_SLUG_MAX + 1])
 }
 
 /*
- * Is s a slug the schema accepts: 1 to 200 bytes of UTF-8 without '/',
- * '?', '#', '%', white space or control characters?
+ * Is s a slug the schema accepts: 1 to SLUG_MAX bytes of UTF-8 without
+ * '/', '?', '#', '%', white space or control characters?  Returns 1 or 0.
  */
 int
 wptext_slug_ok(const char *s)
@@ -512,7 +548,7 @@ wptext_slug_ok(const char *s)
 	size_t n = strlen(s), i = 0, len;
 	long cp;
 
-	if (n == 0 || n > WPTEXT_SLUG_MAX || !utf8_valid(s, n))
+	if (n == 0 || n > SLUG_MAX || !utf8_valid(s, n))
 		return 0;
 	while (i < n) {
 		len = utf8_decode(s + i, n - i, &cp);
@@ -532,7 +568,7 @@ wptext_slug_ok(const char *s)
  * or 0 when nothing usable is left.
  */
 int
-wptext_slugify(const char *text, char out[WPTEXT_SLUG_MAX + 1])
+wptext_slugify(const char *text, char out[SLUG_MAX + 1])
 {
 	size_t n = strlen(text), i = 0, o = 0, len;
 	int dash = 0;
@@ -544,7 +580,7 @@ wptext_slugify(const char *text, char out[WPTEXT_SLUG_MAX + 1])
 		if (cp < 0)
 			continue;
 		if (cp >= 'A' && cp <= 'Z')
-			cp += 32;
+			cp += 'a' - 'A';
 		if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') ||
 		    cp == '_' || cp == 0xd7) {
 			if (cp == 0xd7)
@@ -558,12 +594,12 @@ wptext_slugify(const char *text, char out[WPTEXT_SLUG_MAX + 1])
 		    (cp >= 0xff00 && cp <= 0xff0f))
 			continue;
 		if (dash && o > 0) {
-			if (o + 1 > WPTEXT_SLUG_MAX)
+			if (o + 1 > SLUG_MAX)
 				break;
 			out[o++] = '-';
 		}
 		dash = 0;
-		if (o + len > WPTEXT_SLUG_MAX)
+		if (o + len > SLUG_MAX)
 			break;
 		if (cp < 0x80)
 			out[o++] = (char)cp;
@@ -576,63 +612,65 @@ wptext_slugify(const char *text, char out[WPTEXT_SLUG_MAX + 1])
 	return o > 0 && wptext_slug_ok(out);
 }
 
+/* Skip the white space WordPress leaves around a date or an id. */
+static const char *
+skip_space(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	return s;
+}
+
 /*
  * Turn WordPress's "YYYY-MM-DD HH:MM:SS" (UTC here) into a timestamp
- * PostgreSQL reads without doubt, "YYYY-MM-DD HH:MM:SS+00".  Returns 0 for
- * anything else, "0000-00-00 00:00:00" (no date yet) included.
+ * PostgreSQL reads without doubt, "YYYY-MM-DD HH:MM:SS+00", in out.
+ * Returns 1, or 0 for anything else, "0000-00-00 00:00:00" (no date yet)
+ * and days or times that do not exist included.
  */
 int
 wptext_date(const char *in, char out[WPTEXT_DATE_LEN + 1])
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-	static const char shape[] = "dddd-dd-dd dd:dd:dd";
-	int y, mo, d, h, mi, s, i;
+	const char *p;
+	int y, mo, d, h, mi, s;
 
-	while (*in == ' ' || *in == '\t' || *in == '\n')
-		in++;
-	for (i = 0; shape[i] != '\0'; i++)
-		if (shape[i] == 'd' ? !(in[i] >= '0' && in[i] <= '9') :
-		    in[i] != shape[i])
-			return 0;
-	for (; in[i] != '\0'; i++)
-		if (in[i] != ' ' && in[i] != '\t' && in[i] != '\n')
-			return 0;
-	y = (in[0] - '0') * 1000 + (in[1] - '0') * 100 + (in[2] - '0') * 10 +
-	    (in[3] - '0');
-	mo = (in[5] - '0') * 10 + (in[6] - '0');
-	d = (in[8] - '0') * 10 + (in[9] - '0');
-	h = (in[11] - '0') * 10 + (in[12] - '0');
-	mi = (in[14] - '0') * 10 + (in[15] - '0');
-	s = (in[17] - '0') * 10 + (in[18] - '0');
-	if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
-	    y % 400 == 0))) || h > 23 || mi > 59 || s > 59)
+	in = skip_space(in);
+	p = in;
+	if (!date_digits(&p, 4, &y) || *p++ != '-' ||
+	    !date_digits(&p, 2, &mo) || *p++ != '-' ||
+	    !date_digits(&p, 2, &d) || *p++ != ' ' ||
+	    !date_digits(&p, 2, &h) || *p++ != ':' ||
+	    !date_digits(&p, 2, &mi) || *p++ != ':' ||
+	    !date_digits(&p, 2, &s) || *skip_space(p) != '\0')
 		return 0;
-	memcpy(out, in, 19);
-	memcpy(out + 19, "+00", 4);
+	if (y < WP_YEAR_MIN || !calendar_date_ok(y, mo, d) ||
+	    !calendar_time_ok(h, mi, s))
+		return 0;
+	memcpy(out, in, WP_DATE_LEN);
+	memcpy(out + WP_DATE_LEN, UTC_OFFSET, sizeof(UTC_OFFSET));
 	return 1;
 }
 
-/* Parse a WordPress id: a positive decimal number of up to 18 digits. */
+/*
+ * Parse a WordPress id, a positive decimal number of up to ID_DIGITS_MAX
+ * digits with white space around it, into *out.  Returns 1, or 0 (*out
+ * untouched) for anything else.
+ */
 int
 wptext_id(const char *s, long long *out)
 {
 	long long v = 0;
 	size_t i;
 
-	while (*s == ' ' || *s == '\n' || *s == '\t')
-		s++;
+	s = skip_space(s);
 	if (*s < '1' || *s > '9')
 		return 0;
 	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
-		if (i == 18)
+		if (i == ID_DIGITS_MAX)
 			return 0;
 		v = v * 10 + (s[i] - '0');
 	}
-	for (; s[i] != '\0'; i++)
-		if (s[i] != ' ' && s[i] != '\n' && s[i] != '\t')
-			return 0;
+	if (*skip_space(s + i) != '\0')
+		return 0;
 	*out = v;
 	return 1;
 }

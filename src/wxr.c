@@ -30,7 +30,15 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "comment.h"
 #include "wxr.h"
+
+#define WP_NS "http://wordpress.org/export/"
+#define WP_NS_LEN (sizeof(WP_NS) - 1)
+#define ARENA_CHUNK (64 * 1024)	/* a record's strings, a chunk at a time */
+#define FIRST_CAP 16		/* terms, comments, old slugs of an item */
+#define QUOTE_MAX_VERSION 20	/* of a wxr_version an error quotes */
+#define QUOTE_MAX_NAME 40	/* of an element's name */
 
 enum ns { NS_NONE, NS_WP, NS_CONTENT, NS_EXCERPT, NS_DC, NS_OTHER };
 
@@ -172,8 +180,10 @@ ns_of(const xmlChar *uri)
 
 	if (u == NULL || *u == '\0')
 		return NS_NONE;
-	if (strncmp(u, "http://wordpress.org/export/", 28) == 0)
-		return strstr(u + 28, "excerpt") != NULL ? NS_EXCERPT : NS_WP;
+	/* http://wordpress.org/export/1.2/ and .../1.2/excerpt/ */
+	if (strncmp(u, WP_NS, WP_NS_LEN) == 0)
+		return strstr(u + WP_NS_LEN, "excerpt") != NULL ? NS_EXCERPT :
+		    NS_WP;
 	if (strcmp(u, "http://purl.org/rss/1.0/modules/content/") == 0)
 		return NS_CONTENT;
 	if (strcmp(u, "http://purl.org/dc/elements/1.1/") == 0)
@@ -222,7 +232,8 @@ keep(struct wxr *w, const char *s, size_t n)
 
 	if (n > WXR_ITEM_MAX || w->used > WXR_ITEM_MAX - n) {
 		if (w->bad == NULL)
-			w->bad = "it is larger than 256 MiB";
+			w->bad = "it is larger than " LIMIT_TEXT(WXR_ITEM_MIB)
+			    " MiB";
 		return "";
 	}
 	if ((p = arena_strndup(&w->arena, s, n)) == NULL) {
@@ -233,6 +244,41 @@ keep(struct wxr *w, const char *s, size_t n)
 	return p;
 }
 
+/* Where inside() is in the element it walks. */
+enum step {
+	STEP_IN,	/* on a node inside the element */
+	STEP_END,	/* on its end tag */
+	STEP_ERROR	/* the file is broken or ends first (said) */
+};
+
+/*
+ * Move to the next node of the element that starts at depth, which is
+ * not an empty one (<a/>).
+ */
+static enum step
+inside(struct wxr *w, int depth)
+{
+	if (!next(w)) {
+		fail(w, "%s", "the file ends inside an element");
+		return STEP_ERROR;
+	}
+	if (xmlTextReaderNodeType(w->r) == XML_READER_TYPE_END_ELEMENT &&
+	    xmlTextReaderDepth(w->r) == depth)
+		return STEP_END;
+	return STEP_IN;
+}
+
+/* Is the reader on a node of text (CDATA and white space included)? */
+static int
+on_text(struct wxr *w)
+{
+	int type = xmlTextReaderNodeType(w->r);
+
+	return type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+	    type == XML_READER_TYPE_WHITESPACE ||
+	    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE;
+}
+
 /*
  * Read the text of the element the reader is on, to its end tag, into
  * *out (the record's arena).  Text longer than cap marks the record bad.
@@ -241,31 +287,22 @@ keep(struct wxr *w, const char *s, size_t n)
 static int
 read_text(struct wxr *w, size_t cap, const char *what, const char **out)
 {
-	int depth = xmlTextReaderDepth(w->r), type;
+	int depth = xmlTextReaderDepth(w->r);
 	const xmlChar *v;
 	size_t total = 0;
+	enum step st;
 
 	buf_reset(&w->text);
 	w->text.max = cap;
 	if (!xmlTextReaderIsEmptyElement(w->r)) {
-		for (;;) {
-			if (!next(w)) {
-				fail(w, "%s", "the file ends inside an element");
-				return 0;
-			}
-			type = xmlTextReaderNodeType(w->r);
-			if (type == XML_READER_TYPE_END_ELEMENT &&
-			    xmlTextReaderDepth(w->r) == depth)
-				break;
-			if ((type == XML_READER_TYPE_TEXT ||
-			    type == XML_READER_TYPE_CDATA ||
-			    type == XML_READER_TYPE_WHITESPACE ||
-			    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) &&
+		while ((st = inside(w, depth)) == STEP_IN)
+			if (on_text(w) &&
 			    (v = xmlTextReaderConstValue(w->r)) != NULL) {
 				total += strlen((const char *)v);
 				buf_puts(&w->text, (const char *)v);
 			}
-		}
+		if (st == STEP_ERROR)
+			return 0;
 	}
 	if (w->text.failed) {
 		if (total <= cap) {
@@ -290,44 +327,39 @@ static int
 skip(struct wxr *w)
 {
 	int depth = xmlTextReaderDepth(w->r);
+	enum step st;
 
 	if (xmlTextReaderIsEmptyElement(w->r))
 		return 1;
-	for (;;) {
-		if (!next(w)) {
-			fail(w, "%s", "the file ends inside an element");
-			return 0;
-		}
-		if (xmlTextReaderNodeType(w->r) == XML_READER_TYPE_END_ELEMENT &&
-		    xmlTextReaderDepth(w->r) == depth)
-			return 1;
-	}
+	while ((st = inside(w, depth)) == STEP_IN)
+		;
+	return st == STEP_END;
 }
+
+/* What a record's reader of other children did with one. */
+enum child {
+	CHILD_READ,	/* it was one of them, and is read */
+	CHILD_ERROR,	/* it was, and could not be read (said) */
+	CHILD_OTHER	/* it is not one of them */
+};
 
 /*
  * Read the children of the element the reader is on.  Those named in
- * fields go to f[]; for any other, other() is called when given (it
- * returns 1 when it consumed the element, 0 on an error, -1 to have it
- * skipped), else the element is skipped.  Returns 1, or 0 on an error.
+ * fields go to f[]; any other is handed to other() when given, and
+ * skipped unless that reads it.  Returns 1, or 0 on an error.
  */
 static int
 read_record(struct wxr *w, const struct field *fields, const char **f,
-    int (*other)(struct wxr *))
+    enum child (*other)(struct wxr *))
 {
-	int depth = xmlTextReaderDepth(w->r), type, i, rc;
+	int depth = xmlTextReaderDepth(w->r), i;
+	enum child rc;
+	enum step st;
 
 	if (xmlTextReaderIsEmptyElement(w->r))
 		return 1;
-	for (;;) {
-		if (!next(w)) {
-			fail(w, "%s", "the file ends inside an element");
-			return 0;
-		}
-		type = xmlTextReaderNodeType(w->r);
-		if (type == XML_READER_TYPE_END_ELEMENT &&
-		    xmlTextReaderDepth(w->r) == depth)
-			return 1;
-		if (type != XML_READER_TYPE_ELEMENT)
+	while ((st = inside(w, depth)) == STEP_IN) {
+		if (xmlTextReaderNodeType(w->r) != XML_READER_TYPE_ELEMENT)
 			continue;
 		for (i = 0; fields[i].name != NULL; i++)
 			if (is(w, fields[i].ns, fields[i].name))
@@ -338,10 +370,11 @@ read_record(struct wxr *w, const struct field *fields, const char **f,
 				return 0;
 			continue;
 		}
-		rc = other != NULL ? other(w) : -1;
-		if (rc == 0 || (rc == -1 && !skip(w)))
+		rc = other != NULL ? other(w) : CHILD_OTHER;
+		if (rc == CHILD_ERROR || (rc == CHILD_OTHER && !skip(w)))
 			return 0;
 	}
+	return st == STEP_END;
 }
 
 /*
@@ -356,7 +389,7 @@ grow(struct wxr *w, void *arr, size_t *cap, size_t n, size_t size)
 
 	if (n < *cap)
 		return arr;
-	ncap = *cap ? *cap * 2 : 16;
+	ncap = *cap ? *cap * 2 : FIRST_CAP;
 	if (ncap > WXR_ITEM_MAX / size || (p = realloc(arr, ncap * size)) ==
 	    NULL) {
 		fail(w, "%s", "out of memory");
@@ -380,55 +413,78 @@ attr(struct wxr *w, const char *name, const char **out)
 	return *out != NULL;
 }
 
-/* The children of an item that are records of their own. */
+/* <category domain="post_tag" nicename="kiln">Kiln</category> */
 static int
-item_child(struct wxr *w)
+read_term(struct wxr *w)
+{
+	struct wxr_term *t;
+
+	if ((t = grow(w, w->terms, &w->capterms, w->nterms,
+	    sizeof(*w->terms))) == NULL)
+		return 0;
+	w->terms = t;
+	t = &w->terms[w->nterms];
+	if (!attr(w, "domain", &t->domain) ||
+	    !attr(w, "nicename", &t->nicename) ||
+	    !read_text(w, WXR_LINE_MAX, "a category", &t->name))
+		return 0;
+	w->nterms++;
+	return 1;
+}
+
+static int
+read_comment(struct wxr *w)
+{
+	struct wxr_comment *c;
+
+	if ((c = grow(w, w->comments, &w->capcomments, w->ncomments,
+	    sizeof(*w->comments))) == NULL)
+		return 0;
+	w->comments = c;
+	c = &w->comments[w->ncomments];
+	memset(c, 0, sizeof(*c));
+	c->line = xmlTextReaderGetParserLineNumber(w->r);
+	if (!read_record(w, comment_fields, c->f, NULL))
+		return 0;
+	w->ncomments++;
+	return 1;
+}
+
+/* <wp:postmeta>: only _wp_old_slug, a slug the post had before, is kept. */
+static int
+read_meta(struct wxr *w)
 {
 	const char *meta[META__MAX] = { NULL, NULL };
-	struct wxr_term *t;
-	struct wxr_comment *c;
 	const char **o;
 
-	if (is(w, NS_NONE, "category")) {
-		if ((t = grow(w, w->terms, &w->capterms, w->nterms,
-		    sizeof(*w->terms))) == NULL)
-			return 0;
-		w->terms = t;
-		t = &w->terms[w->nterms];
-		if (!attr(w, "domain", &t->domain) ||
-		    !attr(w, "nicename", &t->nicename) ||
-		    !read_text(w, WXR_LINE_MAX, "a category", &t->name))
-			return 0;
-		w->nterms++;
+	if (!read_record(w, meta_fields, meta, NULL))
+		return 0;
+	if (meta[META_KEY] == NULL || meta[META_VALUE] == NULL ||
+	    strcmp(meta[META_KEY], "_wp_old_slug") != 0)
 		return 1;
-	}
-	if (is(w, NS_WP, "comment")) {
-		if ((c = grow(w, w->comments, &w->capcomments, w->ncomments,
-		    sizeof(*w->comments))) == NULL)
-			return 0;
-		w->comments = c;
-		c = &w->comments[w->ncomments];
-		memset(c, 0, sizeof(*c));
-		c->line = xmlTextReaderGetParserLineNumber(w->r);
-		if (!read_record(w, comment_fields, c->f, NULL))
-			return 0;
-		w->ncomments++;
-		return 1;
-	}
-	if (is(w, NS_WP, "postmeta")) {
-		if (!read_record(w, meta_fields, meta, NULL))
-			return 0;
-		if (meta[META_KEY] != NULL && meta[META_VALUE] != NULL &&
-		    strcmp(meta[META_KEY], "_wp_old_slug") == 0) {
-			if ((o = grow(w, w->old, &w->capold, w->nold,
-			    sizeof(*w->old))) == NULL)
-				return 0;
-			w->old = o;
-			w->old[w->nold++] = meta[META_VALUE];
-		}
-		return 1;
-	}
-	return -1;
+	if ((o = grow(w, w->old, &w->capold, w->nold, sizeof(*w->old))) ==
+	    NULL)
+		return 0;
+	w->old = o;
+	w->old[w->nold++] = meta[META_VALUE];
+	return 1;
+}
+
+/* The children of an item that are records of their own. */
+static enum child
+item_child(struct wxr *w)
+{
+	int ok;
+
+	if (is(w, NS_NONE, "category"))
+		ok = read_term(w);
+	else if (is(w, NS_WP, "comment"))
+		ok = read_comment(w);
+	else if (is(w, NS_WP, "postmeta"))
+		ok = read_meta(w);
+	else
+		return CHILD_OTHER;
+	return ok ? CHILD_READ : CHILD_ERROR;
 }
 
 static void
@@ -440,7 +496,14 @@ record_reset(struct wxr *w)
 	w->nterms = w->ncomments = w->nold = 0;
 }
 
-static int
+/* What became of a record: read and handed over, or not. */
+enum record {
+	RECORD_OK,
+	RECORD_ERROR,	/* the file is broken (said) */
+	RECORD_STOPPED	/* the handler asked to stop */
+};
+
+static enum record
 read_author(struct wxr *w)
 {
 	struct wxr_author a;
@@ -449,21 +512,22 @@ read_author(struct wxr *w)
 	a.line = xmlTextReaderGetParserLineNumber(w->r);
 	record_reset(w);
 	if (!read_record(w, author_fields, a.f, NULL))
-		return 0;
-	return w->h->author == NULL || w->h->author(w->h->arg, &a) ? 1 : -1;
+		return RECORD_ERROR;
+	return w->h->author == NULL || w->h->author(w->h->arg, &a) ?
+	    RECORD_OK : RECORD_STOPPED;
 }
 
-static int
+static enum record
 read_item(struct wxr *w)
 {
 	struct wxr_item it;
-	int rc;
+	enum record rc;
 
 	memset(&it, 0, sizeof(it));
 	it.line = xmlTextReaderGetParserLineNumber(w->r);
 	record_reset(w);
 	if (!read_record(w, item_fields, it.f, item_child))
-		return 0;
+		return RECORD_ERROR;
 	it.terms = w->terms;
 	it.nterms = w->nterms;
 	it.comments = w->comments;
@@ -471,13 +535,14 @@ read_item(struct wxr *w)
 	it.old_slugs = w->old;
 	it.nold_slugs = w->nold;
 	it.bad = w->bad;
-	rc = w->h->item == NULL || w->h->item(w->h->arg, &it) ? 1 : -1;
+	rc = w->h->item == NULL || w->h->item(w->h->arg, &it) ? RECORD_OK :
+	    RECORD_STOPPED;
 	record_reset(w);
 	return rc;
 }
 
 /* The channel's children: the authors and the items. */
-static int
+static enum record
 read_channel_child(struct wxr *w)
 {
 	const char *version;
@@ -485,21 +550,21 @@ read_channel_child(struct wxr *w)
 	if (is(w, NS_WP, "wxr_version")) {
 		record_reset(w);
 		if (!read_text(w, WXR_LINE_MAX, "wxr_version", &version))
-			return 0;
+			return RECORD_ERROR;
 		if (version[0] != '1' || version[1] != '.') {
-			fail(w, "WXR version \"%.20s\" is not one fascia reads "
-			    "(1.0 to 1.2)", version);
-			return 0;
+			fail(w, "WXR version \"%.*s\" is not one fascia reads "
+			    "(1.0 to 1.2)", QUOTE_MAX_VERSION, version);
+			return RECORD_ERROR;
 		}
 		w->version_seen = 1;
-		return 1;
+		return RECORD_OK;
 	}
 	if (!is(w, NS_WP, "author") && !is(w, NS_NONE, "item"))
-		return skip(w);
+		return skip(w) ? RECORD_OK : RECORD_ERROR;
 	if (!w->version_seen) {
 		fail(w, "%s", "not a WordPress export: no <wp:wxr_version> "
 		    "before the first author or item");
-		return 0;
+		return RECORD_ERROR;
 	}
 	return is(w, NS_WP, "author") ? read_author(w) : read_item(w);
 }
@@ -508,7 +573,7 @@ static enum wxr_res
 read_doc(struct wxr *w)
 {
 	const xmlChar *name;
-	int rc;
+	enum record rc;
 
 	while (next(w)) {
 		if (xmlTextReaderNodeType(w->r) != XML_READER_TYPE_ELEMENT)
@@ -518,7 +583,8 @@ read_doc(struct wxr *w)
 			if (!is(w, NS_NONE, "rss")) {
 				name = xmlTextReaderConstName(w->r);
 				fail(w, "not a WordPress export: the root "
-				    "element is <%.40s>, not <rss>",
+				    "element is <%.*s>, not <rss>",
+				    QUOTE_MAX_NAME,
 				    name != NULL ? (const char *)name : "?");
 				return WXR_ERROR;
 			}
@@ -528,9 +594,9 @@ read_doc(struct wxr *w)
 				return WXR_ERROR;
 			break;
 		default:
-			if ((rc = read_channel_child(w)) == -1)
+			if ((rc = read_channel_child(w)) == RECORD_STOPPED)
 				return WXR_STOPPED;
-			if (rc == 0)
+			if (rc == RECORD_ERROR)
 				return WXR_ERROR;
 			break;
 		}
@@ -565,7 +631,7 @@ wxr_read(const char *path, const struct wxr_handler *h, char *err,
 	w.err = err;
 	w.errsz = errsz;
 	err[0] = '\0';
-	arena_init(&w.arena, 64 * 1024);
+	arena_init(&w.arena, ARENA_CHUNK);
 	buf_init(&w.text, WXR_LINE_MAX);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		snprintf(err, errsz, "%s", strerror(errno));

@@ -9,7 +9,8 @@
 
 #define WXR_TEXT_MAX (8u << 20)		/* a post's content, a comment */
 #define WXR_LINE_MAX (64u << 10)	/* every other field */
-#define WXR_ITEM_MAX (256u << 20)	/* an item and all its comments */
+#define WXR_ITEM_MIB 256		/* an item and all its comments... */
+#define WXR_ITEM_MAX ((unsigned)WXR_ITEM_MIB << 20)	/* ...in bytes */
 
 /* <wp:author>; a field is NULL when the export does not have it. */
 enum wxr_author_field {

@@ -80,7 +80,7 @@ fingerprint() {
 	    UNION ALL SELECT r::text FROM slug_redirects r) s"
 }
 
-echo "1..58"
+echo "1..62"
 
 if ! q "SELECT 1" >/dev/null 2>"$TMP/err"; then
 	not_ok "the database answers" "$(cat "$TMP/err")"
@@ -246,6 +246,33 @@ import "$FIXTURE"
 is "$(line posts);$(line comments)" \
 	"0 new, 2 updated, 1 unchanged (1 scheduled);0 new, 1 updated, 5 unchanged" \
 	"the first export again puts things back"
+
+# --- post import over an imported post: one way to write a post ------------
+
+cat >"$TMP/over.md" <<'EOF'
+---
+title: Glazes, from a file
+slug: glazes-firing-a-beginners-guide
+author: hannah
+status: published
+date: 2019-03-04T09:15:00Z
+tags: kiln
+---
+Written in *Markdown* now.
+EOF
+out=$(fascia post import "$TMP/over.md" 2>&1)
+like "$out" '^updated  glazes-firing-a-beginners-guide \(published, ' \
+	"post import updates an imported post, matched by its slug"
+is "$(q "SELECT import_key || ' ' || title || ' ' || (body_source <> '') || ' ' ||
+    (SELECT string_agg(t.slug, ',') FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
+    WHERE pt.post_id = p.id) FROM posts p WHERE slug = 'glazes-firing-a-beginners-guide'")" \
+	"wp:101 Glazes, from a file true kiln" "the post keeps its import key; title, body and tags from the file"
+import "$FIXTURE"
+is "$(line posts);$(line comments)" \
+	"0 new, 1 updated, 2 unchanged (1 scheduled);0 new, 0 updated, 6 unchanged" \
+	"the export again finds the post by its key and updates it"
+is "$(q "SELECT title || ' ' || (body_source = '') FROM posts WHERE import_key = 'wp:101'")" \
+	"Glazes & Firing: A Beginner’s Guide true" "the export's version is back"
 
 # --- forget: the hash is the one `comments forget` computes ---------------
 

@@ -437,6 +437,24 @@ run fascia post import
 is "post import: no file is a usage error" "$RC" "2"
 run fascia author
 is "author: no command is a usage error" "$RC" "2"
+# A usage error is one even when the database cannot be reached: the
+# arguments are checked before connecting.
+nodb() { FASCIA_DATABASE="host=$TMP/no-such-server dbname=none" "$BIN" -c "$CONF" "$@"; }
+run nodb post list extra
+is "post list with an argument: a usage error, without connecting" "$RC" "2"
+run nodb author add
+is "author add without a file: a usage error, without connecting" "$RC" "2"
+run nodb comments frobnicate
+is "comments: an unknown command is a usage error, without connecting" "$RC" "2"
+run nodb comments approve x
+is "comments approve: a bad id is a usage error, without connecting" \
+	"$RC $(printf '%s\n' "$ERR" | head -n 1)" \
+	"2 fascia comments approve: expected one or more comment ids (numbers)"
+run nodb comments list --status nope
+is "comments list: an unknown status is a usage error, without connecting" \
+	"$RC $ERR" '2 fascia comments: unknown status "nope"'
+run nodb post list
+is "post list: a database that cannot be reached is a failure" "$RC" "1"
 
 # --- memory -----------------------------------------------------------------
 

@@ -116,7 +116,7 @@ test_excerpt(void **state)
 static void
 expect_slug(const char *in, const char *want)
 {
-	char out[WPTEXT_SLUG_MAX + 1];
+	char out[SLUG_MAX + 1];
 
 	if (want == NULL) {
 		assert_false(wptext_slug_decode(in, out) &&
@@ -131,7 +131,7 @@ expect_slug(const char *in, const char *want)
 static void
 test_slugs(void **state)
 {
-	char out[WPTEXT_SLUG_MAX + 1], big[WPTEXT_SLUG_MAX + 2];
+	char out[SLUG_MAX + 1], big[SLUG_MAX + 2];
 
 	(void)state;
 	expect_slug("hello-world", "hello-world");
@@ -154,7 +154,7 @@ test_slugs(void **state)
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	expect_slug(big, NULL);			/* 201 bytes */
-	big[WPTEXT_SLUG_MAX] = '\0';
+	big[SLUG_MAX] = '\0';
 	expect_slug(big, big);			/* 200 bytes */
 
 	assert_true(wptext_slugify("Hello, World!", out));
