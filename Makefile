@@ -6,6 +6,7 @@
 #   make sanitize   unit tests built with ASan + UBSan
 #   make bench      benchmarks (wrk through nginx, template renders)
 #   make psql       psql on the blog's database (reads stdin when piped)
+#   make format     clang-format every C file (make format-check checks)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX ?= /usr/local
@@ -40,7 +41,7 @@ TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TESTS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all run test check sanitize bench clean install psql bootstrap \
-	unit-tests format-check fuzz
+	unit-tests format format-check fuzz
 
 all: $(BUILD)/fascia
 
@@ -98,8 +99,15 @@ bench:
 psql:
 	@tools/stack.sh dev psql
 
+# Every C file of the tree, formatted by .clang-format.  make test runs
+# the check (tests/tree/run.py).
+FORMATTED = src/*.[ch] src/tmpl/*.[ch] tests/unit/*.c tests/fuzz/*.c bench/*.c
+
+format:
+	clang-format -i $(FORMATTED)
+
 format-check:
-	clang-format --dry-run -Werror src/*.c src/*.h
+	clang-format --dry-run -Werror $(FORMATTED)
 
 # The deployment's nginx files, $(BUILD)/nginx/nginx-http.conf and
 # nginx-site.conf: tools/nginx-conf.sh fills in the templates

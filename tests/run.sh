@@ -3,7 +3,9 @@
 # calls it).  In order:
 #   1. the unit tests build/tests/test_* (cmocka, TAP output);
 #   2. the same built with ASan + UBSan, build/tests-asan/test_*, if present,
-#      and the libFuzzer harnesses tests/fuzz/ (FUZZ_SECONDS each);
+#      the checks of the source tree (tests/tree/run.py: include cycles,
+#      clang-format, the README's table) and the libFuzzer harnesses
+#      tests/fuzz/ (FUZZ_SECONDS each);
 #   3. tools/stack.sh test up --fresh: PostgreSQL, fascia and nginx on
 #      http://127.0.0.1:8081 with a fresh database; then
 #   4. the command-line suites tests/cli/test_*.sh CONFIG (the stack's config);
@@ -115,6 +117,9 @@ for dir in build/tests build/tests-asan; do
 	done
 done
 [ "$found" = 1 ] || fail_step "no unit test binaries in build/tests (run make unit-tests)"
+
+# The source tree itself: no include cycle, formatted, the README's table.
+run_suite tree 120 python3 tests/tree/run.py
 
 # The libFuzzer harnesses, FUZZ_SECONDS (default 15) each.
 if [ -x tests/fuzz/run.sh ]; then
