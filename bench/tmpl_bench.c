@@ -88,8 +88,8 @@ index_vars(void)
 	    "/page/3/", "year", "2024", (char *)NULL);
 	for (i = 0; i < 20; i++) {
 		snprintf(a, sizeof(a), "/post-number-%d/", i);
-		snprintf(
-		    b, sizeof(b), "On \"templates\" & <caching>, part %d", i);
+		snprintf(b, sizeof(b), "On \"templates\" & <caching>, part %d",
+		    i);
 		snprintf(c, sizeof(c), "Excerpt of post %d: <, > & 'q'.", i);
 		row = TMPL_add_var(NULL, "url", a, "title", b, "date_iso",
 		    "2024-05-01T10:00:00Z", "date", "May 1, 2024", "author_url",
@@ -177,8 +177,8 @@ bench(const struct job *j, const TMPL_fmtlist *fl, double secs)
 
 		for (n = 0, t0 = now(); now() - t0 < secs / 3; n++)
 			for (i = 0; i < 100; i++)
-				if (TMPL_render_file(
-					t, j->vl, devnull, stderr) != 0)
+				if (TMPL_render_file(t, j->vl, devnull,
+					stderr) != 0)
 					exit(1);
 		tf = min(tf, (now() - t0) / (double)(n * 100) * 1e6);
 
@@ -217,7 +217,7 @@ main(int argc, char *argv[])
 	snprintf(ipath, sizeof(ipath), "%s/index.html", dir);
 	snprintf(spath, sizeof(spath), "%s/static.html", dir);
 	if ((s = malloc(sizeof(index_head) + sizeof(index_row) +
-			sizeof(index_tail))) == NULL)
+		 sizeof(index_tail))) == NULL)
 		return 1;
 	n = (size_t)sprintf(s, "%s%s%s", index_head, index_row, index_tail);
 	write_file(ipath, s, n);

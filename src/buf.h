@@ -14,8 +14,8 @@ struct buf {
 	char *data;
 	size_t len;
 	size_t cap;
-	size_t max;	/* never grow beyond this many bytes */
-	int failed;	/* set once an append did not fit; sticky */
+	size_t max; /* never grow beyond this many bytes */
+	int failed; /* set once an append did not fit; sticky */
 };
 
 void buf_init(struct buf *b, size_t max);

@@ -27,7 +27,7 @@ int
 calendar_date_ok(int year, int month, int day)
 {
 	static const int days[MONTHS] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
-	    31, 30, 31 };
+		31, 30, 31 };
 	int last;
 
 	if (year < 1 || month < 1 || month > MONTHS || day < 1)

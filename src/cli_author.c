@@ -47,14 +47,14 @@ struct author_file {
 	const char *name;
 	char slug[SLUG_MAX + 1];
 	int slug_line;
-	char *html;	/* owned */
+	char *html; /* owned */
 };
 
 /* A run of `author add` or `author edit`. */
 struct run {
 	struct author_file *files;
 	size_t nfiles;
-	int add;		/* else edit */
+	int add; /* else edit */
 };
 
 /* Read and check af->path.  Returns 1, or 0 with e set. */
@@ -76,20 +76,24 @@ author_read(struct author_file *af, struct fm_err *e)
 	if ((f = fm_get(&af->doc, "slug")) != NULL) {
 		af->slug_line = f->line;
 		if (!slug_valid(f->value)) {
-			fm_errf(e, f->line, "bad slug \"%.*s\": use lowercase "
+			fm_errf(e, f->line,
+			    "bad slug \"%.*s\": use lowercase "
 			    "letters a-z, digits and single hyphens (at most "
-			    "%d)", FM_QUOTE_MAX, f->value, SLUG_MAX);
+			    "%d)",
+			    FM_QUOTE_MAX, f->value, SLUG_MAX);
 			return 0;
 		}
 		memcpy(af->slug, f->value, strlen(f->value) + 1);
 	} else if (!slug_from_text(af->name, af->slug)) {
-		fm_errf(e, af->slug_line, "cannot make a slug from the name: "
+		fm_errf(e, af->slug_line,
+		    "cannot make a slug from the name: "
 		    "add a \"slug:\" line");
 		return 0;
 	}
-	if ((af->html = markdown_to_html(af->doc.body,
-	    af->doc.body_len)) == NULL) {
-		fm_errf(e, af->doc.end_line + 1, "cmark could not convert "
+	if ((af->html = markdown_to_html(af->doc.body, af->doc.body_len)) ==
+	    NULL) {
+		fm_errf(e, af->doc.end_line + 1,
+		    "cmark could not convert "
 		    "the Markdown");
 		return 0;
 	}
@@ -122,28 +126,33 @@ author_check(PGconn *conn, void *arg)
 			if (strcmp(files[j].slug, files[i].slug) == 0)
 				break;
 		if (j < i) {
-			fm_errf(&e, files[i].slug_line, "the slug \"%s\" is "
-			    "also that of %s", files[i].slug, files[j].path);
+			fm_errf(&e, files[i].slug_line,
+			    "the slug \"%s\" is "
+			    "also that of %s",
+			    files[i].slug, files[j].path);
 			fm_report(files[i].path, &e);
 			bad++;
 			continue;
 		}
 		params[0] = files[i].slug;
 		if (!cli_db_exec(conn, "SELECT 1 FROM authors WHERE slug = $1",
-		    1, params, &res))
+			1, params, &res))
 			return -1;
 		exists = PQntuples(res) > 0;
 		PQclear(res);
 		if (add && exists) {
-			fm_errf(&e, files[i].slug_line, "the author \"%s\" "
+			fm_errf(&e, files[i].slug_line,
+			    "the author \"%s\" "
 			    "exists: use `fascia author edit` to change it",
 			    files[i].slug);
 			fm_report(files[i].path, &e);
 			bad++;
 		} else if (!add && !exists) {
-			fm_errf(&e, files[i].slug_line, "no author has the "
+			fm_errf(&e, files[i].slug_line,
+			    "no author has the "
 			    "slug \"%s\": use `fascia author add` to create "
-			    "one", files[i].slug);
+			    "one",
+			    files[i].slug);
 			fm_report(files[i].path, &e);
 			bad++;
 		}
@@ -161,13 +170,18 @@ author_write(PGconn *conn, void *arg, size_t i)
 	struct run *r = arg;
 	const struct author_file *af = &r->files[i];
 	const char *params[AP__MAX] = { [AP_SLUG] = af->slug,
-	    [AP_NAME] = af->name, [AP_BIO_SOURCE] = af->doc.body,
-	    [AP_BIO_HTML] = af->html };
+		[AP_NAME] = af->name,
+		[AP_BIO_SOURCE] = af->doc.body,
+		[AP_BIO_HTML] = af->html };
 
-	if (!cli_db_exec(conn, r->add ? "INSERT INTO authors (slug, name, "
-	    "bio_source, bio_html) VALUES ($1, $2, $3, $4)" :
-	    "UPDATE authors SET name = $2, bio_source = $3, bio_html = $4 "
-	    "WHERE slug = $1", AP__MAX, params, NULL))
+	if (!cli_db_exec(conn,
+		r->add ?
+		    "INSERT INTO authors (slug, name, "
+		    "bio_source, bio_html) VALUES ($1, $2, $3, $4)" :
+		    "UPDATE authors SET name = $2, bio_source = $3, bio_html "
+		    "= $4 "
+		    "WHERE slug = $1",
+		AP__MAX, params, NULL))
 		return CLI_WRITE_DBERR;
 	printf("%s %s (%s)\n", r->add ? "added" : "updated", af->slug,
 	    af->name);
@@ -180,7 +194,7 @@ cmd_add_edit(const struct cli_call *x)
 {
 	struct run r;
 	struct cli_batch b = { NULL, "nothing was changed", x->argv,
-	    (size_t)x->argc, author_check, author_write, &r };
+		(size_t)x->argc, author_check, author_write, &r };
 	size_t i;
 	int rc;
 
@@ -232,7 +246,7 @@ static const struct cli_sub subs[] = {
 };
 
 static const struct cli_group author_command = { "author", cli_author_help,
-    subs, sizeof(subs) / sizeof(subs[0]) };
+	subs, sizeof(subs) / sizeof(subs[0]) };
 
 /*
  * Run `fascia author ARGS`.  Returns the process's exit status:

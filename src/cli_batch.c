@@ -17,7 +17,7 @@
 #include "cli_db.h"
 #include "cli_dispatch.h"
 
-#define WHAT_MAX 4096		/* "FILE: nothing was imported" */
+#define WHAT_MAX 4096 /* "FILE: nothing was imported" */
 
 /*
  * Check and write the files of b in one transaction on conn.  Returns the

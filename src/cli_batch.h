@@ -12,14 +12,14 @@
 
 enum cli_write {
 	CLI_WRITTEN,
-	CLI_WRITE_DBERR,	/* the database refused it */
-	CLI_WRITE_NOMEM		/* out of memory */
+	CLI_WRITE_DBERR, /* the database refused it */
+	CLI_WRITE_NOMEM	 /* out of memory */
 };
 
 struct cli_batch {
-	const char *prog;	/* messages say "fascia PROG: ..." */
-	const char *nothing;	/* "nothing was imported" */
-	char **paths;		/* the files, n of them */
+	const char *prog;    /* messages say "fascia PROG: ..." */
+	const char *nothing; /* "nothing was imported" */
+	char **paths;	     /* the files, n of them */
 	size_t n;
 	/*
 	 * Read and check every file, each bad one reported as it is

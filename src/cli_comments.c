@@ -39,7 +39,7 @@ const char cli_comments_help[] =
     "delete   remove them for good; their replies stay\n"
     "forget   remove every comment made with EMAIL (the right to erasure)\n";
 
-#define ID_DIGITS_MAX 18	/* a bigint, with room to spare */
+#define ID_DIGITS_MAX 18 /* a bigint, with room to spare */
 
 /* Re-parent the replies of the comments in $1, then delete those. */
 static const char reparent_sql[] =
@@ -56,8 +56,7 @@ static const char reparent_sql[] =
 
 /* comments list: its parameters, its columns, and how they are shown. */
 enum list_param { LP_STATUS, LP_POST, LP__MAX };
-enum list_col { CL_ID, CL_POST, CL_NAME, CL_DATE, CL_STATUS, CL_TEXT,
-    CL__MAX };
+enum list_col { CL_ID, CL_POST, CL_NAME, CL_DATE, CL_STATUS, CL_TEXT, CL__MAX };
 
 static const struct cli_column list_cols[CL__MAX] = {
 	[CL_ID] = { "ID", 0, 6, 0, CLI_LEFT },
@@ -79,8 +78,8 @@ static const struct cli_listing listing = {
 	list_cols, CL__MAX, "comments", "list"
 };
 
-static const char *const statuses[] = { "pending", "approved", "spam",
-    "trash", NULL };
+static const char *const statuses[] = { "pending", "approved", "spam", "trash",
+	NULL };
 
 /*
  * Read the options of list into params.  Returns EXIT_SUCCESS, or
@@ -145,8 +144,10 @@ ids_check(const char *verb, int argc, char **argv)
 			break;
 	if (argc > 0 && i == argc)
 		return EXIT_SUCCESS;
-	fprintf(stderr, "fascia comments %s: expected one or more comment ids "
-	    "(numbers)\n", verb);
+	fprintf(stderr,
+	    "fascia comments %s: expected one or more comment ids "
+	    "(numbers)\n",
+	    verb);
 	return EXIT_USAGE;
 }
 
@@ -175,8 +176,10 @@ remove_ids(PGconn *conn, const char *ids, long *removed)
 	PGresult *res;
 
 	if (!cli_db_exec(conn, reparent_sql, 1, params, NULL) ||
-	    !cli_db_exec(conn, "DELETE FROM comments "
-	    "WHERE id = ANY($1::bigint[])", 1, params, &res))
+	    !cli_db_exec(conn,
+		"DELETE FROM comments "
+		"WHERE id = ANY($1::bigint[])",
+		1, params, &res))
 		return 0;
 	*removed = strtol(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
@@ -206,9 +209,10 @@ cmd_change(const struct cli_call *x)
 			goto out_fail;
 	} else {
 		params[1] = strcmp(verb, "approve") == 0 ? "approved" : verb;
-		if (!cli_db_exec(conn, "UPDATE comments SET status = "
-		    "$2::comment_status WHERE id = ANY($1::bigint[])", 2,
-		    params, &res))
+		if (!cli_db_exec(conn,
+			"UPDATE comments SET status = "
+			"$2::comment_status WHERE id = ANY($1::bigint[])",
+			2, params, &res))
 			goto out_fail;
 		n = strtol(PQcmdTuples(res), NULL, 10);
 		PQclear(res);
@@ -287,7 +291,7 @@ static const struct cli_sub subs[] = {
 };
 
 static const struct cli_group comments_command = { "comments",
-    cli_comments_help, subs, sizeof(subs) / sizeof(subs[0]) };
+	cli_comments_help, subs, sizeof(subs) / sizeof(subs[0]) };
 
 /*
  * Run `fascia comments ARGS`.  Returns the process's exit status:

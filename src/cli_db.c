@@ -110,22 +110,26 @@ cli_db_open(const struct conf *c, const char *prog)
 	PGconn *conn;
 	int v;
 
-	if ((conn = cli_db_connect(c, prog, "cannot connect to the "
-	    "database")) == NULL)
+	if ((conn = cli_db_connect(c, prog,
+		 "cannot connect to the "
+		 "database")) == NULL)
 		return NULL;
 	if ((v = db_schema_version(conn)) < DB_SCHEMA_VERSION) {
 		if (v < 0)
-			cli_db_fail(conn, prog, "cannot read the schema "
+			cli_db_fail(conn, prog,
+			    "cannot read the schema "
 			    "version");
 		else
-			fprintf(stderr, "fascia %s: the database schema is at "
+			fprintf(stderr,
+			    "fascia %s: the database schema is at "
 			    "version %d, this fascia needs %d: run `fascia "
-			    "migrate`\n", prog, v, DB_SCHEMA_VERSION);
+			    "migrate`\n",
+			    prog, v, DB_SCHEMA_VERSION);
 		PQfinish(conn);
 		return NULL;
 	}
 	if (!cli_db_exec(conn, "SELECT set_config('TimeZone', $1, false)", 1,
-	    params, NULL)) {
+		params, NULL)) {
 		cli_db_fail(conn, prog, "the config's timezone");
 		PQfinish(conn);
 		return NULL;

@@ -11,8 +11,8 @@
 PGconn *cli_db_connect(const struct conf *c, const char *prog,
     const char *what);
 PGconn *cli_db_open(const struct conf *c, const char *prog);
-int cli_db_exec(PGconn *conn, const char *sql, int n,
-    const char *const *params, PGresult **out);
+int cli_db_exec(PGconn *conn, const char *sql, int n, const char *const *params,
+    PGresult **out);
 void cli_db_fail(PGconn *conn, const char *prog, const char *what);
 int cli_db_rollback(PGconn *conn);
 

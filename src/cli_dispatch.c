@@ -32,8 +32,8 @@ static int
 check_args(const struct cli_group *g, const struct cli_sub *s, int n,
     char **args)
 {
-	if (n < s->min_args || (s->max_args != CLI_ANY_ARGS &&
-	    n > s->max_args)) {
+	if (n < s->min_args ||
+	    (s->max_args != CLI_ANY_ARGS && n > s->max_args)) {
 		fputs(g->help, stderr);
 		return EXIT_USAGE;
 	}

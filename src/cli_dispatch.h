@@ -16,20 +16,20 @@
 /* Exit statuses: EXIT_SUCCESS, EXIT_FAILURE, and this for a usage error. */
 #define EXIT_USAGE 2
 
-#define CLI_ANY_ARGS (-1)	/* as max_args: no limit */
+#define CLI_ANY_ARGS (-1) /* as max_args: no limit */
 
 /* What a subcommand is run with. */
 struct cli_call {
 	PGconn *conn;
 	const struct conf *conf;
-	const char *name;	/* the subcommand's */
-	int argc;		/* its arguments, after its name */
+	const char *name; /* the subcommand's */
+	int argc;	  /* its arguments, after its name */
 	char **argv;
 };
 
 struct cli_sub {
 	const char *name;
-	int min_args, max_args;	/* how many arguments follow the name */
+	int min_args, max_args; /* how many arguments follow the name */
 	/*
 	 * NULL, or a closer look at the arguments, before connecting:
 	 * returns EXIT_SUCCESS when they are right, else the exit status
@@ -41,7 +41,7 @@ struct cli_sub {
 };
 
 struct cli_group {
-	const char *prog;	/* "post": messages say "fascia post: ..." */
+	const char *prog; /* "post": messages say "fascia post: ..." */
 	const char *help;
 	const struct cli_sub *subs;
 	size_t nsubs;

@@ -40,9 +40,9 @@
 #include "slug.h"
 
 #define MAX_TAGS 32
-#define OUTCOME_WIDTH 8		/* "created " and "updated " line up */
-#define WRITE_ARENA_CHUNK 4096	/* a post's parameters fit in one chunk */
-#define WHAT_MAX 40		/* "post unpublish" */
+#define OUTCOME_WIDTH 8	       /* "created " and "updated " line up */
+#define WRITE_ARENA_CHUNK 4096 /* a post's parameters fit in one chunk */
+#define WHAT_MAX 40	       /* "post unpublish" */
 
 const char cli_post_help[] =
     "usage: fascia [-c FILE] post import FILE.md...\n"
@@ -81,7 +81,7 @@ const char cli_post_help[] =
     "import checks every file first and imports nothing if any is bad.\n";
 
 static const char *const post_keys[] = { "title", "slug", "author", "date",
-    "status", "tags", "excerpt", "comments", NULL };
+	"status", "tags", "excerpt", "comments", NULL };
 
 /* One file of an import, from its text to its row. */
 struct post_file {
@@ -93,10 +93,10 @@ struct post_file {
 	int comments_open;
 	int has_date;
 	struct pubdate date;
-	char *tag_text;		/* owned: a copy of "tags", cut in place */
+	char *tag_text; /* owned: a copy of "tags", cut in place */
 	const char *tags[MAX_TAGS];
 	size_t ntags;
-	char *html;		/* owned */
+	char *html; /* owned */
 };
 
 static void
@@ -110,8 +110,7 @@ post_file_free(struct post_file *pf)
 
 /* The value of key in pf's front matter, or def; its line in *line. */
 static const char *
-field(const struct post_file *pf, const char *key, const char *def,
-    int *line)
+field(const struct post_file *pf, const char *key, const char *def, int *line)
 {
 	const struct fm_field *f = fm_get(&pf->doc, key);
 
@@ -129,9 +128,11 @@ check_slug(const struct post_file *pf, int given, struct fm_err *e)
 {
 	if (slug_reserved(pf->slug)) {
 		fm_errf(e, pf->slug_line, "the slug \"%s\" is reserved: %s%s",
-		    pf->slug, pf->slug[0] >= '0' && pf->slug[0] <= '9' ?
-		    "it looks like a year, and /YYYY/ is the archive's URL" :
-		    "the site uses that URL itself",
+		    pf->slug,
+		    pf->slug[0] >= '0' && pf->slug[0] <= '9' ?
+			"it looks like a year, and /YYYY/ is the archive's "
+			"URL" :
+			"the site uses that URL itself",
 		    given ? "" : " (write a \"slug:\" line)");
 		return 0;
 	}
@@ -140,8 +141,7 @@ check_slug(const struct post_file *pf, int given, struct fm_err *e)
 
 /* Split the "tags" value into pf->tags.  Returns 1, or 0 with e set. */
 static int
-parse_tags(struct post_file *pf, const char *value, int line,
-    struct fm_err *e)
+parse_tags(struct post_file *pf, const char *value, int line, struct fm_err *e)
 {
 	char *p, *t, *end;
 	size_t i, n;
@@ -160,11 +160,13 @@ parse_tags(struct post_file *pf, const char *value, int line,
 		while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\t'))
 			t[--n] = '\0';
 		if (n == 0)
-			continue;	/* "a, b," or an empty list */
+			continue; /* "a, b," or an empty list */
 		if (!slug_valid(t)) {
-			fm_errf(e, line, "bad tag \"%.*s\": a tag is its slug "
+			fm_errf(e, line,
+			    "bad tag \"%.*s\": a tag is its slug "
 			    "(lowercase letters, digits and single hyphens), "
-			    "tags are separated by commas", FM_QUOTE_MAX, t);
+			    "tags are separated by commas",
+			    FM_QUOTE_MAX, t);
 			return 0;
 		}
 		for (i = 0; i < pf->ntags; i++)
@@ -202,16 +204,19 @@ post_read(struct post_file *pf, struct fm_err *e)
 	v = field(pf, "slug", NULL, &pf->slug_line);
 	if (v != NULL) {
 		if (!slug_valid(v)) {
-			fm_errf(e, pf->slug_line, "bad slug \"%.*s\": use "
+			fm_errf(e, pf->slug_line,
+			    "bad slug \"%.*s\": use "
 			    "lowercase letters a-z, digits and single hyphens "
-			    "(at most %d)", FM_QUOTE_MAX, v, SLUG_MAX);
+			    "(at most %d)",
+			    FM_QUOTE_MAX, v, SLUG_MAX);
 			return 0;
 		}
 		memcpy(pf->slug, v, strlen(v) + 1);
 	} else {
 		(void)field(pf, "title", NULL, &pf->slug_line);
 		if (!slug_from_text(pf->title, pf->slug)) {
-			fm_errf(e, pf->slug_line, "cannot make a slug from the "
+			fm_errf(e, pf->slug_line,
+			    "cannot make a slug from the "
 			    "title: add a \"slug:\" line");
 			return 0;
 		}
@@ -220,7 +225,8 @@ post_read(struct post_file *pf, struct fm_err *e)
 		return 0;
 	pf->author = field(pf, "author", "", &pf->author_line);
 	if (pf->author[0] == '\0') {
-		fm_errf(e, pf->author_line, "missing author: add an "
+		fm_errf(e, pf->author_line,
+		    "missing author: add an "
 		    "\"author:\" line with an author's slug (see `fascia "
 		    "author list`)");
 		return 0;
@@ -234,9 +240,11 @@ post_read(struct post_file *pf, struct fm_err *e)
 	}
 	if ((v = field(pf, "date", NULL, &line)) != NULL) {
 		if (!pubdate_parse(v, &pf->date)) {
-			fm_errf(e, line, "bad date \"%.*s\": ISO 8601 such as "
+			fm_errf(e, line,
+			    "bad date \"%.*s\": ISO 8601 such as "
 			    "2026-03-14T09:30:00Z, 2026-03-14T10:30:00+01:00 "
-			    "or 2026-03-14, or \"+N days\"", FM_QUOTE_MAX, v);
+			    "or 2026-03-14, or \"+N days\"",
+			    FM_QUOTE_MAX, v);
 			return 0;
 		}
 		pf->has_date = 1;
@@ -252,9 +260,10 @@ post_read(struct post_file *pf, struct fm_err *e)
 		return 0;
 	}
 	pf->comments_open = strcmp(v, "open") == 0;
-	if ((pf->html = markdown_to_html(pf->doc.body,
-	    pf->doc.body_len)) == NULL) {
-		fm_errf(e, pf->doc.end_line + 1, "cmark could not convert "
+	if ((pf->html = markdown_to_html(pf->doc.body, pf->doc.body_len)) ==
+	    NULL) {
+		fm_errf(e, pf->doc.end_line + 1,
+		    "cmark could not convert "
 		    "the Markdown");
 		return 0;
 	}
@@ -263,8 +272,8 @@ post_read(struct post_file *pf, struct fm_err *e)
 
 enum check {
 	CHECK_OK,
-	CHECK_BAD,	/* the file is at fault: e says why */
-	CHECK_DBERR	/* the database failed */
+	CHECK_BAD,  /* the file is at fault: e says why */
+	CHECK_DBERR /* the database failed */
 };
 
 /* What the database knows of a file's author and slug, by column. */
@@ -287,15 +296,17 @@ post_lookup(PGconn *conn, struct post_file *pf, struct fm_err *e)
 	if (!cli_db_exec(conn, lookup_sql, 2, params, &res))
 		return CHECK_DBERR;
 	if (PQgetisnull(res, 0, LK_AUTHOR))
-		fm_errf(e, pf->author_line, "unknown author \"%.*s\" (see "
+		fm_errf(e, pf->author_line,
+		    "unknown author \"%.*s\" (see "
 		    "`fascia author list`; add one with `fascia author add`)",
 		    FM_QUOTE_MAX, pf->author);
 	else if (PQgetisnull(res, 0, LK_POST) &&
 	    !PQgetisnull(res, 0, LK_RENAMED_TO))
-		fm_errf(e, pf->slug_line, "the post \"%s\" was renamed to "
+		fm_errf(e, pf->slug_line,
+		    "the post \"%s\" was renamed to "
 		    "\"%.*s\" and its old slug redirects there: write \"slug: "
-		    "%.*s\" to update it", pf->slug,
-		    FM_QUOTE_MAX, PQgetvalue(res, 0, LK_RENAMED_TO),
+		    "%.*s\" to update it",
+		    pf->slug, FM_QUOTE_MAX, PQgetvalue(res, 0, LK_RENAMED_TO),
 		    FM_QUOTE_MAX, PQgetvalue(res, 0, LK_RENAMED_TO));
 	else
 		rc = CHECK_OK;
@@ -308,8 +319,8 @@ struct import {
 	struct post_file *files;
 	size_t nfiles;
 	int created, updated, new_tags;
-	struct arena a;		/* a post's parameters... */
-	struct buf tmp;		/* ...and the scratch space to make them */
+	struct arena a; /* a post's parameters... */
+	struct buf tmp; /* ...and the scratch space to make them */
 };
 
 /*
@@ -345,11 +356,12 @@ post_write(PGconn *conn, void *arg, size_t i)
 	row.author = pf->author;
 	row.published = strcmp(pf->status, "published") == 0;
 	row.date = pf->has_date && pf->date.kind == PUBDATE_ABSOLUTE ?
-	    pf->date.text : NULL;
+	    pf->date.text :
+	    NULL;
 	row.has_days = pf->has_date && pf->date.kind == PUBDATE_RELATIVE;
 	row.days = pf->date.days;
 	row.comments_open = pf->comments_open;
-	row.touch = 1;		/* importing a file is an edit */
+	row.touch = 1; /* importing a file is an edit */
 	row.tags = pf->tags;
 	row.ntags = pf->ntags;
 	row.new_tags = pf->tags;
@@ -419,8 +431,10 @@ import_check(PGconn *conn, void *arg)
 			continue;
 		}
 		if ((other = same_slug(files, i)) != NULL) {
-			fm_errf(&e, files[i].slug_line, "the slug \"%s\" is "
-			    "also that of %s", files[i].slug, other->path);
+			fm_errf(&e, files[i].slug_line,
+			    "the slug \"%s\" is "
+			    "also that of %s",
+			    files[i].slug, other->path);
 			fm_report(files[i].path, &e);
 			bad++;
 			continue;
@@ -440,8 +454,8 @@ static int
 cmd_import(const struct cli_call *x)
 {
 	struct import im;
-	struct cli_batch b = { "post import", "nothing was imported",
-	    x->argv, (size_t)x->argc, import_check, post_write, &im };
+	struct cli_batch b = { "post import", "nothing was imported", x->argv,
+		(size_t)x->argc, import_check, post_write, &im };
 	size_t i;
 	int rc;
 
@@ -501,14 +515,17 @@ static const struct {
 	const char *verb;
 	const char *sql;
 } changes[] = {
-	{ "publish", "UPDATE posts SET status = 'published', published_at = "
+	{ "publish",
+	    "UPDATE posts SET status = 'published', published_at = "
 	    "coalesce(published_at, now()), updated_at = now() WHERE slug = $1 "
 	    "RETURNING CASE WHEN published_at > now() THEN 'scheduled for ' "
 	    "ELSE 'published, dated ' END || to_char(published_at, "
 	    "'YYYY-MM-DD HH24:MI TZ')" },
-	{ "unpublish", "UPDATE posts SET status = 'draft', updated_at = now() "
+	{ "unpublish",
+	    "UPDATE posts SET status = 'draft', updated_at = now() "
 	    "WHERE slug = $1 RETURNING 'a draft now'" },
-	{ "delete", "WITH p AS (SELECT id FROM posts WHERE slug = $1), "
+	{ "delete",
+	    "WITH p AS (SELECT id FROM posts WHERE slug = $1), "
 	    "c AS (SELECT count(*) AS n FROM comments WHERE post_id IN "
 	    "(SELECT id FROM p)), d AS (DELETE FROM posts WHERE id IN "
 	    "(SELECT id FROM p) RETURNING id) SELECT 'deleted, with its ' || "
@@ -546,9 +563,11 @@ cmd_change(const struct cli_call *x)
 			    PQgetvalue(res, 0, CHANGE_COL_SAID));
 		PQclear(res);
 		if (!found) {
-			fprintf(stderr, "fascia %s: no post has the slug "
+			fprintf(stderr,
+			    "fascia %s: no post has the slug "
 			    "\"%s\" (see `fascia post list`): nothing was "
-			    "changed\n", what, x->argv[j]);
+			    "changed\n",
+			    what, x->argv[j]);
 			(void)cli_db_rollback(conn);
 			return EXIT_FAILURE;
 		}
@@ -589,8 +608,8 @@ query_value(PGconn *conn, const char *sql, int n, const char *const *params,
 
 enum rename_res {
 	RENAME_OK,
-	RENAME_REFUSED,		/* said why */
-	RENAME_DBERR		/* the database failed */
+	RENAME_REFUSED, /* said why */
+	RENAME_DBERR	/* the database failed */
 };
 
 /* The checks and writes of rename, in the caller's transaction. */
@@ -601,47 +620,61 @@ rename_in(PGconn *conn, const char *from, const char *to)
 	char *id = NULL, *other = NULL;
 	enum rename_res rc = RENAME_DBERR;
 
-	if (!query_value(conn, "SELECT id FROM posts WHERE slug = $1 "
-	    "FOR UPDATE", 1, params, &id))
+	if (!query_value(conn,
+		"SELECT id FROM posts WHERE slug = $1 "
+		"FOR UPDATE",
+		1, params, &id))
 		goto out;
 	if (id == NULL) {
-		if (!query_value(conn, "SELECT p.slug FROM slug_redirects r "
-		    "JOIN posts p ON p.id = r.post_id WHERE r.old_slug = $1", 1,
-		    params, &other))
+		if (!query_value(conn,
+			"SELECT p.slug FROM slug_redirects r "
+			"JOIN posts p ON p.id = r.post_id WHERE r.old_slug = "
+			"$1",
+			1, params, &other))
 			goto out;
 		rc = RENAME_REFUSED;
-		fprintf(stderr, "fascia post rename: no post has the slug "
-		    "\"%s\"%s%s%s\n", from,
-		    other ? " (it is an old slug of \"" : "",
+		fprintf(stderr,
+		    "fascia post rename: no post has the slug "
+		    "\"%s\"%s%s%s\n",
+		    from, other ? " (it is an old slug of \"" : "",
 		    other ? other : "", other ? "\")" : "");
 		goto out;
 	}
-	if (!query_value(conn, "SELECT 'a post' FROM posts WHERE slug = $2 "
-	    "UNION ALL SELECT 'an old slug of \"' || p.slug || '\", which it "
-	    "redirects to' FROM slug_redirects r JOIN posts p ON p.id = "
-	    "r.post_id WHERE r.old_slug = $2 AND p.slug <> $1", 2, params,
-	    &other))
+	if (!query_value(conn,
+		"SELECT 'a post' FROM posts WHERE slug = $2 "
+		"UNION ALL SELECT 'an old slug of \"' || p.slug || '\", which "
+		"it "
+		"redirects to' FROM slug_redirects r JOIN posts p ON p.id = "
+		"r.post_id WHERE r.old_slug = $2 AND p.slug <> $1",
+		2, params, &other))
 		goto out;
 	if (other != NULL) {
 		rc = RENAME_REFUSED;
-		fprintf(stderr, "fascia post rename: \"%s\" is taken: it is "
-		    "%s\n", to, other);
+		fprintf(stderr,
+		    "fascia post rename: \"%s\" is taken: it is "
+		    "%s\n",
+		    to, other);
 		goto out;
 	}
 	/* Renaming back to an old slug of the same post drops that
 	 * redirect: a slug is either a post's or a redirect, never both. */
 	if (!cli_db_exec(conn, "DELETE FROM slug_redirects WHERE old_slug = $1",
-	    1, params + 1, NULL))
+		1, params + 1, NULL))
 		goto out;
 	params[0] = id;
-	if (!cli_db_exec(conn, "UPDATE posts SET slug = $2, updated_at = now() "
-	    "WHERE id = $1", 2, params, NULL))
+	if (!cli_db_exec(conn,
+		"UPDATE posts SET slug = $2, updated_at = now() "
+		"WHERE id = $1",
+		2, params, NULL))
 		goto out;
 	params[0] = from;
 	params[1] = id;
-	if (!cli_db_exec(conn, "INSERT INTO slug_redirects (old_slug, post_id) "
-	    "VALUES ($1, $2) ON CONFLICT (old_slug) DO UPDATE SET post_id = "
-	    "excluded.post_id, created_at = now()", 2, params, NULL))
+	if (!cli_db_exec(conn,
+		"INSERT INTO slug_redirects (old_slug, post_id) "
+		"VALUES ($1, $2) ON CONFLICT (old_slug) DO UPDATE SET post_id "
+		"= "
+		"excluded.post_id, created_at = now()",
+		2, params, NULL))
 		goto out;
 	rc = RENAME_OK;
 out:
@@ -659,13 +692,17 @@ cmd_rename(const struct cli_call *x)
 	enum rename_res rc = RENAME_DBERR;
 
 	if (!slug_valid(to)) {
-		fprintf(stderr, "fascia post rename: bad slug \"%s\": use "
-		    "lowercase letters a-z, digits and single hyphens\n", to);
+		fprintf(stderr,
+		    "fascia post rename: bad slug \"%s\": use "
+		    "lowercase letters a-z, digits and single hyphens\n",
+		    to);
 		return EXIT_FAILURE;
 	}
 	if (slug_reserved(to)) {
-		fprintf(stderr, "fascia post rename: the slug \"%s\" is "
-		    "reserved for the site's own URLs\n", to);
+		fprintf(stderr,
+		    "fascia post rename: the slug \"%s\" is "
+		    "reserved for the site's own URLs\n",
+		    to);
 		return EXIT_FAILURE;
 	}
 	if (strcmp(from, to) == 0) {
@@ -676,13 +713,14 @@ cmd_rename(const struct cli_call *x)
 	    (rc = rename_in(conn, from, to)) != RENAME_OK ||
 	    !cli_db_exec(conn, "COMMIT", 0, NULL, NULL)) {
 		if (rc != RENAME_REFUSED)
-			cli_db_fail(conn, "post rename", "nothing was "
+			cli_db_fail(conn, "post rename",
+			    "nothing was "
 			    "changed");
 		(void)cli_db_rollback(conn);
 		return EXIT_FAILURE;
 	}
-	printf("renamed %s to %s: /%s/ now redirects (301) to /%s/\n",
-	    from, to, from, to);
+	printf("renamed %s to %s: /%s/ now redirects (301) to /%s/\n", from, to,
+	    from, to);
 	return EXIT_SUCCESS;
 }
 
@@ -696,7 +734,7 @@ static const struct cli_sub subs[] = {
 };
 
 static const struct cli_group post_command = { "post", cli_post_help, subs,
-    sizeof(subs) / sizeof(subs[0]) };
+	sizeof(subs) / sizeof(subs[0]) };
 
 /*
  * Run `fascia post ARGS`.  Returns the process's exit status:

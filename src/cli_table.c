@@ -71,8 +71,8 @@ column(FILE *out, const struct cli_column *c, const char *s)
  * flag for the caller to find.
  */
 void
-cli_table_print(FILE *out, const PGresult *res,
-    const struct cli_column *cols, int ncols)
+cli_table_print(FILE *out, const PGresult *res, const struct cli_column *cols,
+    int ncols)
 {
 	int i, j;
 

@@ -14,20 +14,20 @@ enum cli_align { CLI_LEFT, CLI_RIGHT };
 
 /* How one column of a result is shown. */
 struct cli_column {
-	const char *head;	/* its header */
-	int gap;		/* spaces before it */
-	int width;		/* padded to this many characters (0: none) */
-	int max;		/* at most this many, "..." after a cut one
-				 * (0: all of it) */
+	const char *head; /* its header */
+	int gap;	  /* spaces before it */
+	int width;	  /* padded to this many characters (0: none) */
+	int max;	  /* at most this many, "..." after a cut one
+			   * (0: all of it) */
 	enum cli_align align;
 };
 
 /* A listing: the statement that selects it, and how its columns look. */
 struct cli_listing {
 	const char *sql;
-	const struct cli_column *cols;	/* one a column of the result */
+	const struct cli_column *cols; /* one a column of the result */
 	int ncols;
-	const char *prog, *what;	/* "fascia PROG: WHAT: <error>" */
+	const char *prog, *what; /* "fascia PROG: WHAT: <error>" */
 };
 
 void cli_table_print(FILE *out, const PGresult *res,

@@ -68,19 +68,19 @@
 #include "wxr.h"
 
 #define PROG "import-wordpress"
-#define COMMENT_BATCH 256	/* comments written by one statement */
-#define EXCERPT_WORDS 40	/* an excerpt made of a post's content... */
-#define EXCERPT_CHARS 300	/* ...and its characters at most */
-#define QUOTE_MAX 60		/* of a title or a name, a message quotes */
-#define QUOTE_SLUG_MAX 200	/* of a slug */
-#define NAME_TEXT_MAX 1000	/* an author's or a tag's name as text */
-#define AUTHOR_TEXT_MAX (4 * AUTHOR_MAX)	/* before it is cut */
-#define BIO_HTML_MAX (8 * WXR_LINE_MAX)	/* escaped, with links */
-#define MESSAGE_MAX 512		/* a reason given on standard error */
+#define COMMENT_BATCH 256  /* comments written by one statement */
+#define EXCERPT_WORDS 40   /* an excerpt made of a post's content... */
+#define EXCERPT_CHARS 300  /* ...and its characters at most */
+#define QUOTE_MAX 60	   /* of a title or a name, a message quotes */
+#define QUOTE_SLUG_MAX 200 /* of a slug */
+#define NAME_TEXT_MAX 1000 /* an author's or a tag's name as text */
+#define AUTHOR_TEXT_MAX (4 * AUTHOR_MAX) /* before it is cut */
+#define BIO_HTML_MAX (8 * WXR_LINE_MAX)	 /* escaped, with links */
+#define MESSAGE_MAX 512			 /* a reason given on standard error */
 #define ITEM_ARENA_CHUNK (64 * 1024)
 #define NSEC_PER_SEC 1e9
-#define POST_KEY_FMT "wp:%lld"	/* a post's import key... */
-#define COMMENT_KEY_FMT "%s:%lld"	/* ...and its comments' */
+#define POST_KEY_FMT "wp:%lld"	  /* a post's import key... */
+#define COMMENT_KEY_FMT "%s:%lld" /* ...and its comments' */
 
 const char cli_wordpress_help[] =
     "usage: fascia [-c FILE] import-wordpress EXPORT.xml\n\n"
@@ -100,9 +100,16 @@ const char cli_wordpress_help[] =
 
 /* The importer's statements: post_store.c's for posts, then its own. */
 enum stmt {
-	S_POST = POST_UPSERT, S_TAGS = POST_TAGS, S_POST_TAGS = POST_LINKS,
-	S_AUTHOR = POST_STMT__MAX, S_REDIRECTS, S_COMMENTS, S_BEGIN, S_COMMIT,
-	S_ROLLBACK, S__MAX
+	S_POST = POST_UPSERT,
+	S_TAGS = POST_TAGS,
+	S_POST_TAGS = POST_LINKS,
+	S_AUTHOR = POST_STMT__MAX,
+	S_REDIRECTS,
+	S_COMMENTS,
+	S_BEGIN,
+	S_COMMIT,
+	S_ROLLBACK,
+	S__MAX
 };
 
 /* The parameters of S_AUTHOR; a NULL bio keeps the author's. */
@@ -114,8 +121,15 @@ enum redirect_param { RP_KEY, RP_SLUGS, RP__MAX };
 
 /* The parameters of S_COMMENTS: the post's key, then an array of each. */
 enum cm_param {
-	CP_POST, CP_KEY, CP_PARENT_KEY, CP_AUTHOR, CP_HASH, CP_URL, CP_BODY,
-	CP_DATE, CP__MAX
+	CP_POST,
+	CP_KEY,
+	CP_PARENT_KEY,
+	CP_AUTHOR,
+	CP_HASH,
+	CP_URL,
+	CP_BODY,
+	CP_DATE,
+	CP__MAX
 };
 enum cm_col { CM_COL_NEW, CM_COL_UPDATED, CM_COL_MATCHED };
 
@@ -215,23 +229,23 @@ struct import {
 	PGconn *conn;
 	struct keys keys;
 	struct wp_tally tally;
-	struct strmap authors;		/* login -> slug, those imported */
-	struct strmap author_slugs;	/* slug -> login */
-	struct strmap tags;		/* slugs done in this run */
-	struct arena a;			/* the current item's work */
-	struct buf tmp;			/* scratch: one text at a time */
-	struct pg_pipeline pl;		/* broken: the connection or memory
-					 * failed */
+	struct strmap authors;	    /* login -> slug, those imported */
+	struct strmap author_slugs; /* slug -> login */
+	struct strmap tags;	    /* slugs done in this run */
+	struct arena a;		    /* the current item's work */
+	struct buf tmp;		    /* scratch: one text at a time */
+	struct pg_pipeline pl;	    /* broken: the connection or memory
+				     * failed */
 	/* What the current item's statements returned. */
 	int sql_failed;
 	char sql_err[MESSAGE_MAX];
-	int answered;			/* outcome is the author's */
+	int answered; /* outcome is the author's */
 	enum wp_outcome outcome;
 	struct post_result post;
-	long changes;			/* redirects changed */
-	long c_new, c_updated, c_matched;	/* this post's comments */
-	struct cm *cms;			/* this post's comments... */
-	struct wpc *plan;		/* ...and what becomes of them */
+	long changes;			  /* redirects changed */
+	long c_new, c_updated, c_matched; /* this post's comments */
+	struct cm *cms;			  /* this post's comments... */
+	struct wpc *plan;		  /* ...and what becomes of them */
 };
 
 /* --- messages ----------------------------------------------------------- */
@@ -287,24 +301,29 @@ refused(void *arg, int stmt, PGresult *res)
 	msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 	constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
 	if (constraint != NULL && strcmp(constraint, "posts_slug_key") == 0)
-		snprintf(im->sql_err, sizeof(im->sql_err), "its slug belongs "
+		snprintf(im->sql_err, sizeof(im->sql_err),
+		    "its slug belongs "
 		    "to another post already (one from elsewhere, or another "
 		    "post of this export)");
 	else if (stmt == S_COMMENTS)
-		snprintf(im->sql_err, sizeof(im->sql_err), "the database "
-		    "refused its comments: %s", msg != NULL ? msg :
-		    "unknown error");
+		snprintf(im->sql_err, sizeof(im->sql_err),
+		    "the database "
+		    "refused its comments: %s",
+		    msg != NULL ? msg : "unknown error");
 	else
-		snprintf(im->sql_err, sizeof(im->sql_err), "the database "
-		    "refused it: %s", msg != NULL ? msg : "unknown error");
+		snprintf(im->sql_err, sizeof(im->sql_err),
+		    "the database "
+		    "refused it: %s",
+		    msg != NULL ? msg : "unknown error");
 }
 
 /* The outcome the author's statement returned, if it did. */
 static void
 outcome_of(struct import *im, const PGresult *res)
 {
-	im->answered = PQntuples(res) == 1 && wp_outcome_parse(PQgetvalue(res,
-	    0, AUTHOR_COL_OUTCOME), &im->outcome);
+	im->answered = PQntuples(res) == 1 &&
+	    wp_outcome_parse(PQgetvalue(res, 0, AUTHOR_COL_OUTCOME),
+		&im->outcome);
 }
 
 static long
@@ -370,8 +389,7 @@ item_reset(struct import *im)
  * arena; NULL when it is longer or memory ran out.
  */
 static char *
-text_of(struct import *im, const char *html, enum wptext_mode mode,
-    size_t max)
+text_of(struct import *im, const char *html, enum wptext_mode mode, size_t max)
 {
 	buf_reset(&im->tmp);
 	im->tmp.max = max;
@@ -392,13 +410,13 @@ cut_utf8(char *s, size_t max)
 /* --- authors ------------------------------------------------------------ */
 
 static void
-author_failed(struct import *im, const struct wxr_author *a,
-    const char *why)
+author_failed(struct import *im, const struct wxr_author *a, const char *why)
 {
 	im->tally.failed[WP_FAIL_AUTHOR]++;
-	fprintf(stderr, "fascia " PROG ": line %ld: author \"%s\": not "
-	    "imported: %s\n", a->line, shown(&im->a, str(a->f[WA_LOGIN]),
-	    QUOTE_MAX), why);
+	fprintf(stderr,
+	    "fascia " PROG ": line %ld: author \"%s\": not "
+	    "imported: %s\n",
+	    a->line, shown(&im->a, str(a->f[WA_LOGIN]), QUOTE_MAX), why);
 }
 
 /*
@@ -424,36 +442,39 @@ on_author(void *arg, const struct wxr_author *a)
 	}
 	if ((other = strmap_get(&im->author_slugs, slug)) != NULL &&
 	    strcmp(other, login) != 0) {
-		author_failed(im, a, "its login makes the same slug as "
+		author_failed(im, a,
+		    "its login makes the same slug as "
 		    "another author's");
 		return 1;
 	}
 	if ((name = text_of(im, a->f[WA_DISPLAY_NAME], WPTEXT_INLINE,
-	    NAME_TEXT_MAX)) == NULL)
+		 NAME_TEXT_MAX)) == NULL)
 		return out_of_memory(im);
 	if (*name == '\0') {
 		name = arena_printf(&im->a, "%s %s", str(a->f[WA_FIRST_NAME]),
 		    str(a->f[WA_LAST_NAME]));
-		if (name == NULL || (name = text_of(im, name, WPTEXT_INLINE,
-		    NAME_TEXT_MAX)) == NULL)
+		if (name == NULL ||
+		    (name = text_of(im, name, WPTEXT_INLINE, NAME_TEXT_MAX)) ==
+			NULL)
 			return out_of_memory(im);
 	}
-	if (*name == '\0' && (name = text_of(im, login, WPTEXT_INLINE,
-	    NAME_TEXT_MAX)) == NULL)
+	if (*name == '\0' &&
+	    (name = text_of(im, login, WPTEXT_INLINE, NAME_TEXT_MAX)) == NULL)
 		return out_of_memory(im);
 	if (a->f[WA_DESCRIPTION] != NULL) {
 		if ((bio = text_of(im, a->f[WA_DESCRIPTION], WPTEXT_LINES,
-		    WXR_LINE_MAX)) == NULL)
+			 WXR_LINE_MAX)) == NULL)
 			return out_of_memory(im);
 		buf_reset(&im->tmp);
 		im->tmp.max = BIO_HTML_MAX;
 		text_to_html(&im->tmp, bio, strlen(bio));
-		if (im->tmp.failed || (bio_html = arena_strndup(&im->a,
-		    im->tmp.data != NULL ? im->tmp.data : "",
-		    im->tmp.len)) == NULL)
+		if (im->tmp.failed ||
+		    (bio_html = arena_strndup(&im->a,
+			 im->tmp.data != NULL ? im->tmp.data : "",
+			 im->tmp.len)) == NULL)
 			return out_of_memory(im);
 		if (*bio == '\0')
-			bio = bio_html = NULL;	/* empty: keep the bio */
+			bio = bio_html = NULL; /* empty: keep the bio */
 	}
 	v[AP_SLUG] = slug;
 	v[AP_NAME] = *name != '\0' ? name : slug;
@@ -463,8 +484,10 @@ on_author(void *arg, const struct wxr_author *a)
 	    !pg_pipeline_sync(&im->pl))
 		return 0;
 	if (im->sql_failed || !im->answered) {
-		author_failed(im, a, im->sql_failed ? im->sql_err :
-		    "it was changed meanwhile; run the import again");
+		author_failed(im, a,
+		    im->sql_failed ?
+			im->sql_err :
+			"it was changed meanwhile; run the import again");
 		return 1;
 	}
 	im->tally.counts[WP_AUTHORS][im->outcome]++;
@@ -487,17 +510,19 @@ post_slug(struct import *im, const struct wxr_item *it, const char *title,
 	*why = NULL;
 	if (*name != '\0') {
 		if (!wptext_slug_decode(name, slug) || !wptext_slug_ok(slug)) {
-			*why = arena_printf(&im->a, "its slug \"%s\" is not "
-			    "one fascia can serve", shown(&im->a, name,
-			    QUOTE_SLUG_MAX));
+			*why = arena_printf(&im->a,
+			    "its slug \"%s\" is not "
+			    "one fascia can serve",
+			    shown(&im->a, name, QUOTE_SLUG_MAX));
 			return NULL;
 		}
-	} else if (!slug_from_text(title, slug) &&
-	    !wptext_slugify(title, slug))
+	} else if (!slug_from_text(title, slug) && !wptext_slugify(title, slug))
 		snprintf(slug, sizeof(slug), "post-%lld", id);
 	if (slug_reserved(slug)) {
-		*why = arena_printf(&im->a, "its slug \"%s\" is a section of "
-		    "the site (/%s/)", slug, slug);
+		*why = arena_printf(&im->a,
+		    "its slug \"%s\" is a section of "
+		    "the site (/%s/)",
+		    slug, slug);
 		return NULL;
 	}
 	return arena_strdup(&im->a, slug);
@@ -573,17 +598,19 @@ post_tags(struct import *im, const struct wxr_item *it, const char *label,
 			continue;
 		}
 		if ((name = text_of(im, t->name, WPTEXT_INLINE,
-		    NAME_TEXT_MAX)) == NULL)
+			 NAME_TEXT_MAX)) == NULL)
 			return 0;
-		if (!(t->nicename != NULL && wptext_slug_decode(t->nicename,
-		    slug) && wptext_slug_ok(slug)) &&
+		if (!(t->nicename != NULL &&
+			wptext_slug_decode(t->nicename, slug) &&
+			wptext_slug_ok(slug)) &&
 		    !slug_from_text(name, slug) &&
 		    !wptext_slugify(name, slug)) {
 			ts->failed++;
-			fprintf(stderr, "fascia " PROG ": line %ld: a tag of "
+			fprintf(stderr,
+			    "fascia " PROG ": line %ld: a tag of "
 			    "%s: not imported: no slug can be made of "
-			    "\"%s\"\n", it->line, label,
-			    shown(&im->a, name, QUOTE_MAX));
+			    "\"%s\"\n",
+			    it->line, label, shown(&im->a, name, QUOTE_MAX));
 			continue;
 		}
 		for (j = 0; j < ts->n; j++)
@@ -624,22 +651,21 @@ comment_params(struct import *im, struct cm *c, long long id,
 	if (!wptext_date(str(f[WC_DATE_GMT]), date) &&
 	    !wptext_date(str(f[WC_DATE]), date))
 		return "it has no valid date";
-	if ((body = text_of(im, f[WC_CONTENT], WPTEXT_LINES,
-	    WXR_TEXT_MAX)) == NULL)
+	if ((body = text_of(im, f[WC_CONTENT], WPTEXT_LINES, WXR_TEXT_MAX)) ==
+	    NULL)
 		return NULL;
 	if (*body == '\0')
 		return "it has no text";
 	if (strlen(body) > COMMENT_MAX)
-		return "its text is longer than " LIMIT_TEXT(COMMENT_MAX)
-		    " bytes";
+		return "its text is longer than " COMMENT_MAX_TEXT " bytes";
 	if ((author = text_of(im, f[WC_AUTHOR], WPTEXT_INLINE,
-	    AUTHOR_TEXT_MAX)) == NULL)
+		 AUTHOR_TEXT_MAX)) == NULL)
 		return NULL;
 	cut_utf8(author, AUTHOR_MAX);
 	if ((url = arena_strdup(&im->a, str(f[WC_AUTHOR_URL]))) == NULL)
 		return NULL;
 	if (strlen(url) > URL_MAX || !url_http_ok(url))
-		url[0] = '\0';	/* "http://", "javascript:": not a link */
+		url[0] = '\0'; /* "http://", "javascript:": not a link */
 	if ((hex = arena_alloc(&im->a, PG_BYTEA_HEX_SIZE(HASH_BYTES))) == NULL)
 		return NULL;
 	email_hash(&im->keys, str(f[WC_AUTHOR_EMAIL]), hash);
@@ -670,10 +696,13 @@ plan_bad(void *arg, size_t i, enum wpc_problem why)
 	struct plan_ctx *x = arg;
 
 	(*x->failed)++;
-	fprintf(stderr, "fascia " PROG ": line %ld: comment %lld on %s: not "
-	    "imported: %s\n", x->im->cms[i].src->line, x->im->plan[i].id,
-	    x->label, why == WPC_SAME_ID ? "another comment of the post has "
-	    "its comment_id" : "its comment_parent chain loops");
+	fprintf(stderr,
+	    "fascia " PROG ": line %ld: comment %lld on %s: not "
+	    "imported: %s\n",
+	    x->im->cms[i].src->line, x->im->plan[i].id, x->label,
+	    why == WPC_SAME_ID ? "another comment of the post has "
+				 "its comment_id" :
+				 "its comment_parent chain loops");
 }
 
 /*
@@ -708,7 +737,8 @@ plan_comments(struct import *im, const struct wxr_item *it,
 		if (!wptext_id(str(c[i].src->f[WC_ID]), &p[i].id)) {
 			p[i].state = WPC_BAD;
 			(*failed)++;
-			fprintf(stderr, "fascia " PROG ": line %ld: a comment "
+			fprintf(stderr,
+			    "fascia " PROG ": line %ld: a comment "
 			    "on %s: not imported: it has no valid comment_id\n",
 			    c[i].src->line, label);
 			continue;
@@ -726,9 +756,10 @@ plan_comments(struct import *im, const struct wxr_item *it,
 		if (*why != '\0') {
 			p[i].state = WPC_BAD;
 			(*failed)++;
-			fprintf(stderr, "fascia " PROG ": line %ld: comment "
-			    "%lld on %s: not imported: %s\n", c[i].src->line,
-			    p[i].id, label, why);
+			fprintf(stderr,
+			    "fascia " PROG ": line %ld: comment "
+			    "%lld on %s: not imported: %s\n",
+			    c[i].src->line, p[i].id, label, why);
 			continue;
 		}
 		p[i].state = WPC_WANTED;
@@ -738,7 +769,8 @@ plan_comments(struct import *im, const struct wxr_item *it,
 	for (i = 0; i < *norder; i++) {
 		c = &im->cms[(*order)[i]];
 		p = &im->plan[(*order)[i]];
-		c->v[CP_PARENT_KEY] = p->reply_to == WPC_NONE ? NULL :
+		c->v[CP_PARENT_KEY] = p->reply_to == WPC_NONE ?
+		    NULL :
 		    im->cms[p->reply_to].v[CP_KEY];
 	}
 	return 1;
@@ -761,8 +793,8 @@ post_failed(struct import *im, const struct wxr_item *it, const char *label,
  * redirects or NULL) and commit.  Returns 0 if the link broke.
  */
 static int
-send_post(struct import *im, const struct post_row *row,
-    const char *const *rv, const size_t *order, size_t norder)
+send_post(struct import *im, const struct post_row *row, const char *const *rv,
+    const size_t *order, size_t norder)
 {
 	struct post_step steps[POST_STMT__MAX];
 	const char *cv[CP__MAX];
@@ -784,7 +816,8 @@ send_post(struct import *im, const struct post_row *row,
 	 * so that each finds its parent's row. */
 	for (i = 0; i < norder && !im->sql_failed; i = j) {
 		for (j = i + 1; j < norder && j - i < COMMENT_BATCH &&
-		    im->plan[order[j]].depth == im->plan[order[i]].depth; j++)
+		     im->plan[order[j]].depth == im->plan[order[i]].depth;
+		     j++)
 			;
 		cv[CP_POST] = row->import_key;
 		for (k = CP_KEY; k < CP__MAX; k++)
@@ -833,9 +866,9 @@ on_item(void *arg, const struct wxr_item *it)
 		return 1;
 	}
 	if ((title = text_of(im, it->f[WI_TITLE], WPTEXT_INLINE,
-	    WXR_LINE_MAX)) == NULL ||
+		 WXR_LINE_MAX)) == NULL ||
 	    (label = arena_printf(&im->a, "post %lld \"%s\"", id,
-	    shown(&im->a, title, QUOTE_MAX))) == NULL)
+		 shown(&im->a, title, QUOTE_MAX))) == NULL)
 		return out_of_memory(im);
 	if (it->bad != NULL) {
 		post_failed(im, it, label, it->bad);
@@ -843,10 +876,12 @@ on_item(void *arg, const struct wxr_item *it)
 	}
 	if ((author = strmap_get(&im->authors, str(it->f[WI_CREATOR]))) ==
 	    NULL) {
-		post_failed(im, it, label, arena_printf(&im->a, "its author "
-		    "\"%s\" is not among the export's authors, or was not "
-		    "imported", shown(&im->a, str(it->f[WI_CREATOR]),
-		    QUOTE_MAX)));
+		post_failed(im, it, label,
+		    arena_printf(&im->a,
+			"its author "
+			"\"%s\" is not among the export's authors, or was not "
+			"imported",
+			shown(&im->a, str(it->f[WI_CREATOR]), QUOTE_MAX)));
 		return 1;
 	}
 	if (!wptext_date(str(it->f[WI_POST_DATE_GMT]), date) &&
@@ -858,17 +893,19 @@ on_item(void *arg, const struct wxr_item *it)
 		post_failed(im, it, label, why);
 		return 1;
 	}
-	if (it->f[WI_EXCERPT] != NULL && (excerpt = text_of(im,
-	    it->f[WI_EXCERPT], WPTEXT_INLINE, WXR_TEXT_MAX)) == NULL)
+	if (it->f[WI_EXCERPT] != NULL &&
+	    (excerpt = text_of(im, it->f[WI_EXCERPT], WPTEXT_INLINE,
+		 WXR_TEXT_MAX)) == NULL)
 		return out_of_memory(im);
 	if (it->f[WI_EXCERPT] == NULL || *excerpt == '\0') {
 		buf_reset(&im->tmp);
 		im->tmp.max = WXR_TEXT_MAX;
 		if (!wptext_excerpt(&im->tmp, str(it->f[WI_CONTENT]),
-		    strlen(str(it->f[WI_CONTENT])), EXCERPT_WORDS,
-		    EXCERPT_CHARS) || (excerpt = arena_strndup(&im->a,
-		    im->tmp.data != NULL ? im->tmp.data : "", im->tmp.len)) ==
-		    NULL)
+			strlen(str(it->f[WI_CONTENT])), EXCERPT_WORDS,
+			EXCERPT_CHARS) ||
+		    (excerpt = arena_strndup(&im->a,
+			 im->tmp.data != NULL ? im->tmp.data : "",
+			 im->tmp.len)) == NULL)
 			return out_of_memory(im);
 	}
 	if ((key = arena_printf(&im->a, POST_KEY_FMT, id)) == NULL)
@@ -878,20 +915,20 @@ on_item(void *arg, const struct wxr_item *it)
 	row.slug = slug;
 	row.title = *title != '\0' ? title : "(no title)";
 	row.excerpt = excerpt;
-	row.body_source = "";	/* the export's HTML is the source */
+	row.body_source = ""; /* the export's HTML is the source */
 	row.body_html = str(it->f[WI_CONTENT]);
 	row.author = author;
 	row.published = 1;
 	row.date = date;
-	row.comments_open = strcmp(str(it->f[WI_COMMENT_STATUS]),
-	    "closed") != 0;
+	row.comments_open =
+	    strcmp(str(it->f[WI_COMMENT_STATUS]), "closed") != 0;
 
 	/* _wp_old_slug: the URLs the post had before keep answering. */
 	if (it->nold_slugs > 0) {
 		char oslug[SLUG_MAX + 1];
 
-		if ((old = arena_alloc(&im->a, it->nold_slugs *
-		    sizeof(*old))) == NULL)
+		if ((old = arena_alloc(&im->a,
+			 it->nold_slugs * sizeof(*old))) == NULL)
 			return out_of_memory(im);
 		for (i = 0; i < it->nold_slugs; i++)
 			if (wptext_slug_decode(it->old_slugs[i], oslug) &&
@@ -900,15 +937,15 @@ on_item(void *arg, const struct wxr_item *it)
 			    (old[nold++] = arena_strdup(&im->a, oslug)) == NULL)
 				return out_of_memory(im);
 		rv[RP_KEY] = key;
-		if (nold > 0 && (rv[RP_SLUGS] = item_array(im, old, nold)) ==
-		    NULL)
+		if (nold > 0 &&
+		    (rv[RP_SLUGS] = item_array(im, old, nold)) == NULL)
 			return out_of_memory(im);
 	}
 	if (!post_tags(im, it, label, &ts))
 		return out_of_memory(im);
 	memset(skipped, 0, sizeof(skipped));
 	if (!plan_comments(im, it, key, label, skipped, &failed, &order,
-	    &norder))
+		&norder))
 		return out_of_memory(im);
 
 	row.tags = ts.slugs;
@@ -916,12 +953,14 @@ on_item(void *arg, const struct wxr_item *it)
 	row.new_tags = ts.new_slugs;
 	row.new_names = ts.new_names;
 	row.nnew = ts.nnew;
-	row.rename_tags = 1;	/* the export's names win */
+	row.rename_tags = 1; /* the export's names win */
 	if (!send_post(im, &row, nold > 0 ? rv : NULL, order, norder))
 		return 0;
 	if (im->sql_failed || !im->post.answered) {
-		post_failed(im, it, label, im->sql_failed ? im->sql_err :
-		    "it was changed meanwhile; run the import again");
+		post_failed(im, it, label,
+		    im->sql_failed ?
+			im->sql_err :
+			"it was changed meanwhile; run the import again");
 		return 1;
 	}
 
@@ -934,15 +973,15 @@ on_item(void *arg, const struct wxr_item *it)
 		im->tally.scheduled++;
 	im->tally.counts[WP_TAGS][WP_NEW] += im->post.tags_new;
 	im->tally.counts[WP_TAGS][WP_UPDATED] += im->post.tags_renamed;
-	im->tally.counts[WP_TAGS][WP_UNCHANGED] += (long)ts.nnew -
-	    im->post.tags_new - im->post.tags_renamed;
+	im->tally.counts[WP_TAGS][WP_UNCHANGED] +=
+	    (long)ts.nnew - im->post.tags_new - im->post.tags_renamed;
 	for (i = 0; i < ts.nnew; i++)
 		if (!strmap_put(&im->tags, ts.new_slugs[i], "1"))
 			return out_of_memory(im);
 	im->tally.counts[WP_COMMENTS][WP_NEW] += im->c_new;
 	im->tally.counts[WP_COMMENTS][WP_UPDATED] += im->c_updated;
-	im->tally.counts[WP_COMMENTS][WP_UNCHANGED] += im->c_matched -
-	    im->c_updated;
+	im->tally.counts[WP_COMMENTS][WP_UNCHANGED] +=
+	    im->c_matched - im->c_updated;
 	for (i = 0; i < WP_SKIP__MAX; i++)
 		im->tally.skipped[i] += skipped[i] + ts.skipped[i];
 	im->tally.failed[WP_FAIL_COMMENT] += failed;
@@ -973,9 +1012,11 @@ prepare(struct import *im)
 	/* Every statement looks rows up by key: a generic plan is as good
 	 * as a custom one, and planning each of 20,000 executions would
 	 * take more time than running them. */
-	if (!cli_db_exec(im->conn, "SET synchronous_commit = off; "
-	    "SET lock_timeout = '10s'; "
-	    "SET plan_cache_mode = force_generic_plan", 0, NULL, NULL)) {
+	if (!cli_db_exec(im->conn,
+		"SET synchronous_commit = off; "
+		"SET lock_timeout = '10s'; "
+		"SET plan_cache_mode = force_generic_plan",
+		0, NULL, NULL)) {
 		cli_db_fail(im->conn, PROG, "preparing the statements");
 		return 0;
 	}
@@ -1006,8 +1047,8 @@ cli_wordpress(const struct conf *c, int argc, char **argv)
 	double t0;
 	int rc = EXIT_FAILURE, k;
 
-	if (argc == 1 && (strcmp(argv[0], "-h") == 0 ||
-	    strcmp(argv[0], "--help") == 0)) {
+	if (argc == 1 &&
+	    (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0)) {
 		fputs(cli_wordpress_help, stdout);
 		return EXIT_SUCCESS;
 	}
@@ -1048,9 +1089,12 @@ cli_wordpress(const struct conf *c, int argc, char **argv)
 		wp_report_print(stdout, &im.tally, argv[0], seconds() - t0,
 		    res == WXR_ERROR || im.pl.broken);
 		rc = res == WXR_OK && !im.pl.broken &&
-		    !wp_report_failed(&im.tally) ? EXIT_SUCCESS : EXIT_FAILURE;
+			!wp_report_failed(&im.tally) ?
+		    EXIT_SUCCESS :
+		    EXIT_FAILURE;
 		if (fflush(stdout) != 0 || ferror(stdout)) {
-			fprintf(stderr, "fascia " PROG ": cannot write the "
+			fprintf(stderr,
+			    "fascia " PROG ": cannot write the "
 			    "report\n");
 			rc = EXIT_FAILURE;
 		}

@@ -95,46 +95,50 @@ comment_validate(struct comment_input *in)
 	else if (author == NULL || blank(author))
 		in->err[CF_AUTHOR] = "Please enter your name.";
 	else if (strlen(author) > AUTHOR_MAX)
-		in->err[CF_AUTHOR] = "Your name is too long: at most "
-		    LIMIT_TEXT(AUTHOR_MAX) " characters, please.";
+		in->err[CF_AUTHOR] =
+		    "Your name is too long: at most " AUTHOR_MAX_TEXT
+		    " characters, please.";
 
 	if (in->bad_encoding[CF_EMAIL] ||
 	    (email != NULL && text_has_control(email, strlen(email), 0)))
 		in->err[CF_EMAIL] = "Your email address contains invalid "
-		    "characters.";
+				    "characters.";
 	else if (email == NULL || blank(email))
 		in->err[CF_EMAIL] = "Please enter your email address.";
 	else if (strlen(email) > EMAIL_MAX)
-		in->err[CF_EMAIL] = "Your email address is too long: at most "
-		    LIMIT_TEXT(EMAIL_MAX) " characters.";
+		in->err[CF_EMAIL] =
+		    "Your email address is too long: at most " EMAIL_MAX_TEXT
+		    " characters.";
 	else if (email_normalize(email, norm, sizeof(norm)) < 0 ||
 	    !email_plausible(norm))
 		in->err[CF_EMAIL] = "Please enter a valid email address, like "
-		    "name@example.com.";
+				    "name@example.com.";
 
 	/* The scheme first: " JaVa\tScRiPt:" is refused for what it is. */
 	if (in->bad_encoding[CF_URL])
 		in->err[CF_URL] = "The website address contains invalid "
-		    "characters.";
+				  "characters.";
 	else if (url != NULL && !blank(url) && !url_has_http_scheme(url))
 		in->err[CF_URL] = "The website must start with http:// or "
-		    "https://.";
+				  "https://.";
 	else if (url != NULL && !blank(url) && !url_http_ok(url))
 		in->err[CF_URL] = "The website address contains characters "
-		    "that are not allowed in a web address.";
+				  "that are not allowed in a web address.";
 	else if (url != NULL && strlen(url) > URL_MAX)
-		in->err[CF_URL] = "The website address is too long: at most "
-		    LIMIT_TEXT(URL_MAX) " characters.";
+		in->err[CF_URL] =
+		    "The website address is too long: at most " URL_MAX_TEXT
+		    " characters.";
 
 	if (in->bad_encoding[CF_COMMENT] ||
 	    (body != NULL && text_has_control(body, strlen(body), 1)))
 		in->err[CF_COMMENT] = "Your comment contains invalid "
-		    "characters.";
+				      "characters.";
 	else if (body == NULL || blank(body))
 		in->err[CF_COMMENT] = "Please type your comment.";
 	else if (strlen(body) > COMMENT_MAX)
-		in->err[CF_COMMENT] = "Your comment is too long: at most "
-		    LIMIT_TEXT(COMMENT_MAX) " bytes, please shorten it.";
+		in->err[CF_COMMENT] =
+		    "Your comment is too long: at most " COMMENT_MAX_TEXT
+		    " bytes, please shorten it.";
 
 	for (i = 0; i < CF__MAX; i++)
 		if (in->err[i] != NULL)
@@ -163,8 +167,7 @@ comment_links(const char *body)
 	for (p = body; *p != '\0'; p++)
 		if ((*p == 'h' || *p == 'H') &&
 		    (strncasecmp(p, "http://", 7) == 0 ||
-		    strncasecmp(p, "https://", 8) == 0))
+			strncasecmp(p, "https://", 8) == 0))
 			n++;
 	return n;
 }
-

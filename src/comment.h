@@ -7,15 +7,18 @@
 
 #include <stddef.h>
 
+#include "text.h"
+
 /* WordPress's limits, in bytes. */
 #define AUTHOR_MAX 245
 #define EMAIL_MAX 100
 #define URL_MAX 200
 #define COMMENT_MAX 65525
 
-/* A limit as text, for messages: LIMIT_TEXT(AUTHOR_MAX) is "245". */
-#define LIMIT_TEXT(n) LIMIT_TEXT_(n)
-#define LIMIT_TEXT_(n) #n
+#define AUTHOR_MAX_TEXT LIMIT_TEXT(AUTHOR_MAX)
+#define EMAIL_MAX_TEXT LIMIT_TEXT(EMAIL_MAX)
+#define URL_MAX_TEXT LIMIT_TEXT(URL_MAX)
+#define COMMENT_MAX_TEXT LIMIT_TEXT(COMMENT_MAX)
 
 enum cfield { CF_COMMENT, CF_AUTHOR, CF_EMAIL, CF_URL, CF__MAX };
 
@@ -23,7 +26,7 @@ enum cfield { CF_COMMENT, CF_AUTHOR, CF_EMAIL, CF_URL, CF__MAX };
 struct comment_input {
 	const char *v[CF__MAX];
 	int bad_encoding[CF__MAX];
-	const char *err[CF__MAX];	/* set by comment_validate() */
+	const char *err[CF__MAX]; /* set by comment_validate() */
 };
 
 int comment_validate(struct comment_input *in);

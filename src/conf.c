@@ -27,7 +27,7 @@ enum conf_type {
 	CONF_OCTAL,
 	CONF_URL,
 	CONF_TIMEZONE,
-	CONF_CHOICE,	/* one of the "|"-separated words in choices */
+	CONF_CHOICE, /* one of the "|"-separated words in choices */
 };
 
 struct conf_key {
@@ -40,9 +40,13 @@ struct conf_key {
 };
 
 #define KEY_STR(n, f, d) \
-	{ n, CONF_STRING, offsetof(struct conf, f), d, 0, 0, NULL }
+	{ \
+		n, CONF_STRING, offsetof(struct conf, f), d, 0, 0, NULL \
+	}
 #define KEY_INT(n, f, d, lo, hi) \
-	{ n, CONF_INT, offsetof(struct conf, f), d, lo, hi, NULL }
+	{ \
+		n, CONF_INT, offsetof(struct conf, f), d, lo, hi, NULL \
+	}
 
 static const struct conf_key conf_keys[] = {
 	KEY_STR("listen", listen, "/run/fascia/fascia.sock"),
@@ -53,7 +57,8 @@ static const struct conf_key conf_keys[] = {
 	KEY_STR("templates", templates, "/usr/local/share/fascia/templates"),
 	KEY_STR("static", static_dir, "/usr/local/share/fascia/static"),
 	KEY_STR("migrations", migrations, "/usr/local/share/fascia/migrations"),
-	KEY_STR("secret_key_file", secret_key_file, "/var/lib/fascia/secret.key"),
+	KEY_STR("secret_key_file", secret_key_file,
+	    "/var/lib/fascia/secret.key"),
 	KEY_STR("site_title", site_title, "fascia"),
 	KEY_STR("site_description", site_description, ""),
 	{ "base_url", CONF_URL, offsetof(struct conf, base_url),
@@ -73,12 +78,12 @@ static const struct conf_key conf_keys[] = {
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
 
 #define CONF_ERROR_MAX 160
-#define CONF_KEY_SHOWN 64	/* of an unknown key, in its error */
+#define CONF_KEY_SHOWN 64 /* of an unknown key, in its error */
 
 struct conf_parse {
 	struct conf *conf;
-	const char *key;	/* the key of the first error, or NULL */
-	char unknown[CONF_KEY_SHOWN];	/* inih's buffer does not outlive it */
+	const char *key;	      /* the key of the first error, or NULL */
+	char unknown[CONF_KEY_SHOWN]; /* inih's buffer does not outlive it */
 	char error[CONF_ERROR_MAX];
 };
 
@@ -110,17 +115,31 @@ conf_find(const char *name)
 	return NULL;
 }
 
+/* Where in c the value of key k is kept, by its type. */
+static char **
+str_slot(struct conf *c, const struct conf_key *k)
+{
+	return (char **)(void *)((char *)c + k->offset);
+}
+
+static int *
+int_slot(struct conf *c, const struct conf_key *k)
+{
+	return (int *)(void *)((char *)c + k->offset);
+}
+
 /*
  * Store value for key k in c.  Returns 1, or 0 with a reason in err.
  */
 static int
-conf_set(struct conf *c, const struct conf_key *k, const char *value,
-    char *err, size_t errsz)
+conf_set(struct conf *c, const struct conf_key *k, const char *value, char *err,
+    size_t errsz)
 {
 	char *end, *copy, **slot;
 	const char *q;
 	long n;
 	size_t len;
+	const char *what;
 
 	if (text_has_control(value, strlen(value), 0)) {
 		snprintf(err, errsz, "control characters in the value");
@@ -133,17 +152,20 @@ conf_set(struct conf *c, const struct conf_key *k, const char *value,
 		n = strtol(value, &end, k->type == CONF_OCTAL ? 8 : 10);
 		if (errno != 0 || end == value || *end != '\0' || n < k->min ||
 		    n > k->max) {
+			what = "a number";
+			if (k->type == CONF_OCTAL)
+				what = "an octal mode";
 			snprintf(err, errsz, "expected %s from %ld to %ld",
-			    k->type == CONF_OCTAL ? "an octal mode" : "a number",
-			    k->min, k->max);
+			    what, k->min, k->max);
 			return 0;
 		}
-		*(int *)(void *)((char *)c + k->offset) = (int)n;
+		*int_slot(c, k) = (int)n;
 		return 1;
 	case CONF_URL:
 		if (strncmp(value, "http://", 7) != 0 &&
 		    strncmp(value, "https://", 8) != 0) {
-			snprintf(err, errsz, "must start with http:// or https://");
+			snprintf(err, errsz,
+			    "must start with http:// or https://");
 			return 0;
 		}
 		if (strpbrk(value, " \"'<>\\") != NULL) {
@@ -184,7 +206,7 @@ conf_set(struct conf *c, const struct conf_key *k, const char *value,
 	if (k->type == CONF_URL)
 		while (len > 0 && copy[len - 1] == '/')
 			copy[--len] = '\0';
-	slot = (char **)(void *)((char *)c + k->offset);
+	slot = str_slot(c, k);
 	free(*slot);
 	*slot = copy;
 	return 1;
@@ -236,14 +258,15 @@ conf_load(const char *path)
 	}
 	for (i = 0; i < CONF_NKEYS; i++)
 		if (!conf_set(c, &conf_keys[i], conf_keys[i].def, err,
-		    sizeof(err)))
+			sizeof(err)))
 			goto fail;
 	memset(&p, 0, sizeof(p));
 	p.conf = c;
 	if ((line = ini_parse(path, conf_handler, &p)) != 0) {
 		if (line < 0)
 			fprintf(stderr, "%s: cannot read config file: %s\n",
-			    path, line == -1 ? strerror(errno) : "out of memory");
+			    path,
+			    line == -1 ? strerror(errno) : "out of memory");
 		else if (p.key != NULL)
 			fprintf(stderr, "%s:%d: %s: %s\n", path, line, p.key,
 			    p.error);
@@ -279,7 +302,7 @@ conf_free(struct conf *c)
 	for (i = 0; i < CONF_NKEYS; i++)
 		if (conf_keys[i].type != CONF_INT &&
 		    conf_keys[i].type != CONF_OCTAL)
-			free(*(char **)(void *)((char *)c + conf_keys[i].offset));
+			free(*str_slot(c, &conf_keys[i]));
 	free(c->path);
 	free(c);
 }

@@ -5,7 +5,7 @@
 #define FASCIA_CONF_H
 
 struct conf {
-	char *path;		/* the file it came from */
+	char *path; /* the file it came from */
 	char *listen;
 	int socket_mode;
 	int workers;
@@ -16,15 +16,15 @@ struct conf {
 	char *secret_key_file;
 	char *site_title;
 	char *site_description;
-	char *base_url;		/* no trailing slash */
+	char *base_url; /* no trailing slash */
 	char *language;
 	char *timezone;
 	int per_page;
 	int thread_depth;
-	char *moderation;	/* "all", "first-time" or "none" */
-	int form_max_age;	/* seconds a comment form stays valid */
-	int min_fill_time;	/* faster than this is a bot */
-	int flood_interval;	/* seconds between two comments of one person */
+	char *moderation;   /* "all", "first-time" or "none" */
+	int form_max_age;   /* seconds a comment form stays valid */
+	int min_fill_time;  /* faster than this is a bot */
+	int flood_interval; /* seconds between two comments of one person */
 };
 
 const char *conf_default_path(void);

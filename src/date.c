@@ -14,15 +14,15 @@
 
 #include "date.h"
 
-static const char *const wdays[7] = { "Sun", "Mon", "Tue", "Wed", "Thu",
-    "Fri", "Sat" };
+static const char *const wdays[7] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri",
+	"Sat" };
 static const char *const long_wdays[7] = { "Sunday", "Monday", "Tuesday",
-    "Wednesday", "Thursday", "Friday", "Saturday" };
-static const char *const month_names[12] = { "January", "February",
-    "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December" };
+	"Wednesday", "Thursday", "Friday", "Saturday" };
+static const char *const month_names[12] = { "January", "February", "March",
+	"April", "May", "June", "July", "August", "September", "October",
+	"November", "December" };
 static const char *const months[12] = { "Jan", "Feb", "Mar", "Apr", "May",
-    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
 static int
 utc(time_t t, struct tm *tm)
@@ -48,8 +48,8 @@ date_mail(char *out, size_t n, time_t t, const char *zone)
 	if (!utc(t, &tm))
 		return 0;
 	len = snprintf(out, n, "%s, %02d %s %04d %02d:%02d:%02d %s",
-	    wdays[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
-	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, zone);
+	    wdays[tm.tm_wday], tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec, zone);
 	return len > 0 && (size_t)len < n;
 }
 
@@ -77,8 +77,8 @@ date_rfc3339(char *out, size_t n, time_t t)
 	if (!utc(t, &tm))
 		return 0;
 	len = snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02dZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec);
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	    tm.tm_sec);
 	return len > 0 && (size_t)len < n;
 }
 
@@ -202,7 +202,7 @@ date_parse_http(const char *s, time_t *t)
 		return 0;
 	mday = tm.tm_mday;
 	if ((v = timegm(&tm)) == (time_t)-1 || tm.tm_mday != mday)
-		return 0;	/* timegm() normalised 31 Feb into March */
+		return 0; /* timegm() normalised 31 Feb into March */
 	*t = v;
 	return 1;
 }

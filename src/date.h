@@ -9,7 +9,7 @@
 
 int date_digits(const char **s, int n, int *v);
 
-#define DATE_MAX 40	/* room for any date written here */
+#define DATE_MAX 40 /* room for any date written here */
 
 const char *date_month_name(int m);
 int date_rfc822(char *out, size_t n, time_t t);

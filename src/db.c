@@ -26,21 +26,26 @@
 /* The first chunk of a cache's arena: the rows of a typical list fit. */
 #define CACHE_ARENA_CHUNK 2048
 
-#define ISO_UTC(col) \
-	"to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-#define READER_DATE(col) "to_char(" col ", 'FMMonth FMDD, YYYY')"
+/* A post's dates: in UTC for machines, in the site's time zone for people. */
+#define PUBLISHED_ISO \
+	"to_char(p.published_at AT TIME ZONE 'UTC', " \
+	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS date_iso "
+#define PUBLISHED_DATE "to_char(p.published_at, 'FMMonth FMDD, YYYY') AS date "
+#define PUBLISHED_DATES PUBLISHED_ISO ", " PUBLISHED_DATE
+#define MODIFIED_ISO \
+	"to_char(greatest(p.updated_at, p.published_at) AT TIME ZONE 'UTC', " \
+	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS modified_iso "
 
 #define LISTING_COLUMNS \
-	"p.slug, p.title, p.excerpt, " \
-	ISO_UTC("p.published_at") " AS date_iso, " \
-	READER_DATE("p.published_at") " AS date, " \
+	"p.slug, p.title, p.excerpt, " PUBLISHED_DATES ", " \
 	"a.slug AS author_slug, a.name AS author_name, " \
 	"(SELECT count(*) FROM comments c WHERE c.post_id = p.id " \
 	"AND c.status = 'approved') AS comments "
 
 #define COMMENT_COLUMNS \
 	"id, parent_id, author_name, url, body, " \
-	ISO_UTC("created_at") " AS date_iso, " \
+	"to_char(created_at AT TIME ZONE 'UTC', " \
+	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS date_iso, " \
 	"to_char(created_at, 'FMMonth FMDD, YYYY \"at\" FMHH12:MI am') " \
 	"AS date, encode(email_hash, 'hex') AS email_hash, status "
 
@@ -52,7 +57,8 @@
 	"extract(epoch FROM greatest(p.updated_at, p.published_at))::bigint "
 #define FEED_STATE(from, where) \
 	"SELECT count(*) AS posts, max(s.modified) AS modified, " \
-	"string_agg(s.k, ',' ORDER BY s.published_at DESC, s.id DESC) AS keys " \
+	"string_agg(s.k, ',' ORDER BY s.published_at DESC, s.id DESC) " \
+	"AS keys " \
 	"FROM (SELECT p.id, p.published_at, " MODIFIED_EPOCH "AS modified, " \
 	"concat_ws(':', p.id, p.slug, extract(epoch FROM p.updated_at), " \
 	"a.name, (SELECT string_agg(t.name, ',' ORDER BY t.id) " \
@@ -63,8 +69,8 @@
 	"ORDER BY p.published_at DESC, p.id DESC LIMIT 20) s"
 #define FEED_ITEMS(from, where) \
 	"SELECT p.id, p.slug, p.title, p.excerpt, p.body_html, " \
-	"extract(epoch FROM p.published_at)::bigint AS published, " \
-	MODIFIED_EPOCH "AS modified, " \
+	"extract(epoch FROM p.published_at)::bigint " \
+	"AS published, " MODIFIED_EPOCH "AS modified, " \
 	"to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS created, " \
 	"a.slug AS author_slug, a.name AS author_name, " \
 	"(SELECT string_agg(t.slug || E'\\x1f' || t.name, " \
@@ -80,73 +86,108 @@ struct column {
 	size_t offset;
 };
 
-#define COL(type, field) { #field, offsetof(type, field) }
+#define COL(type, field) \
+	{ \
+#field, offsetof(type, field) \
+	}
 #define NCOLS(list) (sizeof(list) / sizeof(list[0]))
 
 static const struct column author_link_cols[] = {
-	COL(struct db_author, slug), COL(struct db_author, name),
+	COL(struct db_author, slug),
+	COL(struct db_author, name),
 };
 static const struct column author_cols[] = {
-	COL(struct db_author, id), COL(struct db_author, slug),
-	COL(struct db_author, name), COL(struct db_author, bio_html),
+	COL(struct db_author, id),
+	COL(struct db_author, slug),
+	COL(struct db_author, name),
+	COL(struct db_author, bio_html),
 };
 static const struct column listing_cols[] = {
-	COL(struct db_listing, slug), COL(struct db_listing, title),
-	COL(struct db_listing, excerpt), COL(struct db_listing, date_iso),
-	COL(struct db_listing, date), COL(struct db_listing, author_slug),
-	COL(struct db_listing, author_name), COL(struct db_listing, comments),
+	COL(struct db_listing, slug),
+	COL(struct db_listing, title),
+	COL(struct db_listing, excerpt),
+	COL(struct db_listing, date_iso),
+	COL(struct db_listing, date),
+	COL(struct db_listing, author_slug),
+	COL(struct db_listing, author_name),
+	COL(struct db_listing, comments),
 };
 static const struct column tag_cols[] = {
-	COL(struct db_tag, id), COL(struct db_tag, slug),
+	COL(struct db_tag, id),
+	COL(struct db_tag, slug),
 	COL(struct db_tag, name),
 };
 static const struct column tag_link_cols[] = {
-	COL(struct db_tag, slug), COL(struct db_tag, name),
+	COL(struct db_tag, slug),
+	COL(struct db_tag, name),
 };
 static const struct column post_cols[] = {
-	COL(struct db_post, id), COL(struct db_post, slug),
-	COL(struct db_post, title), COL(struct db_post, excerpt),
-	COL(struct db_post, body_html), COL(struct db_post, date_iso),
-	COL(struct db_post, date), COL(struct db_post, comments_open),
-	COL(struct db_post, author_slug), COL(struct db_post, author_name),
-	COL(struct db_post, author_bio), COL(struct db_post, modified_iso),
+	COL(struct db_post, id),
+	COL(struct db_post, slug),
+	COL(struct db_post, title),
+	COL(struct db_post, excerpt),
+	COL(struct db_post, body_html),
+	COL(struct db_post, date_iso),
+	COL(struct db_post, date),
+	COL(struct db_post, comments_open),
+	COL(struct db_post, author_slug),
+	COL(struct db_post, author_name),
+	COL(struct db_post, author_bio),
+	COL(struct db_post, modified_iso),
 };
 static const struct column post_slug_cols[] = {
 	COL(struct db_post, slug),
 };
 static const struct column comment_cols[] = {
-	COL(struct db_comment, id), COL(struct db_comment, parent_id),
-	COL(struct db_comment, author_name), COL(struct db_comment, url),
-	COL(struct db_comment, body), COL(struct db_comment, date_iso),
-	COL(struct db_comment, date), COL(struct db_comment, email_hash),
+	COL(struct db_comment, id),
+	COL(struct db_comment, parent_id),
+	COL(struct db_comment, author_name),
+	COL(struct db_comment, url),
+	COL(struct db_comment, body),
+	COL(struct db_comment, date_iso),
+	COL(struct db_comment, date),
+	COL(struct db_comment, email_hash),
 	COL(struct db_comment, status),
 };
 static const struct column comment_state_cols[] = {
-	COL(struct db_comment, id), COL(struct db_comment, status),
+	COL(struct db_comment, id),
+	COL(struct db_comment, status),
 };
 static const struct column hit_cols[] = {
-	COL(struct db_search_hit, slug), COL(struct db_search_hit, title),
-	COL(struct db_search_hit, snippet), COL(struct db_search_hit, date_iso),
-	COL(struct db_search_hit, date), COL(struct db_search_hit, author_slug),
-	COL(struct db_search_hit, author_name), COL(struct db_search_hit, total),
+	COL(struct db_search_hit, slug),
+	COL(struct db_search_hit, title),
+	COL(struct db_search_hit, snippet),
+	COL(struct db_search_hit, date_iso),
+	COL(struct db_search_hit, date),
+	COL(struct db_search_hit, author_slug),
+	COL(struct db_search_hit, author_name),
+	COL(struct db_search_hit, total),
 };
 static const struct column month_cols[] = {
-	COL(struct db_month, month), COL(struct db_month, posts),
+	COL(struct db_month, month),
+	COL(struct db_month, posts),
 };
 static const struct column feed_state_cols[] = {
-	COL(struct db_feed_state, posts), COL(struct db_feed_state, modified),
+	COL(struct db_feed_state, posts),
+	COL(struct db_feed_state, modified),
 	COL(struct db_feed_state, keys),
 };
 static const struct column item_cols[] = {
-	COL(struct db_feed_item, id), COL(struct db_feed_item, slug),
-	COL(struct db_feed_item, title), COL(struct db_feed_item, excerpt),
-	COL(struct db_feed_item, body_html), COL(struct db_feed_item, published),
-	COL(struct db_feed_item, modified), COL(struct db_feed_item, created),
+	COL(struct db_feed_item, id),
+	COL(struct db_feed_item, slug),
+	COL(struct db_feed_item, title),
+	COL(struct db_feed_item, excerpt),
+	COL(struct db_feed_item, body_html),
+	COL(struct db_feed_item, published),
+	COL(struct db_feed_item, modified),
+	COL(struct db_feed_item, created),
 	COL(struct db_feed_item, author_slug),
-	COL(struct db_feed_item, author_name), COL(struct db_feed_item, tags),
+	COL(struct db_feed_item, author_name),
+	COL(struct db_feed_item, tags),
 };
 static const struct column url_cols[] = {
-	COL(struct db_sitemap_url, slug), COL(struct db_sitemap_url, modified),
+	COL(struct db_sitemap_url, slug),
+	COL(struct db_sitemap_url, modified),
 };
 
 /* The rows of a statement: their struct and its columns, in order. */
@@ -193,12 +234,10 @@ static const struct {
 	    "ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3",
 	    ROWS(struct db_listing, listing_cols) },
 	[STMT_POST_BY_SLUG] = { "post_by_slug", 1,
-	    "SELECT p.id, p.slug, p.title, p.excerpt, p.body_html, "
-	    ISO_UTC("p.published_at") " AS date_iso, "
-	    READER_DATE("p.published_at") " AS date, "
+	    "SELECT p.id, p.slug, p.title, p.excerpt, "
+	    "p.body_html, " PUBLISHED_DATES ", "
 	    "p.comments_open, a.slug AS author_slug, a.name AS author_name, "
-	    "a.bio_html AS author_bio, "
-	    ISO_UTC("greatest(p.updated_at, p.published_at)") " AS modified_iso "
+	    "a.bio_html AS author_bio, " MODIFIED_ISO
 	    "FROM posts p JOIN authors a ON a.id = p.author_id "
 	    "WHERE p.slug = $1 AND " VISIBLE,
 	    ROWS(struct db_post, post_cols) },
@@ -222,9 +261,11 @@ static const struct {
 	    ROWS(struct db_comment, comment_state_cols) },
 	[STMT_COMMENT_PARENT_OK] = { "comment_parent_ok", 2,
 	    "SELECT 1 FROM comments WHERE id = $1 AND post_id = $2 "
-	    "AND status = 'approved'", NO_ROWS },
+	    "AND status = 'approved'",
+	    NO_ROWS },
 	[STMT_COMMENT_FLOOD] = { "comment_flood", 3,
-	    "SELECT 1 FROM comments WHERE (email_hash = $1 OR client_hash = $2) "
+	    "SELECT 1 FROM comments "
+	    "WHERE (email_hash = $1 OR client_hash = $2) "
 	    "AND created_at > now() - make_interval(secs => $3) LIMIT 1",
 	    NO_ROWS },
 	[STMT_COMMENT_DUPLICATE] = { "comment_duplicate", 5,
@@ -240,7 +281,8 @@ static const struct {
 	 * the text has fewer than two links; else pending.
 	 */
 	[STMT_COMMENT_INSERT] = { "comment_insert", 11,
-	    "INSERT INTO comments (post_id, parent_id, author_name, email_hash, "
+	    "INSERT INTO comments (post_id, parent_id, author_name, "
+	    "email_hash, "
 	    "url, body, client_hash, form_nonce, status) "
 	    "SELECT $1, $2, $3, $4, $5, $6, $7, $8, CASE "
 	    "WHEN $9 = 'spam' THEN 'spam' "
@@ -267,9 +309,8 @@ static const struct {
 	    "AS snippet, "
 	    "s.date_iso, s.date, s.author_slug, s.author_name, s.total "
 	    "FROM (SELECT p.id, p.slug, p.title, p.excerpt, p.body_html, "
-	    "p.published_at, q.q, ts_rank_cd(p.search, q.q) AS rank, "
-	    ISO_UTC("p.published_at") " AS date_iso, "
-	    READER_DATE("p.published_at") " AS date, "
+	    "p.published_at, q.q, "
+	    "ts_rank_cd(p.search, q.q) AS rank, " PUBLISHED_DATES ", "
 	    "a.slug AS author_slug, a.name AS author_name, "
 	    "count(*) OVER () AS total "
 	    "FROM websearch_to_tsquery('english', $1) q(q), "
@@ -314,7 +355,7 @@ static const struct {
 	    ROWS(struct db_feed_state, feed_state_cols) },
 	[STMT_FEED_STATE_TAG] = { "feed_state_tag", 1,
 	    FEED_STATE("post_tags pt JOIN posts p ON p.id = pt.post_id",
-	    "pt.tag_id = $1 AND "),
+		"pt.tag_id = $1 AND "),
 	    ROWS(struct db_feed_state, feed_state_cols) },
 	[STMT_FEED_STATE_AUTHOR] = { "feed_state_author", 1,
 	    FEED_STATE("posts p", "p.author_id = $1 AND "),
@@ -323,7 +364,7 @@ static const struct {
 	    ROWS(struct db_feed_item, item_cols) },
 	[STMT_FEED_TAG] = { "feed_tag", 1,
 	    FEED_ITEMS("post_tags pt JOIN posts p ON p.id = pt.post_id",
-	    "pt.tag_id = $1 AND "),
+		"pt.tag_id = $1 AND "),
 	    ROWS(struct db_feed_item, item_cols) },
 	[STMT_FEED_AUTHOR] = { "feed_author", 1,
 	    FEED_ITEMS("posts p", "p.author_id = $1 AND "),
@@ -383,7 +424,8 @@ db_schema_version(PGconn *conn)
 	PGresult *res;
 	int v = -1;
 
-	res = PQexec(conn, "SELECT coalesce(max(version), 0) FROM "
+	res = PQexec(conn,
+	    "SELECT coalesce(max(version), 0) FROM "
 	    "schema_migrations");
 	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
 		v = atoi(PQgetvalue(res, 0, 0));
@@ -391,7 +433,7 @@ db_schema_version(PGconn *conn)
 		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 
 		if (state != NULL && strcmp(state, "42P01") == 0)
-			v = 0;	/* no schema_migrations: nothing applied */
+			v = 0; /* no schema_migrations: nothing applied */
 	}
 	PQclear(res);
 	return v;
@@ -417,8 +459,8 @@ columns_match(PGconn *conn, enum stmt s)
 	}
 	n = PQnfields(res);
 	if ((size_t)n != stmts[s].ncols) {
-		log_err("%s returns %d columns, its list has %zu", stmts[s].name,
-		    n, stmts[s].ncols);
+		log_err("%s returns %d columns, its list has %zu",
+		    stmts[s].name, n, stmts[s].ncols);
 		ok = 0;
 	}
 	for (i = 0; ok && i < n; i++)
@@ -439,7 +481,8 @@ db_setup(struct db *db)
 	PGresult *res;
 	int i, version;
 
-	res = PQexecParams(db->conn, "SELECT set_config('TimeZone', $1, false), "
+	res = PQexecParams(db->conn,
+	    "SELECT set_config('TimeZone', $1, false), "
 	    "set_config('statement_timeout', '5s', false), "
 	    "set_config('lock_timeout', '2s', false), "
 	    "set_config('client_min_messages', 'warning', false)",
@@ -452,7 +495,8 @@ db_setup(struct db *db)
 	PQclear(res);
 	if ((version = db_schema_version(db->conn)) < DB_SCHEMA_VERSION) {
 		log_err("database schema is at version %d, fascia needs %d: "
-		    "run `fascia migrate`", version, DB_SCHEMA_VERSION);
+			"run `fascia migrate`",
+		    version, DB_SCHEMA_VERSION);
 		return 0;
 	}
 	for (i = 0; i < STMT__MAX; i++) {
@@ -491,7 +535,7 @@ int
 db_connect(struct db *db)
 {
 	static const char *const keys[] = { "connect_timeout",
-	    "application_name", "dbname", NULL };
+		"application_name", "dbname", NULL };
 	const char *values[4] = { "3", "fascia", db->conninfo, NULL };
 	long long now = now_ms();
 
@@ -533,7 +577,8 @@ copy_rows(struct arena *a, PGresult *res, enum stmt s, struct db_rows *out)
 	for (i = 0; i < out->n; i++)
 		for (j = 0; j < ncols; j++)
 			size += (size_t)PQgetlength(res, i, (int)j) + 1;
-	if ((row = arena_alloc(a, stmts[s].row_size * (size_t)out->n)) == NULL ||
+	if ((row = arena_alloc(a, stmts[s].row_size * (size_t)out->n)) ==
+		NULL ||
 	    (text = arena_alloc(a, size)) == NULL)
 		return 0;
 	memset(row, 0, stmts[s].row_size * (size_t)out->n);
@@ -562,11 +607,11 @@ connection_lost(PGconn *conn, PGresult *res)
 
 	if (PQstatus(conn) == CONNECTION_BAD || state == NULL)
 		return 1;
-	return strncmp(state, "08", 2) == 0 ||	/* connection exception */
-	    strcmp(state, "57P01") == 0 ||	/* admin shutdown */
-	    strcmp(state, "57P02") == 0 ||	/* crash shutdown */
-	    strcmp(state, "57P03") == 0 ||	/* cannot connect now */
-	    strcmp(state, "26000") == 0;	/* statement not prepared */
+	return strncmp(state, "08", 2) == 0 || /* connection exception */
+	    strcmp(state, "57P01") == 0 ||     /* admin shutdown */
+	    strcmp(state, "57P02") == 0 ||     /* crash shutdown */
+	    strcmp(state, "57P03") == 0 ||     /* cannot connect now */
+	    strcmp(state, "26000") == 0;       /* statement not prepared */
 }
 
 /*
@@ -575,8 +620,8 @@ connection_lost(PGconn *conn, PGresult *res)
  * retry, run the statement once more.
  */
 static enum db_res
-db_run(struct db *db, struct arena *a, enum stmt s,
-    const char *const *params, struct db_rows *out, int retry)
+db_run(struct db *db, struct arena *a, enum stmt s, const char *const *params,
+    struct db_rows *out, int retry)
 {
 	PGresult *res;
 	ExecStatusType st;
@@ -610,11 +655,12 @@ db_run(struct db *db, struct arena *a, enum stmt s,
 			PQclear(res);
 			/* Out of time or locked out: the server is busy. */
 			return strcmp(state, "57014") == 0 ||
-			    strcmp(state, "55P03") == 0 ? DB_UNAVAILABLE :
+				strcmp(state, "55P03") == 0 ?
+			    DB_UNAVAILABLE :
 			    DB_ERROR;
 		}
-		log_warn("%s: connection lost, reconnecting: %s",
-		    stmts[s].name, PQerrorMessage(db->conn));
+		log_warn("%s: connection lost, reconnecting: %s", stmts[s].name,
+		    PQerrorMessage(db->conn));
 		PQclear(res);
 		db_close(db);
 		db->retry_at = 0;
@@ -632,8 +678,8 @@ db_run(struct db *db, struct arena *a, enum stmt s,
  * failed, logged here) or DB_CONFLICT (a unique constraint).
  */
 enum db_res
-db_query(struct db *db, struct arena *a, enum stmt s,
-    const char *const *params, struct db_rows *out)
+db_query(struct db *db, struct arena *a, enum stmt s, const char *const *params,
+    struct db_rows *out)
 {
 	return db_run(db, a, s, params, out, 1);
 }
@@ -645,8 +691,8 @@ db_query(struct db *db, struct arena *a, enum stmt s,
  * comment insert, whose form nonce is unique, is).
  */
 enum db_res
-db_write(struct db *db, struct arena *a, enum stmt s,
-    const char *const *params, struct db_rows *out, int idempotent)
+db_write(struct db *db, struct arena *a, enum stmt s, const char *const *params,
+    struct db_rows *out, int idempotent)
 {
 	return db_run(db, a, s, params, out, idempotent);
 }

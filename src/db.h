@@ -35,16 +35,16 @@ enum stmt {
 	STMT_POST_COMMENTS,	/* comment */
 	STMT_COMMENT_PENDING,	/* comment */
 	STMT_COMMENT_BY_NONCE,	/* comment: id, status */
-	STMT_COMMENT_PARENT_OK,	/* none */
+	STMT_COMMENT_PARENT_OK, /* none */
 	STMT_COMMENT_FLOOD,	/* none */
-	STMT_COMMENT_DUPLICATE,	/* none */
+	STMT_COMMENT_DUPLICATE, /* none */
 	STMT_COMMENT_INSERT,	/* comment: id, status */
 	STMT_SEARCH,		/* hit */
 	STMT_ARCHIVE_MONTHS,	/* month */
 	STMT_ARCHIVE_POSTS,	/* listing */
 	STMT_FEED_STATE,	/* feed_state */
 	STMT_FEED_STATE_TAG,	/* feed_state */
-	STMT_FEED_STATE_AUTHOR,	/* feed_state */
+	STMT_FEED_STATE_AUTHOR, /* feed_state */
 	STMT_FEED,		/* item */
 	STMT_FEED_TAG,		/* item */
 	STMT_FEED_AUTHOR,	/* item */
@@ -69,7 +69,7 @@ struct db_author {
 struct db_listing {
 	const char *slug, *title, *excerpt, *date_iso, *date;
 	const char *author_slug, *author_name;
-	const char *comments;	/* approved comments */
+	const char *comments; /* approved comments */
 };
 
 struct db_tag {
@@ -79,7 +79,7 @@ struct db_tag {
 struct db_post {
 	const char *id, *slug, *title, *excerpt, *body_html;
 	const char *date_iso, *date;
-	const char *comments_open;	/* "t" or "f" */
+	const char *comments_open; /* "t" or "f" */
 	const char *author_slug, *author_name, *author_bio;
 	const char *modified_iso;
 };
@@ -87,7 +87,7 @@ struct db_post {
 struct db_comment {
 	const char *id, *parent_id, *author_name, *url, *body;
 	const char *date_iso, *date;
-	const char *email_hash;		/* hex */
+	const char *email_hash; /* hex */
 	const char *status;
 };
 
@@ -99,29 +99,29 @@ struct db_comment {
 struct db_search_hit {
 	const char *slug, *title, *snippet, *date_iso, *date;
 	const char *author_slug, *author_name;
-	const char *total;	/* matches in all, on every row */
+	const char *total; /* matches in all, on every row */
 };
 
 /* A month of the site's time zone with published posts. */
 struct db_month {
-	const char *month;	/* "2025/03" */
+	const char *month; /* "2025/03" */
 	const char *posts;
 };
 
 /* What a feed's validators are made of. */
 struct db_feed_state {
 	const char *posts;
-	const char *modified;	/* newest change, seconds since the epoch */
-	const char *keys;	/* what each post is, when it changed, ... */
+	const char *modified; /* newest change, seconds since the epoch */
+	const char *keys;     /* what each post is, when it changed, ... */
 };
 
 /* A feed entry; times in seconds since the epoch. */
 struct db_feed_item {
 	const char *id, *slug, *title, *excerpt, *body_html;
 	const char *published, *modified;
-	const char *created;	/* "YYYY-MM-DD", UTC, for the entry's id */
+	const char *created; /* "YYYY-MM-DD", UTC, for the entry's id */
 	const char *author_slug, *author_name;
-	const char *tags;	/* "slug\x1fname" joined by \x1e, or NULL */
+	const char *tags; /* "slug\x1fname" joined by \x1e, or NULL */
 };
 
 /* A page of the sitemap: its slug and newest change (epoch seconds). */
@@ -153,7 +153,7 @@ struct db_rows {
 
 enum db_res {
 	DB_OK,
-	DB_UNAVAILABLE,	/* no connection, or it broke: try again later */
+	DB_UNAVAILABLE, /* no connection, or it broke: try again later */
 	DB_ERROR,	/* the statement failed */
 	DB_CONFLICT	/* a unique constraint refused the row */
 };
@@ -162,7 +162,7 @@ struct db {
 	PGconn *conn;
 	const char *conninfo;
 	const char *timezone;
-	long long retry_at;	/* monotonic ms: no new connect before */
+	long long retry_at; /* monotonic ms: no new connect before */
 };
 
 void db_init(struct db *db, const char *conninfo, const char *timezone);
@@ -180,9 +180,9 @@ void db_close(struct db *db);
  */
 struct db_cache {
 	enum stmt stmt;
-	int ttl;		/* seconds */
+	int ttl; /* seconds */
 	time_t fetched;
-	int valid;		/* rows hold a successful fetch */
+	int valid; /* rows hold a successful fetch */
 	struct arena arena;
 	struct db_rows rows;
 };

@@ -102,7 +102,7 @@ form_parse(struct arena *a, const char *body, size_t len,
 			eq = amp;
 		bad = 0;
 		if ((name = decode_lenient(a, p, (size_t)(eq - p), &nlen,
-		    &bad)) == NULL)
+			 &bad)) == NULL)
 			return FORM_NOMEM;
 		for (f = NULL, i = 0; i < nfields; i++)
 			if (strlen(fields[i].name) == nlen &&
@@ -111,8 +111,8 @@ form_parse(struct arena *a, const char *body, size_t len,
 		if (f != NULL) {
 			bad = 0;
 			if ((value = decode_lenient(a, eq < amp ? eq + 1 : amp,
-			    eq < amp ? (size_t)(amp - eq - 1) : 0, &vlen,
-			    &bad)) == NULL)
+				 eq < amp ? (size_t)(amp - eq - 1) : 0, &vlen,
+				 &bad)) == NULL)
 				return FORM_NOMEM;
 			if (f->value != NULL) {
 				f->repeated = 1;

@@ -9,16 +9,16 @@
 #include "arena.h"
 
 struct form_field {
-	const char *name;	/* set by the caller */
-	const char *value;	/* NULL when absent; always printable UTF-8 */
+	const char *name;  /* set by the caller */
+	const char *value; /* NULL when absent; always printable UTF-8 */
 	size_t len;
-	int bad;		/* malformed escape, NUL, invalid UTF-8 */
+	int bad; /* malformed escape, NUL, invalid UTF-8 */
 	int repeated;
 };
 
 enum form_res {
 	FORM_OK,
-	FORM_BAD,	/* some field is bad or repeated: see the fields */
+	FORM_BAD, /* some field is bad or repeated: see the fields */
 	FORM_NOMEM
 };
 

@@ -24,9 +24,9 @@
 #include "text.h"
 #include "utf8.h"
 
-#define KEY_LIST_MAX 160	/* "known keys: title, slug, ..." */
-#define READ_CHUNK 16384	/* the first read of a file, then doubled */
-#define BOM "\xef\xbb\xbf"	/* UTF-8's byte-order mark */
+#define KEY_LIST_MAX 160   /* "known keys: title, slug, ..." */
+#define READ_CHUNK 16384   /* the first read of a file, then doubled */
+#define BOM "\xef\xbb\xbf" /* UTF-8's byte-order mark */
 #define BOM_LEN (sizeof(BOM) - 1)
 
 /*
@@ -78,7 +78,8 @@ check_encoding(const char *text, size_t len, struct fm_err *e)
 	int line = 1;
 
 	if ((nl = memchr(text, '\0', len)) != NULL) {
-		fm_errf(e, line_of(text, (size_t)(nl - text)), "NUL byte: "
+		fm_errf(e, line_of(text, (size_t)(nl - text)),
+		    "NUL byte: "
 		    "this is not a text file");
 		return 0;
 	}
@@ -177,7 +178,8 @@ parse_field(struct fm_doc *d, char *s, int line, const char *const *keys,
 	size_t i;
 
 	if ((colon = strchr(s, ':')) == NULL) {
-		fm_errf(e, line, "expected \"key: value\" (or \"---\" to end "
+		fm_errf(e, line,
+		    "expected \"key: value\" (or \"---\" to end "
 		    "the front matter)");
 		return 0;
 	}
@@ -186,10 +188,11 @@ parse_field(struct fm_doc *d, char *s, int line, const char *const *keys,
 	value = trim(colon + 1);
 	for (i = 0; key[i] != '\0'; i++)
 		if (!((key[i] >= 'a' && key[i] <= 'z') || key[i] == '_' ||
-		    (i > 0 && key[i] >= '0' && key[i] <= '9')))
+			(i > 0 && key[i] >= '0' && key[i] <= '9')))
 			break;
 	if (i == 0 || key[i] != '\0') {
-		fm_errf(e, line, "expected \"key: value\" with a lowercase "
+		fm_errf(e, line,
+		    "expected \"key: value\" with a lowercase "
 		    "key");
 		return 0;
 	}
@@ -199,8 +202,10 @@ parse_field(struct fm_doc *d, char *s, int line, const char *const *keys,
 	}
 	for (i = 0; i < d->nfields; i++)
 		if (strcmp(d->fields[i].key, key) == 0) {
-			fm_errf(e, line, "\"%s\" given twice (first on line "
-			    "%d)", key, d->fields[i].line);
+			fm_errf(e, line,
+			    "\"%s\" given twice (first on line "
+			    "%d)",
+			    key, d->fields[i].line);
 			return 0;
 		}
 	if (text_has_control(value, strlen(value), 0)) {
@@ -278,14 +283,16 @@ fm_parse(struct fm_doc *d, char *text, size_t len, const char *const *keys,
 	if (len >= BOM_LEN && memcmp(p, BOM, BOM_LEN) == 0)
 		p += BOM_LEN;
 	if ((s = next_line(&p)) == NULL || strcmp(trim(s), "---") != 0) {
-		fm_errf(e, 1, "no front matter: the file must start with a "
+		fm_errf(e, 1,
+		    "no front matter: the file must start with a "
 		    "\"---\" line, then \"key: value\" lines, then \"---\"");
 		return 0;
 	}
 	for (;;) {
 		line++;
 		if ((s = next_line(&p)) == NULL) {
-			fm_errf(e, 1, "the front matter opened here is not "
+			fm_errf(e, 1,
+			    "the front matter opened here is not "
 			    "closed by a \"---\" line");
 			return 0;
 		}
@@ -350,7 +357,7 @@ fm_load(struct fm_doc *d, const char *path, const char *const *keys,
 	}
 	text[len] = '\0';
 	ok = fm_parse(d, text, len, keys, e);
-	text = NULL;	/* d owns it now */
+	text = NULL; /* d owns it now */
 out:
 	free(text);
 	if (fclose(f) != 0 && ok) {

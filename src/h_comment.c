@@ -34,13 +34,26 @@
 #define BODY_MAX (256u * 1024u)
 #define CONTENT_LENGTH_DIGITS_MAX 10
 #define VIEW_TOKEN_LIFETIME (30 * 60)
-#define PARENT_DIGITS_MAX 18	/* a bigint */
+#define PARENT_DIGITS_MAX 18 /* a bigint */
 
-enum { FF_COMMENT, FF_AUTHOR, FF_EMAIL, FF_URL, FF_PARENT, FF_TOKEN,
-    FF_HONEYPOT, FF__MAX };
+enum {
+	FF_COMMENT,
+	FF_AUTHOR,
+	FF_EMAIL,
+	FF_URL,
+	FF_PARENT,
+	FF_TOKEN,
+	FF_HONEYPOT,
+	FF__MAX
+};
 
 static const char *const form_names[FF__MAX] = {
-	"comment", "author", "email", "url", "comment_parent", "form_token",
+	"comment",
+	"author",
+	"email",
+	"url",
+	"comment_parent",
+	"form_token",
 	"website_confirm",
 };
 
@@ -116,8 +129,7 @@ hexbytes(struct req *r, const unsigned char *b, size_t n)
 
 /* Send the visitor to their comment c (id, status): 303 See Other. */
 static int
-see_comment(struct req *r, const struct db_post *p,
-    const struct db_comment *c)
+see_comment(struct req *r, const struct db_post *p, const struct db_comment *c)
 {
 	char token[TOKEN_CHARS];
 	const char *url = permalink_abs(r, permalink_post(r, p->slug));
@@ -127,8 +139,10 @@ see_comment(struct req *r, const struct db_post *p,
 	else {
 		view_token_issue(&r->app->keys, strtol(c->id, NULL, 10),
 		    time(NULL) + VIEW_TOKEN_LIFETIME, token);
-		r->location = req_printf(r, "%s?unapproved=%s&"
-		    "moderation-hash=%s#comment-%s", url, c->id, token, c->id);
+		r->location = req_printf(r,
+		    "%s?unapproved=%s&"
+		    "moderation-hash=%s#comment-%s",
+		    url, c->id, token, c->id);
 	}
 	r->cache_control = "no-store";
 	return 303;
@@ -145,7 +159,7 @@ comment_fallback(struct req *r, const char *slug, struct form_state *fs,
     const char *token)
 {
 	static const char *const vars[CF__MAX] = { "f_comment", "f_author",
-	    "f_email", "f_url" };
+		"f_email", "f_url" };
 	int i;
 
 	req_vars_reset(r);
@@ -154,12 +168,13 @@ comment_fallback(struct req *r, const char *slug, struct form_state *fs,
 	req_var(r, "noindex", "1");
 	req_var(r, "status", "503");
 	req_var(r, "heading", "Your comment could not be saved");
-	req_var(r, "message", "The site cannot reach its database right now. "
+	req_var(r, "message",
+	    "The site cannot reach its database right now. "
 	    "Nothing you wrote is lost: it is all in the form below. Please "
 	    "try again in a moment.");
 	req_var(r, "comments_open", "1");
-	req_var(r, "form_action", req_printf(r, "%scomments",
-	    permalink_post(r, slug)));
+	req_var(r, "form_action",
+	    req_printf(r, "%scomments", permalink_post(r, slug)));
 	req_var(r, "form_token", token);
 	req_var(r, "comment_parent", fs->parent);
 	for (i = 0; i < CF__MAX; i++)
@@ -174,7 +189,7 @@ struct posting {
 	const struct db_post *post;
 	enum token_res tok;
 	unsigned char nonce[NONCE_BYTES];
-	const char *parent;	/* an approved comment of the post, or NULL */
+	const char *parent; /* an approved comment of the post, or NULL */
 	/* bytea literals for the statements */
 	const char *email_hex, *client_hex, *nonce_hex;
 };
@@ -237,9 +252,11 @@ form_ok(struct req *r, struct posting *c, int *status)
 	}
 	for (i = 0; i < FF__MAX; i++)
 		if (c->f[i].repeated) {
-			fs->notice = req_printf(r, "The field " LDQUO "%s"
-			    RDQUO " was sent more than once. Please check the "
-			    "form and send it again.", c->f[i].name);
+			fs->notice = req_printf(r,
+			    "The field " LDQUO "%s" RDQUO
+			    " was sent more than once. Please check the "
+			    "form and send it again.",
+			    c->f[i].name);
 			comment_validate(&fs->in);
 			*status = post_page(r, c->post, fs, 400);
 			return 0;
@@ -272,8 +289,8 @@ parent_ok(struct req *r, struct posting *c, int *ok)
 	*ok = 0;
 	if ((n = text_digits(c->fs.parent)) == 0 || n > PARENT_DIGITS_MAX)
 		return DB_OK;
-	if ((res = db_query(&r->w->db, r->arena, STMT_COMMENT_PARENT_OK,
-	    params, &rows)) != DB_OK)
+	if ((res = db_query(&r->w->db, r->arena, STMT_COMMENT_PARENT_OK, params,
+		 &rows)) != DB_OK)
 		return res;
 	if (rows.n > 0) {
 		*ok = 1;
@@ -316,12 +333,12 @@ not_again(struct req *r, struct posting *c, int *status)
 	params[2] = c->fs.in.v[CF_AUTHOR];
 	params[3] = c->email_hex;
 	params[4] = c->fs.in.v[CF_COMMENT];
-	if ((res = db_query(&r->w->db, r->arena, STMT_COMMENT_DUPLICATE,
-	    params, &rows)) != DB_OK)
+	if ((res = db_query(&r->w->db, r->arena, STMT_COMMENT_DUPLICATE, params,
+		 &rows)) != DB_OK)
 		return res;
 	if (rows.n > 0) {
 		c->fs.notice = "Duplicate comment detected; it looks as "
-		    "though you" RSQUO "ve already said that!";
+			       "though you" RSQUO "ve already said that!";
 		*status = post_page(r, c->post, &c->fs, 409);
 		return DB_OK;
 	}
@@ -330,11 +347,11 @@ not_again(struct req *r, struct posting *c, int *status)
 	params[1] = c->client_hex;
 	params[2] = flood;
 	if ((res = db_query(&r->w->db, r->arena, STMT_COMMENT_FLOOD, params,
-	    &rows)) != DB_OK)
+		 &rows)) != DB_OK)
 		return res;
 	if (rows.n > 0) {
 		c->fs.notice = "You are posting comments too quickly. Slow "
-		    "down.";
+			       "down.";
 		r->retry_after = r->conf->flood_interval;
 		*status = post_page(r, c->post, &c->fs, 429);
 	}
@@ -366,8 +383,8 @@ store(struct req *r, struct posting *c, int spam, struct db_rows *row)
 	params[8] = spam ? "spam" : "";
 	params[9] = r->conf->moderation;
 	params[10] = links;
-	res = db_write(&r->w->db, r->arena, STMT_COMMENT_INSERT, params, row,
-	    1);
+	res =
+	    db_write(&r->w->db, r->arena, STMT_COMMENT_INSERT, params, row, 1);
 	if (res == DB_CONFLICT) {
 		/* The same form, sent twice at once: the other one won. */
 		params[0] = c->nonce_hex;
@@ -375,7 +392,7 @@ store(struct req *r, struct posting *c, int spam, struct db_rows *row)
 		    params, row);
 	}
 	if (res == DB_OK && row->n != 1)
-		res = DB_UNAVAILABLE;	/* gone between the two: try again */
+		res = DB_UNAVAILABLE; /* gone between the two: try again */
 	return res;
 }
 
@@ -397,7 +414,7 @@ h_comment_post(struct req *r, char **arg)
 	if (!read_form(r, &c, &status))
 		return status;
 	if ((res = db_query(&r->w->db, r->arena, STMT_POST_BY_SLUG, params,
-	    &post)) != DB_OK)
+		 &post)) != DB_OK)
 		goto db_failed;
 	if (post.n == 0)
 		return 404;
@@ -407,7 +424,8 @@ h_comment_post(struct req *r, char **arg)
 	if ((res = parent_ok(r, &c, &ok)) != DB_OK)
 		goto db_failed;
 	if (!ok) {
-		c.fs.parent_err = "The comment you are replying to is no "
+		c.fs.parent_err =
+		    "The comment you are replying to is no "
 		    "longer available. Your reply can be posted as a new "
 		    "comment.";
 		c.fs.parent = NULL;
@@ -418,14 +436,14 @@ h_comment_post(struct req *r, char **arg)
 
 	/* The same form again (a double click, a retry): the same answer. */
 	params[0] = c.nonce_hex;
-	if ((res = db_query(&r->w->db, r->arena, STMT_COMMENT_BY_NONCE,
-	    params, &rows)) != DB_OK)
+	if ((res = db_query(&r->w->db, r->arena, STMT_COMMENT_BY_NONCE, params,
+		 &rows)) != DB_OK)
 		goto db_failed;
 	if (rows.n > 0)
 		return see_comment(r, c.post, &rows.comment[0]);
 
-	spam = c.tok == TOKEN_TOO_FAST || (c.f[FF_HONEYPOT].value != NULL &&
-	    *c.f[FF_HONEYPOT].value != '\0');
+	spam = c.tok == TOKEN_TOO_FAST ||
+	    (c.f[FF_HONEYPOT].value != NULL && *c.f[FF_HONEYPOT].value != '\0');
 	if (!spam) {
 		if ((res = not_again(r, &c, &status)) != DB_OK)
 			goto db_failed;

@@ -30,19 +30,16 @@
 #define FEED_CACHE_CONTROL "max-age=300"
 #define ROBOTS_CACHE_CONTROL "max-age=3600"
 #define ETAG_BYTES 16
-enum feed_kind {
-	FEED_RSS,
-	FEED_ATOM
-};
+enum feed_kind { FEED_RSS, FEED_ATOM };
 
 /* Which posts a feed carries: the site's, a tag's or an author's. */
 struct scope {
-	const char *id;		/* the tag's or author's id; NULL: the site */
-	const char *title;	/* the feed's title */
+	const char *id;	   /* the tag's or author's id; NULL: the site */
+	const char *title; /* the feed's title */
 	const char *description;
-	const char *path;	/* the HTML page the feed follows: "/tag/x/" */
-	enum stmt state;	/* the validator query */
-	enum stmt items;	/* the posts */
+	const char *path; /* the HTML page the feed follows: "/tag/x/" */
+	enum stmt state;  /* the validator query */
+	enum stmt items;  /* the posts */
 };
 
 /* The date epoch (seconds, as text) formatted by fmt, or NULL. */
@@ -51,8 +48,8 @@ date_str(struct req *r, int (*fmt)(char *, size_t, time_t), const char *epoch)
 {
 	char d[DATE_MAX];
 
-	if (epoch == NULL || !fmt(d, sizeof(d), (time_t)strtoll(epoch, NULL,
-	    10)))
+	if (epoch == NULL ||
+	    !fmt(d, sizeof(d), (time_t)strtoll(epoch, NULL, 10)))
 		return NULL;
 	return arena_strdup(r->arena, d);
 }
@@ -88,8 +85,8 @@ each_tag(struct xmlw *x, struct req *r, const char *tags, enum feed_kind kind)
 				xmlw_start(x, "category");
 				xmlw_attr(x, "term", slug);
 				xmlw_attr(x, "label", name);
-				xmlw_attr(x, "scheme", permalink_abs(r,
-				    "/tag/"));
+				xmlw_attr(x, "scheme",
+				    permalink_abs(r, "/tag/"));
 				xmlw_end(x);
 			}
 		}
@@ -131,8 +128,7 @@ rss(struct xmlw *x, struct req *r, const struct scope *sc,
 		xmlw_elem(x, "title", p->title);
 		xmlw_elem(x, "link", url);
 		xmlw_elem(x, "dc:creator", p->author_name);
-		xmlw_elem(x, "pubDate", date_str(r, date_rfc822,
-		    p->published));
+		xmlw_elem(x, "pubDate", date_str(r, date_rfc822, p->published));
 		each_tag(x, r, p->tags, FEED_RSS);
 		xmlw_elem_attr(x, "guid", "isPermaLink", "false",
 		    entry_id(r, p));
@@ -172,8 +168,8 @@ atom(struct xmlw *x, struct req *r, const struct scope *sc,
 	atom_link(x, "self", "application/atom+xml", self);
 	atom_link(x, "alternate", "text/html", permalink_abs(r, sc->path));
 	/* An empty feed has changed never: the epoch, not "now". */
-	xmlw_elem(x, "updated", updated != NULL ? updated :
-	    "1970-01-01T00:00:00Z");
+	xmlw_elem(x, "updated",
+	    updated != NULL ? updated : "1970-01-01T00:00:00Z");
 	xmlw_elem(x, "generator", "fascia");
 	for (i = 0; i < items->n; i++) {
 		p = &items->item[i];
@@ -182,14 +178,13 @@ atom(struct xmlw *x, struct req *r, const struct scope *sc,
 		xmlw_elem(x, "id", entry_id(r, p));
 		xmlw_elem_attr(x, "title", "type", "text", p->title);
 		atom_link(x, "alternate", "text/html", url);
-		xmlw_elem(x, "published", date_str(r, date_rfc3339,
-		    p->published));
-		xmlw_elem(x, "updated", date_str(r, date_rfc3339,
-		    p->modified));
+		xmlw_elem(x, "published",
+		    date_str(r, date_rfc3339, p->published));
+		xmlw_elem(x, "updated", date_str(r, date_rfc3339, p->modified));
 		xmlw_start(x, "author");
 		xmlw_elem(x, "name", p->author_name);
-		xmlw_elem(x, "uri", permalink_abs(r, permalink_author(r,
-		    p->author_slug)));
+		xmlw_elem(x, "uri",
+		    permalink_abs(r, permalink_author(r, p->author_slug)));
 		xmlw_end(x);
 		each_tag(x, r, p->tags, FEED_ATOM);
 		if (*p->excerpt != '\0')
@@ -254,8 +249,8 @@ feed(struct req *r, enum feed_kind kind, const struct scope *sc)
 	time_t last = 0;
 	struct xmlw x;
 
-	if ((res = db_query(&r->w->db, r->arena, sc->state, params,
-	    &state)) != DB_OK)
+	if ((res = db_query(&r->w->db, r->arena, sc->state, params, &state)) !=
+	    DB_OK)
 		return resp_db_status(res);
 	if (state.n == 1) {
 		when = state.feed_state[0].modified;
@@ -272,16 +267,17 @@ feed(struct req *r, enum feed_kind kind, const struct scope *sc)
 	else
 		r->headers = req_printf(r, "ETag: %s\r\n", etag);
 	if (resp_not_modified(req_env(r, "HTTP_IF_NONE_MATCH"),
-	    req_env(r, "HTTP_IF_MODIFIED_SINCE"), etag, last)) {
+		req_env(r, "HTTP_IF_MODIFIED_SINCE"), etag, last)) {
 		buf_reset(&r->w->body);
 		return 304;
 	}
 
-	if ((res = db_query(&r->w->db, r->arena, sc->items, params,
-	    &items)) != DB_OK)
+	if ((res = db_query(&r->w->db, r->arena, sc->items, params, &items)) !=
+	    DB_OK)
 		return resp_db_status(res);
-	self = permalink_abs(r, req_printf(r, "%sfeed/%s", sc->path,
-	    kind == FEED_ATOM ? "atom/" : ""));
+	self = permalink_abs(r,
+	    req_printf(r, "%sfeed/%s", sc->path,
+		kind == FEED_ATOM ? "atom/" : ""));
 	if (!xmlw_open(&x, &r->w->body, r->arena))
 		return 500;
 	if (kind == FEED_RSS) {
@@ -303,7 +299,7 @@ static int
 site_feed(struct req *r, enum feed_kind kind)
 {
 	struct scope sc = { NULL, r->conf->site_title,
-	    r->conf->site_description, "/", STMT_FEED_STATE, STMT_FEED };
+		r->conf->site_description, "/", STMT_FEED_STATE, STMT_FEED };
 
 	return feed(r, kind, &sc);
 }
@@ -317,8 +313,9 @@ scoped_feed(struct req *r, const char *slug, enum feed_kind kind, int is_tag)
 	enum db_res res;
 	struct scope sc;
 
-	if ((res = db_query(&r->w->db, r->arena, is_tag ? STMT_TAG_BY_SLUG :
-	    STMT_AUTHOR_BY_SLUG, params, &rows)) != DB_OK)
+	if ((res = db_query(&r->w->db, r->arena,
+		 is_tag ? STMT_TAG_BY_SLUG : STMT_AUTHOR_BY_SLUG, params,
+		 &rows)) != DB_OK)
 		return resp_db_status(res);
 	if (rows.n == 0)
 		return 404;
@@ -337,8 +334,8 @@ scoped_feed(struct req *r, const char *slug, enum feed_kind kind, int is_tag)
 		sc.state = STMT_FEED_STATE_AUTHOR;
 		sc.items = STMT_FEED_AUTHOR;
 	}
-	sc.title = req_printf(r, "%s " EN_DASH " %s", r->conf->site_title,
-	    name);
+	sc.title =
+	    req_printf(r, "%s " EN_DASH " %s", r->conf->site_title, name);
 	return feed(r, kind, &sc);
 }
 
@@ -395,10 +392,10 @@ sitemap_urls(struct xmlw *x, struct req *r, const struct db_rows *rows,
 
 	for (i = 0; i < rows->n; i++) {
 		xmlw_start(x, "url");
-		xmlw_elem(x, "loc", permalink_abs(r, path(r,
-		    rows->url[i].slug)));
-		xmlw_elem(x, "lastmod", date_str(r, date_rfc3339,
-		    rows->url[i].modified));
+		xmlw_elem(x, "loc",
+		    permalink_abs(r, path(r, rows->url[i].slug)));
+		xmlw_elem(x, "lastmod",
+		    date_str(r, date_rfc3339, rows->url[i].modified));
 		xmlw_end(x);
 	}
 }
@@ -419,15 +416,16 @@ h_sitemap(struct req *r, char **arg)
 
 	(void)arg;
 	if ((res = db_query(&r->w->db, r->arena, STMT_SITEMAP_POSTS, NULL,
-	    &posts)) != DB_OK ||
+		 &posts)) != DB_OK ||
 	    (res = db_query(&r->w->db, r->arena, STMT_SITEMAP_AUTHORS, NULL,
-	    &authors)) != DB_OK ||
+		 &authors)) != DB_OK ||
 	    (res = db_query(&r->w->db, r->arena, STMT_SITEMAP_TAGS, NULL,
-	    &tags)) != DB_OK)
+		 &tags)) != DB_OK)
 		return resp_db_status(res);
 	for (i = 0; i < posts.n; i++)
-		if (newest == NULL || strtoll(posts.url[i].modified, NULL, 10) >
-		    strtoll(newest, NULL, 10))
+		if (newest == NULL ||
+		    strtoll(posts.url[i].modified, NULL, 10) >
+			strtoll(newest, NULL, 10))
 			newest = posts.url[i].modified;
 	if (!xmlw_open(&x, &r->w->body, r->arena))
 		return 500;

@@ -15,8 +15,8 @@ h_health(struct req *r, char **arg)
 
 	(void)arg;
 	r->cache_control = "no-store";
-	if ((res = db_query(&r->w->db, r->arena, STMT_HEALTH, NULL,
-	    &rows)) != DB_OK)
+	if ((res = db_query(&r->w->db, r->arena, STMT_HEALTH, NULL, &rows)) !=
+	    DB_OK)
 		return resp_text(r, resp_db_status(res), "unavailable\n");
 	return resp_text(r, 200, "ok\n");
 }

@@ -22,10 +22,10 @@
 
 /* What a listing shows above and around its posts. */
 struct listing {
-	enum stmt stmt;		/* its posts, $1 its id when it has one */
-	const char *id;		/* the author's, tag's or month's */
-	const char *base;	/* its first page: "/", "/tag/x/" */
-	const char *title;	/* NULL: the site's */
+	enum stmt stmt;	   /* its posts, $1 its id when it has one */
+	const char *id;	   /* the author's, tag's or month's */
+	const char *base;  /* its first page: "/", "/tag/x/" */
+	const char *title; /* NULL: the site's */
 	const char *description;
 };
 
@@ -58,13 +58,13 @@ posts_loop(struct req *r, const struct db_rows *rows, int n)
 		row = req_row(r, row, "date_iso", p->date_iso);
 		row = req_row(r, row, "date", p->date);
 		row = req_row(r, row, "author_name", p->author_name);
-		row = req_row(r, row, "author_url", permalink_author(r,
-		    p->author_slug));
+		row = req_row(r, row, "author_url",
+		    permalink_author(r, p->author_slug));
 		row = req_row(r, row, "comment_count", p->comments);
-		row = req_row(r, row, "comments_label", comments_label(r,
-		    p->comments));
-		row = req_row(r, row, "comments_url", req_printf(r,
-		    "%s#comments", url));
+		row = req_row(r, row, "comments_label",
+		    comments_label(r, p->comments));
+		row = req_row(r, row, "comments_url",
+		    req_printf(r, "%s#comments", url));
 		loop = req_loop_add(r, loop, row);
 	}
 	req_loop(r, &r->vars, "posts", loop);
@@ -83,13 +83,13 @@ listing(struct req *r, const struct listing *l, const char *page_arg)
 	char limit[16], offset[24];
 	struct db_rows rows;
 	enum db_res res;
-	const char *self;
+	const char *self, *title;
 	long page = page_arg != NULL ? strtol(page_arg, NULL, 10) : 1;
 	int np = 0;
 
 	if (page == 1 && page_arg != NULL) {
 		r->location = permalink_abs(r, l->base);
-		return 301;	/* /page/1/ is the first page itself */
+		return 301; /* /page/1/ is the first page itself */
 	}
 	snprintf(limit, sizeof(limit), "%d", per_page + 1);
 	snprintf(offset, sizeof(offset), "%ld", (page - 1) * per_page);
@@ -102,11 +102,15 @@ listing(struct req *r, const struct listing *l, const char *page_arg)
 		return resp_db_status(res);
 	if (rows.n == 0 && (page > 1 || l->stmt == STMT_ARCHIVE_POSTS))
 		return 404;
-	self = page == 1 ? l->base : req_printf(r, "%spage/%ld/", l->base,
-	    page);
-	layout_page(r, page == 1 ? l->title : req_printf(r,
-	    "%s " EN_DASH " Page %ld", l->title ? l->title : "Posts", page),
-	    l->description, self);
+	if (page == 1) {
+		self = l->base;
+		title = l->title;
+	} else {
+		self = req_printf(r, "%spage/%ld/", l->base, page);
+		title = req_printf(r, "%s " EN_DASH " Page %ld",
+		    l->title != NULL ? l->title : "Posts", page);
+	}
+	layout_page(r, title, l->description, self);
 	posts_loop(r, &rows, rows.n > per_page ? per_page : rows.n);
 	layout_pagination(r, l->base, "", page, rows.n > per_page);
 	req_var(r, "page_number", req_printf(r, "%ld", page));
@@ -136,7 +140,7 @@ h_author(struct req *r, char **arg)
 	enum db_res res;
 
 	if ((res = db_query(&r->w->db, r->arena, STMT_AUTHOR_BY_SLUG, params,
-	    &rows)) != DB_OK)
+		 &rows)) != DB_OK)
 		return resp_db_status(res);
 	if (rows.n == 0)
 		return 404;
@@ -166,7 +170,7 @@ h_tag(struct req *r, char **arg)
 	enum db_res res;
 
 	if ((res = db_query(&r->w->db, r->arena, STMT_TAG_BY_SLUG, params,
-	    &rows)) != DB_OK)
+		 &rows)) != DB_OK)
 		return resp_db_status(res);
 	if (rows.n == 0)
 		return 404;
@@ -179,8 +183,8 @@ h_tag(struct req *r, char **arg)
 	req_var(r, "is_tag", "1");
 	req_var(r, "tag_name", t->name);
 	layout_feed_links(r, l.base, l.description);
-	req_var(r, "heading", req_printf(r,
-	    "Posts tagged " LDQUO "%s" RDQUO, t->name));
+	req_var(r, "heading",
+	    req_printf(r, "Posts tagged " LDQUO "%s" RDQUO, t->name));
 	return listing(r, &l, arg[1]);
 }
 

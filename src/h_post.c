@@ -56,21 +56,21 @@ comment_row(struct req *r, const struct db_comment *c, int depth,
 	if (strcmp(c->status, "pending") == 0)
 		row = req_row(r, row, "pending", "1");
 	if (sodium_hex2bin(hash, sizeof(hash), c->email_hash,
-	    strlen(c->email_hash), NULL, NULL, NULL) == 0) {
+		strlen(c->email_hash), NULL, NULL, NULL) == 0) {
 		b = req_scratch(r);
 		identicon_svg(b, hash);
 		row = req_row(r, row, "avatar", scratch_text(r, b));
 	}
-	row = req_row(r, row, "reply_url", req_printf(r,
-	    "?replytocom=%s#respond", c->id));
+	row = req_row(r, row, "reply_url",
+	    req_printf(r, "?replytocom=%s#respond", c->id));
 	b = req_scratch(r);
 	text_to_html(b, c->body, strlen(c->body));
 	row = req_row(r, row, "body", scratch_text(r, b));
 	/* The next row is deeper: it opens this comment's replies. */
 	row = req_row(r, row, "has_children", next_depth > depth ? "1" : "");
 	for (j = next_depth; j < depth; j++)
-		closers = req_loop_add(r, closers, req_row(r, NULL, "close",
-		    "1"));
+		closers =
+		    req_loop_add(r, closers, req_row(r, NULL, "close", "1"));
 	req_loop(r, &row, "closers", closers);
 	return row;
 }
@@ -94,14 +94,16 @@ comments_loop(struct req *r, const struct db_rows *c)
 	for (i = 0; i < c->n; i++) {
 		ids[i] = strtol(c->comment[i].id, NULL, 10);
 		parents[i] = c->comment[i].parent_id != NULL ?
-		    strtol(c->comment[i].parent_id, NULL, 10) : 0;
+		    strtol(c->comment[i].parent_id, NULL, 10) :
+		    0;
 	}
-	if (thread_order(r->arena, ids, parents, c->n,
-	    r->conf->thread_depth, order, depth) < 0)
+	if (thread_order(r->arena, ids, parents, c->n, r->conf->thread_depth,
+		order, depth) < 0)
 		return 0;
 	for (k = 0; order[k] >= 0; k++)
-		loop = req_loop_add(r, loop, comment_row(r,
-		    &c->comment[order[k]], depth[k], depth[k + 1]));
+		loop = req_loop_add(r, loop,
+		    comment_row(r, &c->comment[order[k]], depth[k],
+			depth[k + 1]));
 	req_loop(r, &r->vars, "comments", loop);
 	return 1;
 }
@@ -113,16 +115,22 @@ comments_loop(struct req *r, const struct db_rows *c)
  * comment_parent names the approved comment of this post being answered.
  */
 static const char *const field_ids[CF__MAX] = {
-	[CF_COMMENT] = "comment", [CF_AUTHOR] = "author",
-	[CF_EMAIL] = "email", [CF_URL] = "url",
+	[CF_COMMENT] = "comment",
+	[CF_AUTHOR] = "author",
+	[CF_EMAIL] = "email",
+	[CF_URL] = "url",
 };
 static const char *const field_vars[CF__MAX] = {
-	[CF_COMMENT] = "f_comment", [CF_AUTHOR] = "f_author",
-	[CF_EMAIL] = "f_email", [CF_URL] = "f_url",
+	[CF_COMMENT] = "f_comment",
+	[CF_AUTHOR] = "f_author",
+	[CF_EMAIL] = "f_email",
+	[CF_URL] = "f_url",
 };
 static const char *const error_vars[CF__MAX] = {
-	[CF_COMMENT] = "err_comment", [CF_AUTHOR] = "err_author",
-	[CF_EMAIL] = "err_email", [CF_URL] = "err_url",
+	[CF_COMMENT] = "err_comment",
+	[CF_AUTHOR] = "err_author",
+	[CF_EMAIL] = "err_email",
+	[CF_URL] = "err_url",
 };
 
 static void
@@ -135,8 +143,8 @@ comment_form_vars(struct req *r, const struct db_post *p,
 	TMPL_varlist *row;
 	int i;
 
-	req_var(r, "form_action", req_printf(r, "%scomments",
-	    permalink_post(r, p->slug)));
+	req_var(r, "form_action",
+	    req_printf(r, "%scomments", permalink_post(r, p->slug)));
 	form_token_issue(&r->app->keys, strtol(p->id, NULL, 10), time(NULL),
 	    token);
 	req_var(r, "form_token", arena_strdup(r->arena, token));
@@ -158,8 +166,10 @@ comment_form_vars(struct req *r, const struct db_post *p,
 		}
 		req_loop(r, &r->vars, "errors", errors);
 		req_var(r, "form_notice", fs->notice);
-	} else if (reply != NULL)
-		req_var(r, "noindex", "1");	/* a page per comment: not for robots */
+	} else if (reply != NULL) {
+		/* A page per comment: not for robots. */
+		req_var(r, "noindex", "1");
+	}
 	if (reply == NULL || *reply == '\0')
 		return;
 	for (i = 0; i < c->n; i++)
@@ -167,8 +177,9 @@ comment_form_vars(struct req *r, const struct db_post *p,
 		    strcmp(c->comment[i].status, "approved") == 0) {
 			req_var(r, "comment_parent", c->comment[i].id);
 			req_var(r, "replying_to", c->comment[i].author_name);
-			req_var(r, "cancel_reply_url", req_printf(r,
-			    "%s#respond", permalink_post(r, p->slug)));
+			req_var(r, "cancel_reply_url",
+			    req_printf(r, "%s#respond",
+				permalink_post(r, p->slug)));
 			break;
 		}
 }
@@ -188,18 +199,18 @@ add_own_pending(struct req *r, const struct db_post *p, struct db_rows *c)
 	struct db_rows pend;
 	long cid;
 
-	if (id == NULL || token == NULL ||
-	    (cid = strtol(id, NULL, 10)) <= 0 ||
+	if (id == NULL || token == NULL || (cid = strtol(id, NULL, 10)) <= 0 ||
 	    !view_token_check(&r->app->keys, cid, token, time(NULL)))
 		return;
 	req_var(r, "noindex", "1");
 	params[0] = id;
 	params[1] = p->id;
 	if (db_query(&r->w->db, r->arena, STMT_COMMENT_PENDING, params,
-	    &pend) != DB_OK || pend.n != 1)
+		&pend) != DB_OK ||
+	    pend.n != 1)
 		return;
-	if ((all = arena_alloc(r->arena, sizeof(*all) *
-	    (size_t)(c->n + 1))) == NULL)
+	if ((all = arena_alloc(r->arena, sizeof(*all) * (size_t)(c->n + 1))) ==
+	    NULL)
 		return;
 	if (c->n > 0)
 		memcpy(all, c->comment, sizeof(*all) * (size_t)c->n);
@@ -218,8 +229,8 @@ tags_loop(struct req *r, const struct db_rows *tags)
 
 	for (i = 0; i < tags->n; i++) {
 		row = req_row(r, NULL, "name", tags->tag[i].name);
-		row = req_row(r, row, "url", permalink_tag(r,
-		    tags->tag[i].slug));
+		row =
+		    req_row(r, row, "url", permalink_tag(r, tags->tag[i].slug));
 		loop = req_loop_add(r, loop, row);
 	}
 	req_loop(r, &r->vars, "tags", loop);
@@ -242,9 +253,9 @@ post_page(struct req *r, const struct db_post *p, const struct form_state *fs,
 	int approved;
 
 	if ((res = db_query(&r->w->db, r->arena, STMT_POST_TAGS, params,
-	    &tags)) != DB_OK ||
+		 &tags)) != DB_OK ||
 	    (res = db_query(&r->w->db, r->arena, STMT_POST_COMMENTS, params,
-	    &comments)) != DB_OK)
+		 &comments)) != DB_OK)
 		return resp_db_status(res);
 	approved = comments.n;
 	if (fs == NULL)
@@ -263,9 +274,10 @@ post_page(struct req *r, const struct db_post *p, const struct form_state *fs,
 	tags_loop(r, &tags);
 
 	req_var(r, "comment_count", req_printf(r, "%d", approved));
-	req_var(r, "comments_heading", approved == 1 ?
-	    "This Post Has One Comment" :
-	    req_printf(r, "This Post Has %d Comments", approved));
+	req_var(r, "comments_heading",
+	    approved == 1 ?
+		"This Post Has One Comment" :
+		req_printf(r, "This Post Has %d Comments", approved));
 	if (!comments_loop(r, &comments))
 		return 500;
 	if (strcmp(p->comments_open, "t") == 0) {
@@ -288,7 +300,7 @@ old_slug(struct req *r, const char *slug)
 	enum db_res res;
 
 	if ((res = db_query(&r->w->db, r->arena, STMT_SLUG_REDIRECT, params,
-	    &p)) != DB_OK)
+		 &p)) != DB_OK)
 		return resp_db_status(res);
 	if (p.n == 0)
 		return 404;
@@ -305,7 +317,7 @@ h_post(struct req *r, char **arg)
 	enum db_res res;
 
 	if ((res = db_query(&r->w->db, r->arena, STMT_POST_BY_SLUG, params,
-	    &p)) != DB_OK)
+		 &p)) != DB_OK)
 		return resp_db_status(res);
 	if (p.n == 0)
 		return old_slug(r, arg[0]);

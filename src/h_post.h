@@ -11,9 +11,9 @@
 /* A comment form sent back to its visitor: what they typed, what is wrong. */
 struct form_state {
 	struct comment_input in;
-	const char *parent;	/* comment_parent as sent */
+	const char *parent; /* comment_parent as sent */
 	const char *parent_err;
-	const char *notice;	/* a message above the form */
+	const char *notice; /* a message above the form */
 };
 
 handler_fn h_post;

@@ -28,7 +28,7 @@
 /* Longer queries are cut (on a character boundary) to this many bytes. */
 #define SEARCH_MAX 200
 
-#define MARK_LEN 3	/* both markers are 3 bytes of UTF-8 */
+#define MARK_LEN 3 /* both markers are 3 bytes of UTF-8 */
 
 /*
  * May the character reference to cp in a snippet be shown as that
@@ -79,8 +79,9 @@ search_highlight(struct buf *b, const char *s, size_t n, int entities)
 			open = 0;
 			i += MARK_LEN;
 			start = i;
-		} else if (isspace((unsigned char)s[i]) && ((i + 1 < n &&
-		    isspace((unsigned char)s[i + 1])) || s[i] != ' ')) {
+		} else if (isspace((unsigned char)s[i]) &&
+		    ((i + 1 < n && isspace((unsigned char)s[i + 1])) ||
+			s[i] != ' ')) {
 			buf_html_escape(b, s + start, i - start);
 			buf_puts(b, " ");
 			while (i < n && isspace((unsigned char)s[i]))
@@ -119,7 +120,7 @@ search_normalize(struct arena *a, const char *raw, size_t max, int *cut)
 	if (*cut) {
 		n = max;
 		while (n > 0 && ((unsigned char)raw[n] & 0xc0) == 0x80)
-			n--;	/* raw[n] continues a character: back off */
+			n--; /* raw[n] continues a character: back off */
 	}
 	while (n > 0 && isspace((unsigned char)raw[n - 1]))
 		n--;
@@ -147,15 +148,15 @@ results_loop(struct req *r, const struct db_rows *rows)
 	for (i = 0; i < rows->n; i++) {
 		hit = &rows->hit[i];
 		row = req_row(r, NULL, "url", permalink_post(r, hit->slug));
-		row = req_row(r, row, "title_html", highlighted(r, hit->title,
-		    0));
-		row = req_row(r, row, "snippet", highlighted(r, hit->snippet,
-		    1));
+		row = req_row(r, row, "title_html",
+		    highlighted(r, hit->title, 0));
+		row =
+		    req_row(r, row, "snippet", highlighted(r, hit->snippet, 1));
 		row = req_row(r, row, "date_iso", hit->date_iso);
 		row = req_row(r, row, "date", hit->date);
 		row = req_row(r, row, "author_name", hit->author_name);
-		row = req_row(r, row, "author_url", permalink_author(r,
-		    hit->author_slug));
+		row = req_row(r, row, "author_url",
+		    permalink_author(r, hit->author_slug));
 		loop = req_loop_add(r, loop, row);
 	}
 	req_loop(r, &r->vars, "results", loop);
@@ -172,7 +173,7 @@ h_search(struct req *r, char **arg)
 	char limit[16], offset[24];
 	struct db_rows rows;
 	enum db_res res;
-	const char *enc, *self, *title, *raw, *query;
+	const char *enc, *self, *title, *heading, *raw, *query;
 	char *q;
 	long page = arg[0] != NULL ? strtol(arg[0], NULL, 10) : 1, total;
 	int cut;
@@ -187,7 +188,7 @@ h_search(struct req *r, char **arg)
 	query = req_printf(r, "?s=%s", enc);
 	if (page == 1 && arg[0] != NULL) {
 		r->location = permalink_abs(r, req_printf(r, "/%s", query));
-		return 301;	/* /page/1/ is the first page itself */
+		return 301; /* /page/1/ is the first page itself */
 	}
 	req_var(r, "is_search", "1");
 	req_var(r, "search_query", q);
@@ -205,28 +206,31 @@ h_search(struct req *r, char **arg)
 	params[0] = q;
 	params[1] = limit;
 	params[2] = offset;
-	if ((res = db_query(&r->w->db, r->arena, STMT_SEARCH, params,
-	    &rows)) != DB_OK)
+	if ((res = db_query(&r->w->db, r->arena, STMT_SEARCH, params, &rows)) !=
+	    DB_OK)
 		return resp_db_status(res);
 	if (rows.n == 0 && page > 1)
 		return 404;
 	total = rows.n > 0 ? strtol(rows.hit[0].total, NULL, 10) : 0;
 
-	title = req_printf(r, "Search results for " LDQUO "%s" RDQUO, q);
-	self = page == 1 ? req_printf(r, "/%s", query) :
-	    req_printf(r, "/page/%ld/%s", page, query);
-	layout_page(r, page == 1 ? title :
-	    req_printf(r, "%s " EN_DASH " Page %ld", title, page),
-	    req_printf(r, "Posts matching %s", q), self);
+	heading = req_printf(r, "Search results for " LDQUO "%s" RDQUO, q);
+	if (page == 1) {
+		self = req_printf(r, "/%s", query);
+		title = heading;
+	} else {
+		self = req_printf(r, "/page/%ld/%s", page, query);
+		title = req_printf(r, "%s " EN_DASH " Page %ld", heading, page);
+	}
+	layout_page(r, title, req_printf(r, "Posts matching %s", q), self);
 	req_var(r, "noindex", "1");
-	req_var(r, "heading", title);
-	req_var(r, "result_count", total == 1 ? "1 result" :
-	    req_printf(r, "%ld results", total));
+	req_var(r, "heading", heading);
+	req_var(r, "result_count",
+	    total == 1 ? "1 result" : req_printf(r, "%ld results", total));
 	results_loop(r, &rows);
 	layout_pagination(r, "/", query, page,
 	    (page - 1) * per_page + rows.n < total);
 	if (rows.n == 0)
-		layout_months(r, NULL);	/* suggestions: browse by month */
+		layout_months(r, NULL); /* suggestions: browse by month */
 	return resp_page(r, VIEW_SEARCH, 200);
 }
 

@@ -12,7 +12,6 @@
 
 handler_fn h_search, h_search_path;
 void search_highlight(struct buf *b, const char *s, size_t n, int entities);
-char *search_normalize(struct arena *a, const char *raw, size_t max,
-    int *cut);
+char *search_normalize(struct arena *a, const char *raw, size_t max, int *cut);
 
 #endif

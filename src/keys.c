@@ -36,13 +36,13 @@ int
 keys_derive(struct keys *k, const unsigned char secret[SECRET_KEY_BYTES])
 {
 	return crypto_kdf_derive_from_key(k->email, sizeof(k->email),
-	    SUBKEY_EMAIL, KDF_CONTEXT, secret) == 0 &&
+		   SUBKEY_EMAIL, KDF_CONTEXT, secret) == 0 &&
 	    crypto_kdf_derive_from_key(k->client, sizeof(k->client),
-	    SUBKEY_CLIENT, KDF_CONTEXT, secret) == 0 &&
-	    crypto_kdf_derive_from_key(k->form, sizeof(k->form),
-	    SUBKEY_FORM, KDF_CONTEXT, secret) == 0 &&
-	    crypto_kdf_derive_from_key(k->view, sizeof(k->view),
-	    SUBKEY_VIEW, KDF_CONTEXT, secret) == 0;
+		SUBKEY_CLIENT, KDF_CONTEXT, secret) == 0 &&
+	    crypto_kdf_derive_from_key(k->form, sizeof(k->form), SUBKEY_FORM,
+		KDF_CONTEXT, secret) == 0 &&
+	    crypto_kdf_derive_from_key(k->view, sizeof(k->view), SUBKEY_VIEW,
+		KDF_CONTEXT, secret) == 0;
 }
 
 /* Wipe the keys from memory. */
@@ -80,4 +80,3 @@ client_hash(const struct keys *k, const char *addr,
 	crypto_generichash(out, HASH_BYTES, (const unsigned char *)addr,
 	    strlen(addr), k->client, sizeof(k->client));
 }
-

@@ -24,8 +24,7 @@
 
 /* Add the "nav" loop from the rows of authors, marking current_path. */
 static void
-nav_vars(struct req *r, const struct db_rows *authors,
-    const char *current_path)
+nav_vars(struct req *r, const struct db_rows *authors, const char *current_path)
 {
 	TMPL_loop *loop = NULL;
 	TMPL_varlist *row;
@@ -62,11 +61,17 @@ chrome(struct req *r, const char *title, const char *description,
 	req_var(r, "site_title", c->site_title);
 	req_var(r, "site_description", c->site_description);
 	req_var(r, "base_url", c->base_url);
-	req_var(r, "og_title", title == NULL ? c->site_title : title);
-	req_var(r, "page_title", title == NULL ? c->site_title :
-	    req_printf(r, "%s " EN_DASH " %s", title, c->site_title));
-	req_var(r, "meta_description", description != NULL &&
-	    *description != '\0' ? description : c->site_description);
+	if (title == NULL) {
+		req_var(r, "og_title", c->site_title);
+		req_var(r, "page_title", c->site_title);
+	} else {
+		req_var(r, "og_title", title);
+		req_var(r, "page_title",
+		    req_printf(r, "%s " EN_DASH " %s", title, c->site_title));
+	}
+	if (description == NULL || *description == '\0')
+		description = c->site_description;
+	req_var(r, "meta_description", description);
 	if (canonical_path != NULL)
 		req_var(r, "canonical_url", permalink_abs(r, canonical_path));
 	req_var(r, "stylesheet_url", r->app->views->stylesheet_url);
@@ -113,15 +118,15 @@ layout_months(struct req *r, const char *current_path)
 	int i, y, m;
 
 	for (i = 0; i < months->n; i++) {
-		ym = months->month[i].month;	/* "2025/03" */
+		ym = months->month[i].month; /* "2025/03" */
 		if (strlen(ym) != 7)
 			continue;
 		y = atoi(ym);
 		m = atoi(ym + 5);
 		path = permalink_month(r, y, m);
 		row = req_row(r, NULL, "url", path);
-		row = req_row(r, row, "label", req_printf(r, "%s %d",
-		    date_month_name(m), y));
+		row = req_row(r, row, "label",
+		    req_printf(r, "%s %d", date_month_name(m), y));
 		row = req_row(r, row, "count", months->month[i].posts);
 		if (current_path != NULL && strcmp(path, current_path) == 0)
 			row = req_row(r, row, "current", "1");
@@ -139,10 +144,10 @@ void
 layout_feed_links(struct req *r, const char *path, const char *title)
 {
 	req_var(r, "feed_title", title);
-	req_var(r, "feed_rss_url", req_printf(r, "%s%sfeed/",
-	    r->conf->base_url, path));
-	req_var(r, "feed_atom_url", req_printf(r, "%s%sfeed/atom/",
-	    r->conf->base_url, path));
+	req_var(r, "feed_rss_url",
+	    req_printf(r, "%s%sfeed/", r->conf->base_url, path));
+	req_var(r, "feed_atom_url",
+	    req_printf(r, "%s%sfeed/atom/", r->conf->base_url, path));
 }
 
 /*
@@ -152,17 +157,17 @@ layout_feed_links(struct req *r, const char *path, const char *title)
  * ("" or "?s=words"), page this page's number.
  */
 void
-layout_pagination(struct req *r, const char *base, const char *query,
-    long page, int has_older)
+layout_pagination(struct req *r, const char *base, const char *query, long page,
+    int has_older)
 {
 	if (has_older)
-		req_var(r, "older_url", req_printf(r, "%spage/%ld/%s", base,
-		    page + 1, query));
+		req_var(r, "older_url",
+		    req_printf(r, "%spage/%ld/%s", base, page + 1, query));
 	if (page == 2)
 		req_var(r, "newer_url", req_printf(r, "%s%s", base, query));
 	else if (page > 2)
-		req_var(r, "newer_url", req_printf(r, "%spage/%ld/%s", base,
-		    page - 1, query));
+		req_var(r, "newer_url",
+		    req_printf(r, "%spage/%ld/%s", base, page - 1, query));
 }
 
 /*

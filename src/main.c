@@ -54,8 +54,7 @@ cmd_keygen(const struct conf *c, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	return secret_create(c->secret_key_file) ? EXIT_SUCCESS :
-	    EXIT_FAILURE;
+	return secret_create(c->secret_key_file) ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
 static const struct command commands[] = {
@@ -89,7 +88,7 @@ static const struct command commands[] = {
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
-#define NAME_WIDTH 17	/* the command names' column in the usage */
+#define NAME_WIDTH 17 /* the command names' column in the usage */
 
 /* The list of commands and options, to out. */
 static void
@@ -97,13 +96,15 @@ usage(FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "usage: fascia [-c FILE] COMMAND [ARGS]\n\n"
+	fprintf(out,
+	    "usage: fascia [-c FILE] COMMAND [ARGS]\n\n"
 	    "fascia serves a blog to nginx over FastCGI from PostgreSQL.\n\n"
 	    "Commands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-*s %s\n", NAME_WIDTH, commands[i].name,
 		    commands[i].summary);
-	fprintf(out, "\nOptions:\n"
+	fprintf(out,
+	    "\nOptions:\n"
 	    "  -c FILE    the config file (default: $FASCIA_CONFIG, else\n"
 	    "             var/dev/fascia.conf when run in a source tree, else\n"
 	    "             " SYSCONFDIR "/fascia/fascia.conf)\n"

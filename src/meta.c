@@ -36,14 +36,30 @@ json_string(struct buf *b, const char *s)
 	for (; *p != '\0'; p++) {
 		rep = NULL;
 		switch (*p) {
-		case '"': rep = "\\\""; break;
-		case '\\': rep = "\\\\"; break;
-		case '\n': rep = "\\n"; break;
-		case '\r': rep = "\\r"; break;
-		case '\t': rep = "\\t"; break;
-		case '<': rep = "\\u003c"; break;
-		case '>': rep = "\\u003e"; break;
-		case '&': rep = "\\u0026"; break;
+		case '"':
+			rep = "\\\"";
+			break;
+		case '\\':
+			rep = "\\\\";
+			break;
+		case '\n':
+			rep = "\\n";
+			break;
+		case '\r':
+			rep = "\\r";
+			break;
+		case '\t':
+			rep = "\\t";
+			break;
+		case '<':
+			rep = "\\u003c";
+			break;
+		case '>':
+			rep = "\\u003e";
+			break;
+		case '&':
+			rep = "\\u0026";
+			break;
 		case 0xe2:
 			/* U+2028 and U+2029 end a line in JavaScript. */
 			if (p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))

@@ -21,10 +21,10 @@
 #include "migrate.h"
 
 #define PROG "migrate"
-#define MIGRATE_LOCK "7301923401"	/* any constant shared by all runs */
+#define MIGRATE_LOCK "7301923401" /* any constant shared by all runs */
 #define SQL_SUFFIX ".sql"
 #define SQL_SUFFIX_LEN (sizeof(SQL_SUFFIX) - 1)
-#define NAME_MIN_LEN (2 + SQL_SUFFIX_LEN)	/* "1_.sql" */
+#define NAME_MIN_LEN (2 + SQL_SUFFIX_LEN) /* "1_.sql" */
 #define VERSION_MAX 999999
 
 struct migration {
@@ -47,8 +47,8 @@ migration_version(const char *name)
 	size_t n = strlen(name), i;
 	int v = 0;
 
-	if (n < NAME_MIN_LEN || strcmp(name + n - SQL_SUFFIX_LEN,
-	    SQL_SUFFIX) != 0)
+	if (n < NAME_MIN_LEN ||
+	    strcmp(name + n - SQL_SUFFIX_LEN, SQL_SUFFIX) != 0)
 		return -1;
 	for (i = 0; name[i] >= '0' && name[i] <= '9'; i++) {
 		if (v > VERSION_MAX / 10)
@@ -59,8 +59,8 @@ migration_version(const char *name)
 		return -1;
 	for (; i < n - SQL_SUFFIX_LEN; i++)
 		if (!((name[i] >= 'a' && name[i] <= 'z') ||
-		    (name[i] >= '0' && name[i] <= '9') || name[i] == '_' ||
-		    name[i] == '-'))
+			(name[i] >= '0' && name[i] <= '9') || name[i] == '_' ||
+			name[i] == '-'))
 			return -1;
 	return v;
 }
@@ -115,9 +115,9 @@ apply(PGconn *conn, const char *dir, const struct migration *m)
 	snprintf(version, sizeof(version), "%d", m->version);
 	if (!run(conn, "BEGIN", 0, NULL, "begin", NULL) ||
 	    !run(conn, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ")", 0,
-	    NULL, "lock", NULL) ||
+		NULL, "lock", NULL) ||
 	    !run(conn, "SELECT 1 FROM schema_migrations WHERE version = $1", 1,
-	    params, NULL, &res))
+		params, NULL, &res))
 		goto out;
 	applied = PQntuples(res) > 0;
 	PQclear(res);
@@ -126,14 +126,17 @@ apply(PGconn *conn, const char *dir, const struct migration *m)
 		goto out;
 	}
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, m->name) >=
-	    sizeof(path) || (sql = read_file(path)) == NULL) {
+		sizeof(path) ||
+	    (sql = read_file(path)) == NULL) {
 		fprintf(stderr, "fascia " PROG ": cannot read %s: %s\n", path,
 		    strerror(errno));
 		goto out;
 	}
 	if (!run(conn, sql, 0, NULL, m->name, NULL) ||
-	    !run(conn, "INSERT INTO schema_migrations (version, name) "
-	    "VALUES ($1, $2)", 2, params, NULL, NULL) ||
+	    !run(conn,
+		"INSERT INTO schema_migrations (version, name) "
+		"VALUES ($1, $2)",
+		2, params, NULL, NULL) ||
 	    !run(conn, "COMMIT", 0, NULL, "commit", NULL))
 		goto out;
 	printf("applied %s\n", m->name);
@@ -169,8 +172,7 @@ read_dir(const char *dir, struct migration **list, size_t *n)
 	while ((e = readdir(d)) != NULL) {
 		if ((v = migration_version(e->d_name)) < 0)
 			continue;
-		if ((grown = realloc(*list, (*n + 1) * sizeof(**list))) ==
-		    NULL)
+		if ((grown = realloc(*list, (*n + 1) * sizeof(**list))) == NULL)
 			goto nomem;
 		*list = grown;
 		(*list)[*n].version = v;
@@ -182,8 +184,10 @@ read_dir(const char *dir, struct migration **list, size_t *n)
 	qsort(*list, *n, sizeof(**list), migration_cmp);
 	for (i = 1; i < *n; i++)
 		if ((*list)[i].version == (*list)[i - 1].version) {
-			fprintf(stderr, "fascia " PROG ": %s and %s share a "
-			    "number\n", (*list)[i - 1].name, (*list)[i].name);
+			fprintf(stderr,
+			    "fascia " PROG ": %s and %s share a "
+			    "number\n",
+			    (*list)[i - 1].name, (*list)[i].name);
 			return 0;
 		}
 	return 1;
@@ -210,12 +214,13 @@ migrate_run(const struct conf *c)
 		goto out;
 	if ((conn = cli_db_connect(c, PROG, NULL)) == NULL)
 		goto out;
-	if (!run(conn, "SET client_min_messages = warning", 0, NULL,
-	    "settings", NULL) ||
-	    !run(conn, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-	    "version integer PRIMARY KEY, name text NOT NULL, "
-	    "applied_at timestamptz NOT NULL DEFAULT now())", 0, NULL,
-	    "create table", NULL))
+	if (!run(conn, "SET client_min_messages = warning", 0, NULL, "settings",
+		NULL) ||
+	    !run(conn,
+		"CREATE TABLE IF NOT EXISTS schema_migrations ("
+		"version integer PRIMARY KEY, name text NOT NULL, "
+		"applied_at timestamptz NOT NULL DEFAULT now())",
+		0, NULL, "create table", NULL))
 		goto out;
 	for (i = 0; i < n; i++)
 		if (!apply(conn, c->migrations, &list[i]))

@@ -68,8 +68,7 @@ permalink_abs(struct req *r, const char *path)
 int
 permalink_month_parse(const char *year, const char *month, int *y, int *m)
 {
-	if (year == NULL || month == NULL ||
-	    text_digits(year) != YEAR_DIGITS ||
+	if (year == NULL || month == NULL || text_digits(year) != YEAR_DIGITS ||
 	    text_digits(month) != MONTH_DIGITS)
 		return 0;
 	*y = atoi(year);

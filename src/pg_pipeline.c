@@ -18,7 +18,7 @@
 #include "cli_db.h"
 #include "pg_pipeline.h"
 
-#define TEXT_OID 25	/* pg_type.h's TEXTOID: every parameter is text */
+#define TEXT_OID 25 /* pg_type.h's TEXTOID: every parameter is text */
 
 /*
  * Mark p broken, saying "fascia PROG: WHAT: <libpq's last error>" unless
@@ -68,9 +68,10 @@ pg_pipeline_start(struct pg_pipeline *p)
 		if (s->name == NULL)
 			continue;
 		if (s->nparams > PG_STMT_PARAMS_MAX) {
-			fprintf(stderr, "fascia %s: %s: more than %d "
-			    "parameters\n", p->prog, s->name,
-			    PG_STMT_PARAMS_MAX);
+			fprintf(stderr,
+			    "fascia %s: %s: more than %d "
+			    "parameters\n",
+			    p->prog, s->name, PG_STMT_PARAMS_MAX);
 			return 0;
 		}
 		res = PQprepare(p->conn, s->name, s->sql, s->nparams, types);

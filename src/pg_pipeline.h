@@ -9,8 +9,8 @@
 
 #include <libpq-fe.h>
 
-#define PG_PIPELINE_CHUNK 64	/* statements sent before results are read */
-#define PG_STMT_PARAMS_MAX 16	/* parameters of a prepared statement */
+#define PG_PIPELINE_CHUNK 64  /* statements sent before results are read */
+#define PG_STMT_PARAMS_MAX 16 /* parameters of a prepared statement */
 
 /*
  * A statement.  One with a name is prepared once under that name, each of
@@ -34,16 +34,16 @@ struct pg_stmt {
 struct pg_pipeline {
 	/* The caller's. */
 	PGconn *conn;
-	const char *prog;	/* messages say "fascia PROG: ..." */
+	const char *prog; /* messages say "fascia PROG: ..." */
 	const struct pg_stmt *const *stmts;
 	size_t nstmts;
 	void (*took)(void *arg, int stmt, PGresult *res);
 	void (*refused)(void *arg, int stmt, PGresult *res);
 	void *arg;
 	/* The pipeline's; the caller may read broken. */
-	int broken;		/* the connection failed, or the caller
-				 * gave up */
-	int sent[PG_PIPELINE_CHUNK];	/* statements whose results are due */
+	int broken;		     /* the connection failed, or the caller
+				      * gave up */
+	int sent[PG_PIPELINE_CHUNK]; /* statements whose results are due */
 	size_t nsent;
 };
 

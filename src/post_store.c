@@ -37,7 +37,7 @@ enum tags_col { TAGS_COL_NEW, TAGS_COL_RENAMED };
 enum links_col { LINKS_COL_CHANGED };
 
 _Static_assert((int)UPSERT__MAX <= POST_PARAMS_MAX &&
-    (int)TAGS__MAX <= POST_PARAMS_MAX && (int)LINKS__MAX <= POST_PARAMS_MAX,
+	(int)TAGS__MAX <= POST_PARAMS_MAX && (int)LINKS__MAX <= POST_PARAMS_MAX,
     "POST_PARAMS_MAX holds every statement's");
 
 /* The columns of the rows a post is matched against and updated from. */
@@ -169,8 +169,9 @@ post_store_plan(const struct post_row *r, struct buf *tmp, struct arena *a,
 	if (r->nnew > 0) {
 		s->stmt = POST_TAGS;
 		if ((s->v[TAGS_SLUGS] = array(tmp, a, r->new_tags, r->nnew)) ==
-		    NULL || (s->v[TAGS_NAMES] = array(tmp, a, r->new_names,
-		    r->nnew)) == NULL)
+			NULL ||
+		    (s->v[TAGS_NAMES] = array(tmp, a, r->new_names, r->nnew)) ==
+			NULL)
 			return 0;
 		s->v[TAGS_RENAME] = r->rename_tags ? "true" : "false";
 		s++;
@@ -195,8 +196,7 @@ count(const PGresult *res, int col)
  * *out (zeroed before a post's first statement).
  */
 void
-post_store_took(struct post_result *out, enum post_stmt s,
-    const PGresult *res)
+post_store_took(struct post_result *out, enum post_stmt s, const PGresult *res)
 {
 	const char *v;
 	size_t i;
@@ -206,8 +206,8 @@ post_store_took(struct post_result *out, enum post_stmt s,
 	switch (s) {
 	case POST_UPSERT:
 		v = PQgetvalue(res, 0, POST_COL_OUTCOME);
-		for (i = 0; i < sizeof(outcome_names) /
-		    sizeof(outcome_names[0]); i++)
+		for (i = 0;
+		     i < sizeof(outcome_names) / sizeof(outcome_names[0]); i++)
 			if (strcmp(v, outcome_names[i]) == 0) {
 				out->outcome = (enum post_outcome)i;
 				out->answered = 1;

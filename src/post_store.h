@@ -15,9 +15,9 @@
 
 /* The statements, in the order a post's are run. */
 enum post_stmt {
-	POST_UPSERT,	/* the post's row */
-	POST_TAGS,	/* the tags it needs, created when missing */
-	POST_LINKS,	/* the post's tags: those and no others */
+	POST_UPSERT, /* the post's row */
+	POST_TAGS,   /* the tags it needs, created when missing */
+	POST_LINKS,  /* the post's tags: those and no others */
 	POST_STMT__MAX
 };
 
@@ -27,7 +27,7 @@ extern const struct pg_stmt post_stmts[POST_STMT__MAX];
 enum post_col {
 	POST_COL_ID,
 	POST_COL_OUTCOME,
-	POST_COL_STATE,	/* "draft", "scheduled" or "published" */
+	POST_COL_STATE, /* "draft", "scheduled" or "published" */
 	POST_COL_DATE,	/* "YYYY-MM-DD HH:MM TZ" in the session's zone, or "" */
 	POST_COL__MAX
 };
@@ -39,20 +39,20 @@ enum post_col {
  * row gives none, and one that does not is created.
  */
 struct post_row {
-	const char *import_key;	/* where it came from ("wp:123"), or NULL */
+	const char *import_key; /* where it came from ("wp:123"), or NULL */
 	const char *slug;	/* a changed slug leaves a redirect */
 	const char *title;
 	const char *excerpt;
 	const char *body_source; /* its Markdown, or "" */
 	const char *body_html;
-	const char *author;	/* the author's slug */
-	int published;		/* else a draft */
-	const char *date;	/* when it is published, or NULL: ... */
-	int has_days;		/* ... days after now, when this is set, else
-				 * as it was, else now if published */
+	const char *author; /* the author's slug */
+	int published;	    /* else a draft */
+	const char *date;   /* when it is published, or NULL: ... */
+	int has_days;	    /* ... days after now, when this is set, else
+			     * as it was, else now if published */
 	int days;
 	int comments_open;
-	int touch;		/* updated even when nothing differs */
+	int touch; /* updated even when nothing differs */
 	/* Its tags, by slug: it has these and no others afterwards. */
 	const char *const *tags;
 	size_t ntags;
@@ -60,14 +60,24 @@ struct post_row {
 	const char *const *new_tags;
 	const char *const *new_names;
 	size_t nnew;
-	int rename_tags;	/* those that exist take the names given */
+	int rename_tags; /* those that exist take the names given */
 };
 
 /* The parameters of each statement, as post_store_plan() sets them. */
 enum upsert_param {
-	UPSERT_KEY, UPSERT_SLUG, UPSERT_TITLE, UPSERT_EXCERPT,
-	UPSERT_BODY_SOURCE, UPSERT_BODY_HTML, UPSERT_AUTHOR, UPSERT_STATUS,
-	UPSERT_DATE, UPSERT_DAYS, UPSERT_OPEN, UPSERT_TOUCH, UPSERT__MAX
+	UPSERT_KEY,
+	UPSERT_SLUG,
+	UPSERT_TITLE,
+	UPSERT_EXCERPT,
+	UPSERT_BODY_SOURCE,
+	UPSERT_BODY_HTML,
+	UPSERT_AUTHOR,
+	UPSERT_STATUS,
+	UPSERT_DATE,
+	UPSERT_DAYS,
+	UPSERT_OPEN,
+	UPSERT_TOUCH,
+	UPSERT__MAX
 };
 enum tags_param { TAGS_SLUGS, TAGS_NAMES, TAGS_RENAME, TAGS__MAX };
 enum links_param { LINKS_SLUG, LINKS_TAGS, LINKS__MAX };
@@ -85,15 +95,15 @@ enum post_outcome { POST_NEW, POST_UPDATED, POST_UNCHANGED };
 
 /* What a post's statements returned, added up by post_store_took(). */
 struct post_result {
-	int answered;		/* POST_UPSERT returned its row: outcome */
+	int answered; /* POST_UPSERT returned its row: outcome */
 	enum post_outcome outcome;
-	long tags_new;		/* tags created */
-	long tags_renamed;	/* tags that took a new name */
-	long links_changed;	/* tags the post gained or lost */
+	long tags_new;	    /* tags created */
+	long tags_renamed;  /* tags that took a new name */
+	long links_changed; /* tags the post gained or lost */
 };
 
-int post_store_plan(const struct post_row *r, struct buf *tmp,
-    struct arena *a, struct post_step steps[POST_STMT__MAX], size_t *nsteps);
+int post_store_plan(const struct post_row *r, struct buf *tmp, struct arena *a,
+    struct post_step steps[POST_STMT__MAX], size_t *nsteps);
 void post_store_took(struct post_result *out, enum post_stmt s,
     const PGresult *res);
 

@@ -23,12 +23,12 @@
 #include "date.h"
 #include "pubdate.h"
 
-#define MAX_RELATIVE_DAYS 36500	/* a hundred years */
+#define MAX_RELATIVE_DAYS 36500 /* a hundred years */
 #define RELATIVE_DIGITS_MAX 5	/* of MAX_RELATIVE_DAYS */
 #define FRAC_DIGITS_MAX 6	/* microseconds, PostgreSQL's precision */
 #define ZONE_HOURS_MAX 14	/* UTC+14, the farthest offset in use */
 #define ZONE_MINUTES_MAX 59
-#define ZONE_LEN 6		/* "+HH:MM" */
+#define ZONE_LEN 6 /* "+HH:MM" */
 
 /* Write v, 0 <= v < 10^width, as width digits at p; return the end. */
 static char *
@@ -58,8 +58,7 @@ parse_relative(const char *s, struct pubdate *d)
 	if (i == 0 || p[i] != ' ' || n > MAX_RELATIVE_DAYS)
 		return 0;
 	p += i + 1;
-	if (strcmp(p, n == 1 ? "day" : "days") != 0 &&
-	    strcmp(p, "days") != 0)
+	if (strcmp(p, n == 1 ? "day" : "days") != 0 && strcmp(p, "days") != 0)
 		return 0;
 	d->kind = PUBDATE_RELATIVE;
 	d->days = n;

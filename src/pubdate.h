@@ -5,8 +5,8 @@
 #define FASCIA_PUBDATE_H
 
 enum pubdate_kind {
-	PUBDATE_ABSOLUTE,	/* text holds a timestamp PostgreSQL reads */
-	PUBDATE_RELATIVE	/* days after the moment of import */
+	PUBDATE_ABSOLUTE, /* text holds a timestamp PostgreSQL reads */
+	PUBDATE_RELATIVE  /* days after the moment of import */
 };
 
 /* "YYYY-MM-DD HH:MM:SS.ffffff+HH:MM", the longest text, and room. */
@@ -16,7 +16,7 @@ struct pubdate {
 	enum pubdate_kind kind;
 	/* PUBDATE_ABSOLUTE's: "YYYY-MM-DD HH:MM:SS[.ffffff][+HH:MM]" */
 	char text[PUBDATE_TEXT_MAX];
-	int days;		/* PUBDATE_RELATIVE's */
+	int days; /* PUBDATE_RELATIVE's */
 };
 
 int pubdate_parse(const char *s, struct pubdate *d);

@@ -30,8 +30,8 @@ decode(struct req *r, const char *s, size_t n, int plus_space,
 		*bad = REQ_NOMEM;
 		return NULL;
 	}
-	if (!pct_decode(s, n, plus_space, out, &len) ||
-	    !utf8_valid(out, len) || text_has_control(out, len, 0)) {
+	if (!pct_decode(s, n, plus_space, out, &len) || !utf8_valid(out, len) ||
+	    text_has_control(out, len, 0)) {
 		*bad = REQ_BAD;
 		return NULL;
 	}
@@ -54,10 +54,11 @@ parse_query(struct req *r, const char *q)
 		eq = memchr(q, '=', (size_t)(end - q));
 		if (eq == NULL)
 			eq = end;
-		if ((r->q[r->nq].name = decode(r, q, (size_t)(eq - q), 1,
-		    &bad)) == NULL)
+		if ((r->q[r->nq].name =
+			    decode(r, q, (size_t)(eq - q), 1, &bad)) == NULL)
 			return bad;
-		r->q[r->nq].value = eq == end ? "" :
+		r->q[r->nq].value = eq == end ?
+		    "" :
 		    decode(r, eq + 1, (size_t)(end - eq - 1), 1, &bad);
 		if (r->q[r->nq].value == NULL)
 			return bad;
@@ -96,7 +97,7 @@ req_parse(struct req *r)
 		return REQ_URI_TOO_LONG;
 	q = strchr(uri, '?');
 	if ((r->path = arena_strndup(r->arena, uri,
-	    q ? (size_t)(q - uri) : strlen(uri))) == NULL)
+		 q ? (size_t)(q - uri) : strlen(uri))) == NULL)
 		return REQ_NOMEM;
 	if (q != NULL && (bad = parse_query(r, q + 1)) != REQ_OK)
 		return bad;
@@ -105,9 +106,9 @@ req_parse(struct req *r)
 		if ((slash = strchr(p, '/')) == NULL)
 			slash = p + strlen(p);
 		if (slash == p || r->nseg == PATH_SEGMENTS_MAX)
-			return REQ_NO_PAGE;	/* "//" or too deep */
-		if ((r->seg[r->nseg] = decode(r, p, (size_t)(slash - p), 0,
-		    &bad)) == NULL)
+			return REQ_NO_PAGE; /* "//" or too deep */
+		if ((r->seg[r->nseg] =
+			    decode(r, p, (size_t)(slash - p), 0, &bad)) == NULL)
 			return bad;
 		if (strchr(r->seg[r->nseg], '/') != NULL ||
 		    strcmp(r->seg[r->nseg], ".") == 0 ||

@@ -9,7 +9,7 @@
 
 #include "worker.h"
 
-#define URI_MAX 2048		/* longer request URIs get 414 */
+#define URI_MAX 2048 /* longer request URIs get 414 */
 #define PATH_SEGMENTS_MAX 8
 #define QUERY_PARAMS_MAX 16
 
@@ -34,9 +34,9 @@ struct req {
 
 	/* The request, decoded and checked by req_parse(). */
 	enum method method;
-	const char *uri;	/* raw path and query, as sent */
-	const char *path;	/* raw path, without the query */
-	char *seg[PATH_SEGMENTS_MAX];	/* decoded path segments */
+	const char *uri;	      /* raw path and query, as sent */
+	const char *path;	      /* raw path, without the query */
+	char *seg[PATH_SEGMENTS_MAX]; /* decoded path segments */
 	int nseg;
 	int trailing_slash;
 	struct qparam q[QUERY_PARAMS_MAX];
@@ -44,11 +44,11 @@ struct req {
 
 	/* The response being built. */
 	TMPL_varlist *vars;
-	const char *content_type;	/* NULL until there is a body */
+	const char *content_type; /* NULL until there is a body */
 	const char *location;
 	const char *allow;
 	const char *cache_control;
-	const char *headers;	/* more header lines, each ending in CRLF */
+	const char *headers; /* more header lines, each ending in CRLF */
 	int retry_after;
 };
 
@@ -62,10 +62,10 @@ typedef int handler_fn(struct req *r, char **arg);
 
 enum req_res {
 	REQ_OK,
-	REQ_BAD,		/* a malformed path or query: 400 */
-	REQ_URI_TOO_LONG,	/* 414 */
-	REQ_NO_PAGE,		/* a path no route can match: 404 */
-	REQ_NOMEM		/* 500 */
+	REQ_BAD,	  /* a malformed path or query: 400 */
+	REQ_URI_TOO_LONG, /* 414 */
+	REQ_NO_PAGE,	  /* a path no route can match: 404 */
+	REQ_NOMEM	  /* 500 */
 };
 
 enum req_res req_parse(struct req *r);

@@ -27,6 +27,8 @@
 	"object-src 'none'; base-uri 'self'; form-action 'self'; " \
 	"frame-ancestors 'none'\r\n"
 
+#define HTML_TYPE "text/html; charset=utf-8"
+
 static const struct {
 	int status;
 	const char *reason;
@@ -40,8 +42,7 @@ static const struct {
 	{ 400, "Bad Request", "Bad request",
 	    "The address or the form could not be understood. Please check "
 	    "it and try again." },
-	{ 403, "Forbidden", "Forbidden",
-	    "This request is not allowed." },
+	{ 403, "Forbidden", "Forbidden", "This request is not allowed." },
 	{ 404, "Not Found", "Page not found",
 	    "Sorry, there is nothing at this address. It may have moved, or "
 	    "the link may be mistyped." },
@@ -108,7 +109,7 @@ resp_page(struct req *r, enum view which, int status)
 	buf_reset(&w->body);
 	if (!views_render(r->app->views, which, r->vars, &w->body))
 		return 500;
-	r->content_type = "text/html; charset=utf-8";
+	r->content_type = HTML_TYPE;
 	return status;
 }
 
@@ -190,8 +191,8 @@ resp_finish(struct req *r, int status)
 	    statuses[i].reason);
 	/* A 304 has no body, so no length or type of one (RFC 9110 15.4.5). */
 	if (status != 304) {
-		buf_printf(out, "Content-Type: %s\r\n", r->content_type ?
-		    r->content_type : "text/html; charset=utf-8");
+		buf_printf(out, "Content-Type: %s\r\n",
+		    r->content_type != NULL ? r->content_type : HTML_TYPE);
 		buf_printf(out, "Content-Length: %zu\r\n", w->body.len);
 	}
 	if (r->headers != NULL && status < 400)
@@ -212,7 +213,8 @@ resp_finish(struct req *r, int status)
 	if (out->failed) {
 		log_err("response too large or out of memory");
 		buf_reset(out);
-		buf_puts(out, "Status: 500 Internal Server Error\r\n"
+		buf_puts(out,
+		    "Status: 500 Internal Server Error\r\n"
 		    "Content-Type: text/plain; charset=utf-8\r\n"
 		    "Content-Length: 0\r\n" SECURITY_HEADERS "\r\n");
 	}

@@ -11,7 +11,7 @@
 #include "req.h"
 #include "view.h"
 
-#define RETRY_AFTER 5	/* seconds a 503 asks the client to wait */
+#define RETRY_AFTER 5 /* seconds a 503 asks the client to wait */
 
 int resp_page(struct req *r, enum view which, int status);
 int resp_text(struct req *r, int status, const char *text);
@@ -19,7 +19,7 @@ void resp_finish(struct req *r, int status);
 int resp_db_status(enum db_res res);
 void resp_status_text(int status, const char **heading, const char **message);
 int resp_etag_match(const char *header, const char *etag);
-int resp_not_modified(const char *if_none_match,
-    const char *if_modified_since, const char *etag, time_t last_modified);
+int resp_not_modified(const char *if_none_match, const char *if_modified_since,
+    const char *etag, time_t last_modified);
 
 #endif

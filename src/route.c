@@ -36,12 +36,12 @@
 struct route {
 	const char *pattern;
 	const char *query;
-	unsigned methods;	/* GET implies HEAD */
+	unsigned methods; /* GET implies HEAD */
 	handler_fn *handler;
 };
 
 static const struct route routes[] = {
-	{ "/", "s", METHOD_GET, h_search },	/* WordPress's /?s=words */
+	{ "/", "s", METHOD_GET, h_search }, /* WordPress's /?s=words */
 	{ "/page/:n/", "s", METHOD_GET, h_search },
 	{ "/", NULL, METHOD_GET, h_home },
 	{ "/page/:n/", NULL, METHOD_GET, h_home },
@@ -99,7 +99,7 @@ param_fits(char k, const char *s, int i)
 
 enum match {
 	MATCH_NONE,
-	MATCH_SLASH,	/* only the trailing slash differs */
+	MATCH_SLASH, /* only the trailing slash differs */
 	MATCH_FULL
 };
 
@@ -237,8 +237,8 @@ needs_error_page(const struct req *r, int status)
 {
 	if (status < 400)
 		return 0;
-	return r->content_type == NULL || (status == 500 &&
-	    strncmp(r->content_type, "text/html", 9) == 0);
+	return r->content_type == NULL ||
+	    (status == 500 && strncmp(r->content_type, "text/html", 9) == 0);
 }
 
 /* Parse, route and answer one request. */

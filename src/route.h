@@ -10,9 +10,9 @@
 
 enum route_res {
 	ROUTE_FOUND,
-	ROUTE_REDIRECT,		/* 301 to r->location: a missing slash */
-	ROUTE_NO_PAGE,		/* 404 */
-	ROUTE_WRONG_METHOD	/* 405, with r->allow */
+	ROUTE_REDIRECT,	   /* 301 to r->location: a missing slash */
+	ROUTE_NO_PAGE,	   /* 404 */
+	ROUTE_WRONG_METHOD /* 405, with r->allow */
 };
 
 enum route_res route_resolve(struct req *r, handler_fn **h, char **arg);

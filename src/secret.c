@@ -17,7 +17,7 @@
 
 #include "secret.h"
 
-#define SECRET_FILE_MODE (S_IRUSR | S_IWUSR)	/* 0600 */
+#define SECRET_FILE_MODE (S_IRUSR | S_IWUSR) /* 0600 */
 
 /*
  * Create the key file at path unless it exists, saying which on standard
@@ -35,7 +35,7 @@ secret_create(const char *path)
 		return 0;
 	}
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    SECRET_FILE_MODE)) == -1) {
+		 SECRET_FILE_MODE)) == -1) {
 		if (errno == EEXIST) {
 			printf("%s exists; keeping it\n", path);
 			return 1;
@@ -77,20 +77,26 @@ secret_load(const char *path, unsigned char key[SECRET_KEY_BYTES])
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		fprintf(stderr, "fascia: secret key file %s: %s (create it "
-		    "once with `fascia keygen`)\n", path, strerror(errno));
+		fprintf(stderr,
+		    "fascia: secret key file %s: %s (create it "
+		    "once with `fascia keygen`)\n",
+		    path, strerror(errno));
 		return 0;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    st.st_size != SECRET_KEY_BYTES) {
-		fprintf(stderr, "fascia: secret key file %s is not a %d-byte "
-		    "file\n", path, SECRET_KEY_BYTES);
+		fprintf(stderr,
+		    "fascia: secret key file %s is not a %d-byte "
+		    "file\n",
+		    path, SECRET_KEY_BYTES);
 		close(fd);
 		return 0;
 	}
 	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-		fprintf(stderr, "fascia: secret key file %s must not be "
-		    "readable by others (chmod 600)\n", path);
+		fprintf(stderr,
+		    "fascia: secret key file %s must not be "
+		    "readable by others (chmod 600)\n",
+		    path);
 		close(fd);
 		return 0;
 	}

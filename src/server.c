@@ -39,10 +39,10 @@
 #include "worker.h"
 
 #define WORKERS_MAX 256
-#define STOP_GRACE 10		/* seconds a worker may take to finish */
-#define REQUEST_ARENA_CHUNK (64 * 1024)	/* a page view fits in one */
+#define STOP_GRACE 10 /* seconds a worker may take to finish */
+#define REQUEST_ARENA_CHUNK (64 * 1024) /* a page view fits in one */
 #define TMPL_ARENA_CHUNK (32 * 1024)
-#define HEADERS_MAX 4096	/* room for the headers before the body */
+#define HEADERS_MAX 4096 /* room for the headers before the body */
 
 struct child {
 	pid_t pid;
@@ -73,9 +73,10 @@ open_listener(const struct conf *c, int *unix_created)
 	*unix_created = 0;
 	if (strcmp(c->listen, "stdin") == 0) {
 		if (getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &accepting,
-		    &len) == -1 || !accepting) {
+			&len) == -1 ||
+		    !accepting) {
 			log_err("listen = stdin, but fd 0 is not a listening "
-			    "socket");
+				"socket");
 			return -1;
 		}
 		return 0;
@@ -92,7 +93,8 @@ open_listener(const struct conf *c, int *unix_created)
 			log_err("socket: %s", strerror(errno));
 			return -1;
 		}
-		/* A socket left by a crash is stale; one that answers is not. */
+		/* A socket left by a crash is stale; one that answers is not.
+		 */
 		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
 			log_err("%s: another server is listening there",
 			    c->listen);
@@ -103,7 +105,8 @@ open_listener(const struct conf *c, int *unix_created)
 		old = umask(0777 & ~(mode_t)c->socket_mode);
 		err = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 		umask(old);
-		if (err == -1 || chmod(c->listen, (mode_t)c->socket_mode) == -1 ||
+		if (err == -1 ||
+		    chmod(c->listen, (mode_t)c->socket_mode) == -1 ||
 		    listen(fd, SOMAXCONN) == -1) {
 			log_err("%s: %s", c->listen, strerror(errno));
 			close(fd);
@@ -123,14 +126,14 @@ open_listener(const struct conf *c, int *unix_created)
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE;
-	if ((err = getaddrinfo(*host ? host : NULL, colon + 1, &hints,
-	    &res)) != 0) {
+	if ((err = getaddrinfo(*host ? host : NULL, colon + 1, &hints, &res)) !=
+	    0) {
 		log_err("listen %s: %s", c->listen, gai_strerror(err));
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		if ((fd = socket(ai->ai_family, ai->ai_socktype,
-		    ai->ai_protocol)) == -1)
+			 ai->ai_protocol)) == -1)
 			continue;
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
@@ -228,7 +231,7 @@ worker_main(const struct app *app)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = worker_on_term;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0;	/* no SA_RESTART: interrupt accept() */
+	sa.sa_flags = 0; /* no SA_RESTART: interrupt accept() */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
@@ -274,7 +277,7 @@ spawn(const struct app *app, int gen)
 		return 0;
 	}
 	if (pid == 0)
-		worker_main(app);	/* does not return */
+		worker_main(app); /* does not return */
 	kids[i].pid = pid;
 	kids[i].gen = gen;
 	kids[i].started = time(NULL);
@@ -309,8 +312,8 @@ signal_gen(int gen, int sig, int except)
 	size_t i;
 
 	for (i = 0; i < sizeof(kids) / sizeof(kids[0]); i++)
-		if (kids[i].pid != 0 && (gen < 0 ? kids[i].gen != except :
-		    kids[i].gen == gen))
+		if (kids[i].pid != 0 &&
+		    (gen < 0 ? kids[i].gen != except : kids[i].gen == gen))
 			kill(kids[i].pid, sig);
 }
 
@@ -353,14 +356,16 @@ schema_ok(const struct conf *c)
 
 	if (PQstatus(conn) != CONNECTION_OK) {
 		log_warn("database not reachable at start: %s; pages answer "
-		    "503 until it is", PQerrorMessage(conn));
+			 "503 until it is",
+		    PQerrorMessage(conn));
 		PQfinish(conn);
 		return 1;
 	}
 	v = db_schema_version(conn);
 	PQfinish(conn);
 	if (v >= 0 && v < DB_SCHEMA_VERSION) {
-		fprintf(stderr, "fascia: the database schema is at version %d "
+		fprintf(stderr,
+		    "fascia: the database schema is at version %d "
 		    "but this fascia needs %d: run `fascia migrate` first\n",
 		    v, DB_SCHEMA_VERSION);
 		return 0;
@@ -386,7 +391,7 @@ server_run(const char *conf_path)
 		fprintf(stderr, "fascia: libsodium failed to start\n");
 		return 1;
 	}
-	xmlInitParser();	/* once, before the workers write feeds */
+	xmlInitParser(); /* once, before the workers write feeds */
 	if ((app = app_load(conf_path)) == NULL)
 		return 1;
 	if (!schema_ok(app->conf))
@@ -423,7 +428,8 @@ server_run(const char *conf_path)
 				break;
 			if (time(NULL) >= stop_deadline) {
 				log_warn("workers still busy after %ds; "
-				    "killing them", STOP_GRACE);
+					 "killing them",
+				    STOP_GRACE);
 				signal_gen(-1, SIGKILL, -1);
 				stop_deadline = time(NULL) + STOP_GRACE;
 			}
@@ -439,12 +445,12 @@ server_run(const char *conf_path)
 			log_info("reloading %s", conf_path);
 			if ((fresh = app_load(conf_path)) == NULL) {
 				log_err("reload failed; still serving the "
-				    "previous configuration and templates");
+					"previous configuration and templates");
 			} else {
 				if (strcmp(fresh->conf->listen,
-				    app->conf->listen) != 0)
+					app->conf->listen) != 0)
 					log_warn("a new listen address takes "
-					    "a restart");
+						 "a restart");
 				app_free(app);
 				app = fresh;
 				gen++;
@@ -455,7 +461,7 @@ server_run(const char *conf_path)
 			}
 		}
 		if (crashed_fast > 0)
-			respawn_at = time(NULL) + 1;	/* don't fork-loop */
+			respawn_at = time(NULL) + 1; /* don't fork-loop */
 		if (time(NULL) >= respawn_at)
 			while (live(gen) < worker_count(app->conf) &&
 			    spawn(app, gen))

@@ -41,11 +41,12 @@ site_init(struct site *s, const struct conf *c)
 	p = p != NULL ? p + 3 : c->base_url;
 	end = p + strcspn(p, "/");
 	if ((s->origin = strndup(c->base_url, (size_t)(end - c->base_url))) ==
-	    NULL || (s->path = strdup(end)) == NULL)
+		NULL ||
+	    (s->path = strdup(end)) == NULL)
 		goto fail;
 	if ((at = memchr(p, '@', (size_t)(end - p))) != NULL)
 		p = at + 1;
-	if (*p == '[')	/* an IPv6 literal: keep it whole, port or not */
+	if (*p == '[') /* an IPv6 literal: keep it whole, port or not */
 		colon = memchr(p, ']', (size_t)(end - p));
 	else
 		colon = memchr(p, ':', (size_t)(end - p));

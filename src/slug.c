@@ -14,20 +14,20 @@
 #include "slug.h"
 #include "utf8.h"
 
-#define YEAR_DIGITS 4	/* /YYYY/ is the archive's URL */
+#define YEAR_DIGITS 4 /* /YYYY/ is the archive's URL */
 
 /* Code points: the letters folded to ASCII, and those that vanish. */
-#define LATIN1_FIRST 0xc0	/* U+00C0, A with grave */
+#define LATIN1_FIRST 0xc0 /* U+00C0, A with grave */
 #define LATIN_EXT_A_FIRST 0x100
 #define LATIN_EXT_A_LAST 0x17f
-#define RIGHT_QUOTE 0x2019	/* the typographic apostrophe */
-#define COMBINING_FIRST 0x300	/* combining diacritical marks */
+#define RIGHT_QUOTE 0x2019    /* the typographic apostrophe */
+#define COMBINING_FIRST 0x300 /* combining diacritical marks */
 #define COMBINING_LAST 0x36f
 
 /* First path segments that are not posts. */
 static const char *const reserved[] = { "page", "author", "tag", "feed",
-    "search", "healthz", "static", "sitemap.xml", "robots.txt", "wp-admin",
-    "wp-content", "wp-includes", "comments", NULL };
+	"search", "healthz", "static", "sitemap.xml", "robots.txt", "wp-admin",
+	"wp-content", "wp-includes", "comments", NULL };
 
 /*
  * Lower-case ASCII for the Latin-1 letters U+00C0..U+00FF and the Latin
@@ -44,16 +44,19 @@ static const char *
 latin_pair(long cp)
 {
 	switch (cp) {
-	case 0xc6: case 0xe6:
+	case 0xc6:
+	case 0xe6:
 		return "ae";
-	case 0xde: case 0xfe:
+	case 0xde:
+	case 0xfe:
 		return "th";
 	case 0xdf:
 		return "ss";
-	case 0x132: case 0x133:
+	case 0x132:
+	case 0x133:
 		return "ij";
 	default:
-		return "oe";	/* U+0152, U+0153 */
+		return "oe"; /* U+0152, U+0153 */
 	}
 }
 
@@ -127,8 +130,8 @@ slug_from_text(const char *s, char out[SLUG_MAX + 1])
 			continue;
 		else if (cp >= LATIN1_FIRST && cp <= LATIN_EXT_A_LAST) {
 			one[0] = *(cp < LATIN_EXT_A_FIRST ?
-			    latin1 + (cp - LATIN1_FIRST) :
-			    latin_ext_a + (cp - LATIN_EXT_A_FIRST));
+				latin1 + (cp - LATIN1_FIRST) :
+				latin_ext_a + (cp - LATIN_EXT_A_FIRST));
 			if (one[0] == '*')
 				add = latin_pair(cp);
 			else if (one[0] == ' ')

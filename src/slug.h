@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#define SLUG_MAX 200	/* bytes, as the schema's CHECK says */
+#define SLUG_MAX 200 /* bytes, as the schema's CHECK says */
 
 int slug_valid(const char *s);
 int slug_reserved(const char *s);

@@ -10,8 +10,8 @@
 struct strmap {
 	char **keys;
 	char **vals;
-	size_t cap;	/* slots: 0 or a power of two */
-	size_t n;	/* keys set */
+	size_t cap; /* slots: 0 or a power of two */
+	size_t n;   /* keys set */
 };
 
 const char *strmap_get(const struct strmap *m, const char *k);

@@ -70,8 +70,7 @@ hex_digit(int c)
  * not NUL-terminated and may contain any byte: check it with utf8_valid().
  */
 int
-pct_decode(const char *in, size_t n, int plus_space, char *out,
-    size_t *outlen)
+pct_decode(const char *in, size_t n, int plus_space, char *out, size_t *outlen)
 {
 	size_t i, o = 0;
 	int hi, lo;
@@ -207,8 +206,9 @@ text_to_html(struct buf *b, const char *s, size_t n)
 			end--;
 		if (i < n)
 			i++;
-		for (blank = start; blank < end &&
-		    (s[blank] == ' ' || s[blank] == '\t'); blank++)
+		for (blank = start;
+		     blank < end && (s[blank] == ' ' || s[blank] == '\t');
+		     blank++)
 			;
 		if (blank == end) {
 			if (open)
@@ -232,21 +232,44 @@ static const struct {
 	const char *name;
 	long cp;
 } named_refs[] = {
-	{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' },
-	{ "apos", '\'' }, { "nbsp", 0xa0 }, { "hellip", 0x2026 },
-	{ "mdash", 0x2014 }, { "ndash", 0x2013 }, { "lsquo", 0x2018 },
-	{ "rsquo", 0x2019 }, { "sbquo", 0x201a }, { "ldquo", 0x201c },
-	{ "rdquo", 0x201d }, { "bdquo", 0x201e }, { "laquo", 0xab },
-	{ "raquo", 0xbb }, { "copy", 0xa9 }, { "reg", 0xae },
-	{ "trade", 0x2122 }, { "middot", 0xb7 }, { "bull", 0x2022 },
-	{ "deg", 0xb0 }, { "euro", 0x20ac }, { "pound", 0xa3 },
-	{ "times", 0xd7 }, { "frac12", 0xbd }, { "shy", 0xad },
-	{ "iexcl", 0xa1 }, { "iquest", 0xbf }, { "prime", 0x2032 },
-	{ "larr", 0x2190 }, { "rarr", 0x2192 }, { "hearts", 0x2665 },
+	{ "amp", '&' },
+	{ "lt", '<' },
+	{ "gt", '>' },
+	{ "quot", '"' },
+	{ "apos", '\'' },
+	{ "nbsp", 0xa0 },
+	{ "hellip", 0x2026 },
+	{ "mdash", 0x2014 },
+	{ "ndash", 0x2013 },
+	{ "lsquo", 0x2018 },
+	{ "rsquo", 0x2019 },
+	{ "sbquo", 0x201a },
+	{ "ldquo", 0x201c },
+	{ "rdquo", 0x201d },
+	{ "bdquo", 0x201e },
+	{ "laquo", 0xab },
+	{ "raquo", 0xbb },
+	{ "copy", 0xa9 },
+	{ "reg", 0xae },
+	{ "trade", 0x2122 },
+	{ "middot", 0xb7 },
+	{ "bull", 0x2022 },
+	{ "deg", 0xb0 },
+	{ "euro", 0x20ac },
+	{ "pound", 0xa3 },
+	{ "times", 0xd7 },
+	{ "frac12", 0xbd },
+	{ "shy", 0xad },
+	{ "iexcl", 0xa1 },
+	{ "iquest", 0xbf },
+	{ "prime", 0x2032 },
+	{ "larr", 0x2190 },
+	{ "rarr", 0x2192 },
+	{ "hearts", 0x2665 },
 };
 
-#define REF_NAME_MAX 10		/* longer than any name above */
-#define REF_DIGITS_MAX 8	/* "&#x10FFFF;" with room for leading zeros */
+#define REF_NAME_MAX 10	 /* longer than any name above */
+#define REF_DIGITS_MAX 8 /* "&#x10FFFF;" with room for leading zeros */
 
 /*
  * Read the HTML character reference at s (n bytes, s[0] == '&'): a named
@@ -276,11 +299,12 @@ html_char_ref(const char *s, size_t n, long *cp)
 		if (j == i || j >= n || s[j] != ';')
 			return 0;
 		*cp = v == 0 || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) ?
-		    -1 : v;
+		    -1 :
+		    v;
 		return j + 1;
 	}
 	for (j = 1; j < n && j < REF_NAME_MAX && isalnum((unsigned char)s[j]);
-	    j++)
+	     j++)
 		;
 	if (j == 1 || j >= n || s[j] != ';')
 		return 0;

@@ -11,11 +11,15 @@
 #include "arena.h"
 #include "buf.h"
 
+/* A limit as text, for messages: LIMIT_TEXT(245) is "245". */
+#define LIMIT_TEXT(n) LIMIT_TEXT_(n)
+#define LIMIT_TEXT_(n) #n
+
 /* The typography of titles and messages, in UTF-8. */
 #define EN_DASH "\xe2\x80\x93"
-#define LDQUO "\xe2\x80\x9c"	/* left double quotation mark */
+#define LDQUO "\xe2\x80\x9c" /* left double quotation mark */
 #define RDQUO "\xe2\x80\x9d"
-#define RSQUO "\xe2\x80\x99"	/* the apostrophe of "you've" */
+#define RSQUO "\xe2\x80\x99" /* the apostrophe of "you've" */
 
 int text_has_control(const char *s, size_t n, int allow_breaks);
 size_t text_digits(const char *s);

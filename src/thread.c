@@ -76,8 +76,12 @@ thread_order(struct arena *a, const long *ids, const long *parents, int n,
 	}
 	for (cur = first_root; cur >= 0 && o < n;) {
 		p = nodes[cur].parent;
-		nodes[cur].depth = p < 0 ? 1 : nodes[p].depth < max_depth ?
-		    nodes[p].depth + 1 : max_depth;
+		if (p < 0)
+			nodes[cur].depth = 1;
+		else if (nodes[p].depth < max_depth)
+			nodes[cur].depth = nodes[p].depth + 1;
+		else
+			nodes[cur].depth = max_depth;
 		depth[o] = nodes[cur].depth;
 		order[o++] = cur;
 		if (nodes[cur].first_child >= 0) {

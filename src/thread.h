@@ -6,7 +6,7 @@
 
 #include "arena.h"
 
-int thread_order(struct arena *a, const long *ids, const long *parents,
-    int n, int max_depth, int *order, int *depth);
+int thread_order(struct arena *a, const long *ids, const long *parents, int n,
+    int max_depth, int *order, int *depth);
 
 #endif

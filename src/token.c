@@ -16,8 +16,8 @@
 
 #include "token.h"
 
-#define TIME_BYTES 8		/* a time or an id, big-endian */
-#define CLOCK_SKEW 60		/* seconds a token may come from the future */
+#define TIME_BYTES 8  /* a time or an id, big-endian */
+#define CLOCK_SKEW 60 /* seconds a token may come from the future */
 
 /* nonce | issued | MAC over the post id, nonce and issued time */
 #define FORM_RAW (NONCE_BYTES + TIME_BYTES + crypto_auth_BYTES)
@@ -66,7 +66,7 @@ token_decode(const char *token, unsigned char *raw, size_t rawlen)
 
 	return token != NULL && strlen(token) < TOKEN_CHARS &&
 	    sodium_base642bin(raw, rawlen, token, strlen(token), NULL, &len,
-	    NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
+		NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
 	    len == rawlen;
 }
 
@@ -101,8 +101,8 @@ form_token_check(const struct keys *k, long post_id, const char *token,
 	if (!token_decode(token, raw, sizeof(raw)))
 		return TOKEN_INVALID;
 	token_mac(k->form, post_id, raw, NONCE_BYTES + TIME_BYTES, mac);
-	if (sodium_memcmp(mac, raw + NONCE_BYTES + TIME_BYTES,
-	    sizeof(mac)) != 0)
+	if (sodium_memcmp(mac, raw + NONCE_BYTES + TIME_BYTES, sizeof(mac)) !=
+	    0)
 		return TOKEN_INVALID;
 	issued = (time_t)get_be64(raw + NONCE_BYTES);
 	if (issued > now + CLOCK_SKEW || now - issued > max_age)

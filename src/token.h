@@ -10,13 +10,13 @@
 #include "keys.h"
 
 #define NONCE_BYTES 16
-#define TOKEN_CHARS 96	/* room for a token's base64 text and its NUL */
+#define TOKEN_CHARS 96 /* room for a token's base64 text and its NUL */
 
 enum token_res {
 	TOKEN_OK,
-	TOKEN_INVALID,	/* missing, malformed, forged or for another post */
+	TOKEN_INVALID, /* missing, malformed, forged or for another post */
 	TOKEN_EXPIRED,
-	TOKEN_TOO_FAST	/* valid, but filled in faster than a person can */
+	TOKEN_TOO_FAST /* valid, but filled in faster than a person can */
 };
 
 void form_token_issue(const struct keys *k, long post_id, time_t now,
@@ -26,7 +26,7 @@ enum token_res form_token_check(const struct keys *k, long post_id,
     unsigned char nonce[NONCE_BYTES]);
 void view_token_issue(const struct keys *k, long comment_id, time_t expires,
     char out[TOKEN_CHARS]);
-int view_token_check(const struct keys *k, long comment_id,
-    const char *token, time_t now);
+int view_token_check(const struct keys *k, long comment_id, const char *token,
+    time_t now);
 
 #endif

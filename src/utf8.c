@@ -55,16 +55,16 @@ utf8_decode(const char *s, size_t n, long *cp)
 		len = 3;
 		v = p[0] & 0x0f;
 		if (p[0] == 0xe0)
-			lo = 0xa0;	/* overlong below */
+			lo = 0xa0; /* overlong below */
 		else if (p[0] == 0xed)
-			hi = 0x9f;	/* surrogates above */
+			hi = 0x9f; /* surrogates above */
 	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
 		len = 4;
 		v = p[0] & 0x07;
 		if (p[0] == 0xf0)
-			lo = 0x90;	/* overlong below */
+			lo = 0x90; /* overlong below */
 		else if (p[0] == 0xf4)
-			hi = 0x8f;	/* past U+10FFFF above */
+			hi = 0x8f; /* past U+10FFFF above */
 	} else {
 		*cp = -1;
 		return 1;

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#define UTF8_SEQ_MAX 4	/* bytes of the longest sequence */
+#define UTF8_SEQ_MAX 4 /* bytes of the longest sequence */
 
 int utf8_valid(const char *s, size_t n);
 size_t utf8_decode(const char *s, size_t n, long *cp);

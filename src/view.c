@@ -48,12 +48,12 @@ views_load(const struct conf *c)
 	opt.strict = 1;
 	for (i = 0; i < VIEW__MAX; i++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", c->templates,
-		    view_files[i]) >= sizeof(path)) {
+			view_files[i]) >= sizeof(path)) {
 			log_err("template path too long");
 			goto fail;
 		}
 		if ((v->t[i] = TMPL_compile_file(path, v->fmts, &opt,
-		    stderr)) == NULL) {
+			 stderr)) == NULL) {
 			log_err("cannot compile template %s", path);
 			goto fail;
 		}
@@ -61,7 +61,8 @@ views_load(const struct conf *c)
 	/* The stylesheet's URL changes with the file, so it can be cached
 	 * for a year. */
 	if ((size_t)snprintf(path, sizeof(path), "%s/style.css",
-	    c->static_dir) < sizeof(path) && stat(path, &st) == 0) {
+		c->static_dir) < sizeof(path) &&
+	    stat(path, &st) == 0) {
 		snprintf(path, sizeof(path), "/static/style.css?v=%lx%lx",
 		    (unsigned long)st.st_mtime, (unsigned long)st.st_size);
 	} else {

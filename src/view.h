@@ -8,13 +8,7 @@
 #include "conf.h"
 #include "ctemplate.h"
 
-enum view {
-	VIEW_INDEX,
-	VIEW_POST,
-	VIEW_ERROR,
-	VIEW_SEARCH,
-	VIEW__MAX
-};
+enum view { VIEW_INDEX, VIEW_POST, VIEW_ERROR, VIEW_SEARCH, VIEW__MAX };
 
 struct views {
 	TMPL_template *t[VIEW__MAX];

@@ -11,22 +11,22 @@
 #include "ctemplate.h"
 #include "db.h"
 
-#define RESPONSE_MAX (8u << 20)	/* cap on one rendered page */
+#define RESPONSE_MAX (8u << 20) /* cap on one rendered page */
 #define SCRATCH_MAX (1u << 20)	/* cap on one piece of text built */
 
 /* How long the rows of the page chrome are kept (layout.c). */
-#define CHROME_TTL 60		/* seconds */
+#define CHROME_TTL 60 /* seconds */
 
 struct worker {
-	const struct app *app;	/* this generation's: read-only */
+	const struct app *app; /* this generation's: read-only */
 	struct db db;
-	struct arena arena;	/* the request's memory, reset after each */
-	TMPL_arena *tmpl;	/* the request's template variables */
-	struct buf body;	/* the response body being built */
-	struct buf out;		/* headers and body, sent in one write */
-	struct buf scratch;	/* text built before it goes to the arena */
-	struct db_cache authors;	/* the navigation's authors */
-	struct db_cache months;		/* the months with posts */
+	struct arena arena;	 /* the request's memory, reset after each */
+	TMPL_arena *tmpl;	 /* the request's template variables */
+	struct buf body;	 /* the response body being built */
+	struct buf out;		 /* headers and body, sent in one write */
+	struct buf scratch;	 /* text built before it goes to the arena */
+	struct db_cache authors; /* the navigation's authors */
+	struct db_cache months;	 /* the months with posts */
 };
 
 #endif

@@ -25,7 +25,7 @@
 
 struct id_index {
 	long long id;
-	long i;			/* index of the comment */
+	long i; /* index of the comment */
 };
 
 struct order_key {
@@ -72,18 +72,20 @@ nearest_wanted(struct wpc *c, long j)
 	long k, r;
 
 	for (k = j; k != WPC_NONE && c[k].state != WPC_WANTED &&
-	    c[k].near_mark == WPC_UNSEEN; k = c[k].wp_parent)
+	     c[k].near_mark == WPC_UNSEEN;
+	     k = c[k].wp_parent)
 		c[k].near_mark = WPC_ON_PATH;
 	if (k == WPC_NONE)
 		r = WPC_NONE;
 	else if (c[k].state == WPC_WANTED)
 		r = k;
 	else if (c[k].near_mark == WPC_ON_PATH)
-		r = WPC_NONE;	/* a loop among comments not wanted */
+		r = WPC_NONE; /* a loop among comments not wanted */
 	else
 		r = c[k].near;
 	for (k = j; k != WPC_NONE && c[k].state != WPC_WANTED &&
-	    c[k].near_mark == WPC_ON_PATH; k = c[k].wp_parent) {
+	     c[k].near_mark == WPC_ON_PATH;
+	     k = c[k].wp_parent) {
 		c[k].near_mark = WPC_DONE;
 		c[k].near = r;
 	}
@@ -105,8 +107,9 @@ depths(struct wpc *c, size_t n, long *path)
 		if (c[i].state != WPC_WANTED || c[i].depth_mark != WPC_UNSEEN)
 			continue;
 		np = 0;
-		for (k = (long)i; k != WPC_NONE &&
-		    c[k].depth_mark == WPC_UNSEEN; k = c[k].reply_to) {
+		for (k = (long)i;
+		     k != WPC_NONE && c[k].depth_mark == WPC_UNSEEN;
+		     k = c[k].reply_to) {
 			c[k].depth_mark = WPC_ON_PATH;
 			path[np++] = k;
 		}
@@ -161,7 +164,7 @@ wpc_plan(struct wpc *c, size_t n, struct arena *a,
 		c[i].depth = 0;
 		c[i].near_mark = c[i].depth_mark = WPC_UNSEEN;
 		if (c[i].id == 0)
-			continue;	/* no comment can name it its parent */
+			continue; /* no comment can name it its parent */
 		idx[k].id = c[i].id;
 		idx[k++].i = (long)i;
 	}

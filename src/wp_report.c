@@ -63,7 +63,8 @@ static const struct noun skip_names[WP_SKIP__MAX] = {
 	[WP_SKIP_OTHER_COMMENT] = { "comment of another type",
 	    "comments of other types" },
 	[WP_SKIP_UNCATEGORIZED] = { "use of the default category "
-	    "Uncategorized", "uses of the default category Uncategorized" },
+				    "Uncategorized",
+	    "uses of the default category Uncategorized" },
 	[WP_SKIP_OTHER_TERM] = { "term of another taxonomy",
 	    "terms of other taxonomies" },
 };
@@ -145,7 +146,8 @@ wp_report_print(FILE *out, const struct wp_tally *t, const char *path,
 	list(out, "failed", t->failed, failure_names, WP_FAIL__MAX,
 	    " (the reasons are above)");
 	if (stopped)
-		fprintf(out, "  stopped:  by the error above; the posts "
+		fprintf(out,
+		    "  stopped:  by the error above; the posts "
 		    "counted here are imported, and running it again once "
 		    "that is fixed is safe\n");
 }

@@ -16,7 +16,10 @@ enum wp_kind { WP_AUTHORS, WP_POSTS, WP_COMMENTS, WP_TAGS, WP_KIND__MAX };
 
 /* What could not be imported (each is named on standard error). */
 enum wp_failure {
-	WP_FAIL_AUTHOR, WP_FAIL_POST, WP_FAIL_COMMENT, WP_FAIL_TAG,
+	WP_FAIL_AUTHOR,
+	WP_FAIL_POST,
+	WP_FAIL_COMMENT,
+	WP_FAIL_TAG,
 	WP_FAIL__MAX
 };
 
@@ -25,7 +28,7 @@ struct wp_tally {
 	long counts[WP_KIND__MAX][WP_OUTCOME__MAX];
 	long skipped[WP_SKIP__MAX];
 	long failed[WP_FAIL__MAX];
-	long scheduled;		/* of the posts: those dated in the future */
+	long scheduled; /* of the posts: those dated in the future */
 };
 
 int wp_outcome_parse(const char *s, enum wp_outcome *o);

@@ -16,7 +16,7 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 struct reason {
-	const char *value;	/* as the export spells it */
+	const char *value; /* as the export spells it */
 	enum wp_skip why;
 };
 
@@ -43,8 +43,7 @@ str(const char *s)
 
 /* The reason of the value v in the n reasons r, else other. */
 static enum wp_skip
-reason_of(const struct reason *r, size_t n, const char *v,
-    enum wp_skip other)
+reason_of(const struct reason *r, size_t n, const char *v, enum wp_skip other)
 {
 	size_t i;
 

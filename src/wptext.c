@@ -23,16 +23,16 @@
 #include "utf8.h"
 #include "wptext.h"
 
-#define ADDR_MAX 4096		/* a link's address, decoded */
-#define TAG_NAME_MAX 16		/* of the element names that matter here */
-#define CLOSE_TAG_MAX 32	/* "[/wp_caption]" */
-#define ID_DIGITS_MAX 18	/* a WordPress id fits in a bigint */
-#define LIT_LEN(s) (sizeof(s) - 1)	/* of a string literal */
+#define ADDR_MAX 4096		   /* a link's address, decoded */
+#define TAG_NAME_MAX 16		   /* of the element names that matter here */
+#define CLOSE_TAG_MAX 32	   /* "[/wp_caption]" */
+#define ID_DIGITS_MAX 18	   /* a WordPress id fits in a bigint */
+#define LIT_LEN(s) (sizeof(s) - 1) /* of a string literal */
 #define WP_DATE_LEN LIT_LEN("YYYY-MM-DD HH:MM:SS")
 #define UTC_OFFSET "+00"
-#define WP_YEAR_MIN 1000	/* "0000-00-00 00:00:00" is no date */
-#define PCT_LEN LIT_LEN("%XX")	/* a percent-encoded byte */
-#define TEXT_SLACK 64		/* an excerpt's text over its HTML's length */
+#define WP_YEAR_MIN 1000       /* "0000-00-00 00:00:00" is no date */
+#define PCT_LEN LIT_LEN("%XX") /* a percent-encoded byte */
+#define TEXT_SLACK 64	       /* an excerpt's text over its HTML's length */
 
 _Static_assert(WP_DATE_LEN + LIT_LEN(UTC_OFFSET) == WPTEXT_DATE_LEN,
     "WPTEXT_DATE_LEN holds a date and its offset");
@@ -44,14 +44,14 @@ enum brk { BRK_NONE, BRK_LINE, BRK_PARA };
 struct h2t {
 	struct buf *b;
 	enum wptext_mode mode;
-	size_t base;		/* b->len when the conversion began */
-	int nl;			/* newlines waiting, up to BRK_PARA */
-	int space;		/* a space waiting to be written */
-	enum brk absorb;	/* newlines after a tag that are its own:
-				 * one after <br>, all after a block */
+	size_t base;	 /* b->len when the conversion began */
+	int nl;		 /* newlines waiting, up to BRK_PARA */
+	int space;	 /* a space waiting to be written */
+	enum brk absorb; /* newlines after a tag that are its own:
+			  * one after <br>, all after a block */
 	int in_link;
-	size_t link_at;		/* where the link's text begins in b */
-	const char *href;	/* the link's address, entities not decoded */
+	size_t link_at;	  /* where the link's text begins in b */
+	const char *href; /* the link's address, entities not decoded */
 	size_t href_n;
 };
 
@@ -61,9 +61,8 @@ is_space(long cp)
 {
 	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
 	    cp == '\f' || cp == '\v' || cp == 0xa0 || cp == 0x1680 ||
-	    (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 ||
-	    cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000 ||
-	    cp == 0x85;
+	    (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 ||
+	    cp == 0x202f || cp == 0x205f || cp == 0x3000 || cp == 0x85;
 }
 
 /* Write one character of text, with the white space waiting before it. */
@@ -229,11 +228,11 @@ static enum brk
 block_level(const char *name)
 {
 	static const char *const para[] = { "p", "div", "blockquote", "pre",
-	    "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table",
-	    "hr", "figure", "section", "article", "header", "footer", "aside",
-	    "nav", "address", NULL };
+		"h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table",
+		"hr", "figure", "section", "article", "header", "footer",
+		"aside", "nav", "address", NULL };
 	static const char *const line[] = { "li", "tr", "dt", "dd",
-	    "figcaption", "caption", NULL };
+		"figcaption", "caption", NULL };
 	int i;
 
 	for (i = 0; para[i] != NULL; i++)
@@ -325,10 +324,10 @@ tag(struct h2t *h, const char *t, size_t n)
 }
 
 /* Shortcodes whose content goes with them ([caption]...[/caption]). */
-static const char *const enclosing_codes[] = { "caption", "wp_caption",
-    "embed", "video", "audio", NULL };
+static const char *const enclosing_codes[] = { "caption", "wp_caption", "embed",
+	"video", "audio", NULL };
 static const char *const single_codes[] = { "gallery", "playlist",
-    "contact-form-7", "contact-form", "wpforms", NULL };
+	"contact-form-7", "contact-form", "wpforms", NULL };
 
 /*
  * At s[0] == '[': the length of a WordPress shortcode to remove from an
@@ -352,8 +351,7 @@ shortcode(const char *s, size_t n)
 				return 0;
 			snprintf(close, sizeof(close), "[/%s]",
 			    enclosing_codes[j]);
-			if (s[1] != '/' &&
-			    (c = find_ci(s, n, close)) != NULL)
+			if (s[1] != '/' && (c = find_ci(s, n, close)) != NULL)
 				return (size_t)(c - s) + strlen(close);
 			return (size_t)(end - s) + 1;
 		}
@@ -402,24 +400,28 @@ wptext_from_html(struct buf *out, const char *html, size_t n,
 			i = p == NULL ? n : (size_t)(p - html) + LIT_LEN("-->");
 			continue;
 		}
-		if (c == '<' && i + 1 < n && (html[i + 1] == '/' ||
-		    html[i + 1] == '!' || html[i + 1] == '?' ||
-		    (html[i + 1] >= 'a' && html[i + 1] <= 'z') ||
-		    (html[i + 1] >= 'A' && html[i + 1] <= 'Z')) &&
+		if (c == '<' && i + 1 < n &&
+		    (html[i + 1] == '/' || html[i + 1] == '!' ||
+			html[i + 1] == '?' ||
+			(html[i + 1] >= 'a' && html[i + 1] <= 'z') ||
+			(html[i + 1] >= 'A' && html[i + 1] <= 'Z')) &&
 		    (e = tag_end(html, i, n)) < n) {
 			tag(&h, html + i, e - i + 1);
 			close = NULL;
-			if (e - i >= LIT_LEN("<script") && strncasecmp(html + i,
-			    "<script", LIT_LEN("<script")) == 0)
+			if (e - i >= LIT_LEN("<script") &&
+			    strncasecmp(html + i, "<script",
+				LIT_LEN("<script")) == 0)
 				close = "</script";
-			else if (e - i >= LIT_LEN("<style") && strncasecmp(
-			    html + i, "<style", LIT_LEN("<style")) == 0)
+			else if (e - i >= LIT_LEN("<style") &&
+			    strncasecmp(html + i, "<style",
+				LIT_LEN("<style")) == 0)
 				close = "</style";
 			i = e + 1;
 			if (close != NULL) {
 				p = find_ci(html + i, n - i, close);
-				i = p == NULL ? n : tag_end(html,
-				    (size_t)(p - html), n) + 1;
+				i = p == NULL ?
+				    n :
+				    tag_end(html, (size_t)(p - html), n) + 1;
 				if (i > n)
 					i = n;
 			}
@@ -431,8 +433,7 @@ wptext_from_html(struct buf *out, const char *html, size_t n,
 			i += len;
 			continue;
 		}
-		for (e = i + 1; e < n && html[e] != '<' && html[e] != '[';
-		    e++)
+		for (e = i + 1; e < n && html[e] != '<' && html[e] != '['; e++)
 			;
 		emit_text(&h, html + i, e - i);
 		i = e;
@@ -482,7 +483,7 @@ wptext_excerpt(struct buf *out, const char *html, size_t n, int words,
 		ok = buf_append(out, text.data, text.len);
 	else {
 		if (cut == 0)
-			cut = i;	/* one long word: cut inside it */
+			cut = i; /* one long word: cut inside it */
 		ok = buf_append(out, text.data, cut) &&
 		    buf_puts(out, "\xe2\x80\xa6");
 	}
@@ -527,7 +528,8 @@ wptext_slug_decode(const char *in, char out[SLUG_MAX + 1])
 	}
 	/* Drop an incomplete last character. */
 	for (k = o; k > 0 && o - k < UTF8_SEQ_MAX - 1 &&
-	    ((unsigned char)out[k - 1] & 0xc0) == 0x80; k--)
+	     ((unsigned char)out[k - 1] & 0xc0) == 0x80;
+	     k--)
 		;
 	if (k > 0 && (c = (unsigned char)out[k - 1]) >= 0xc0) {
 		need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
@@ -637,9 +639,8 @@ wptext_date(const char *in, char out[WPTEXT_DATE_LEN + 1])
 	p = in;
 	if (!date_digits(&p, 4, &y) || *p++ != '-' ||
 	    !date_digits(&p, 2, &mo) || *p++ != '-' ||
-	    !date_digits(&p, 2, &d) || *p++ != ' ' ||
-	    !date_digits(&p, 2, &h) || *p++ != ':' ||
-	    !date_digits(&p, 2, &mi) || *p++ != ':' ||
+	    !date_digits(&p, 2, &d) || *p++ != ' ' || !date_digits(&p, 2, &h) ||
+	    *p++ != ':' || !date_digits(&p, 2, &mi) || *p++ != ':' ||
 	    !date_digits(&p, 2, &s) || *skip_space(p) != '\0')
 		return 0;
 	if (y < WP_YEAR_MIN || !calendar_date_ok(y, mo, d) ||
@@ -674,4 +675,3 @@ wptext_id(const char *s, long long *out)
 	*out = v;
 	return 1;
 }
-

@@ -8,14 +8,14 @@
 #include <stddef.h>
 
 #include "buf.h"
-#include "slug.h"	/* SLUG_MAX: one slug length everywhere */
+#include "slug.h" /* SLUG_MAX: one slug length everywhere */
 
-#define WPTEXT_DATE_LEN 22	/* "YYYY-MM-DD HH:MM:SS+00" */
+#define WPTEXT_DATE_LEN 22 /* "YYYY-MM-DD HH:MM:SS+00" */
 
 enum wptext_mode {
-	WPTEXT_LINES,	/* keep line breaks and paragraphs: comments, bios */
-	WPTEXT_INLINE,	/* one line, white space collapsed: titles, names */
-	WPTEXT_EXCERPT	/* as INLINE, and WordPress shortcodes removed */
+	WPTEXT_LINES,  /* keep line breaks and paragraphs: comments, bios */
+	WPTEXT_INLINE, /* one line, white space collapsed: titles, names */
+	WPTEXT_EXCERPT /* as INLINE, and WordPress shortcodes removed */
 };
 
 int wptext_from_html(struct buf *out, const char *html, size_t n,

@@ -35,7 +35,7 @@
 
 #define WP_NS "http://wordpress.org/export/"
 #define WP_NS_LEN (sizeof(WP_NS) - 1)
-#define ARENA_CHUNK (64 * 1024)	/* a record's strings, a chunk at a time */
+#define ARENA_CHUNK (64 * 1024) /* a record's strings, a chunk at a time */
 #define FIRST_CAP 16		/* terms, comments, old slugs of an item */
 #define QUOTE_MAX_VERSION 20	/* of a wxr_version an error quotes */
 #define QUOTE_MAX_NAME 40	/* of an element's name */
@@ -49,19 +49,18 @@ struct field {
 	size_t cap;
 };
 
-static const struct field author_fields[] = {
-	{ NS_WP, "author_id", WA_ID, WXR_LINE_MAX },
+static const struct field author_fields[] = { { NS_WP, "author_id", WA_ID,
+						  WXR_LINE_MAX },
 	{ NS_WP, "author_login", WA_LOGIN, WXR_LINE_MAX },
 	{ NS_WP, "author_email", WA_EMAIL, WXR_LINE_MAX },
 	{ NS_WP, "author_display_name", WA_DISPLAY_NAME, WXR_LINE_MAX },
 	{ NS_WP, "author_first_name", WA_FIRST_NAME, WXR_LINE_MAX },
 	{ NS_WP, "author_last_name", WA_LAST_NAME, WXR_LINE_MAX },
 	{ NS_WP, "author_description", WA_DESCRIPTION, WXR_LINE_MAX },
-	{ NS_NONE, NULL, 0, 0 }
-};
+	{ NS_NONE, NULL, 0, 0 } };
 
-static const struct field item_fields[] = {
-	{ NS_NONE, "title", WI_TITLE, WXR_LINE_MAX },
+static const struct field item_fields[] = { { NS_NONE, "title", WI_TITLE,
+						WXR_LINE_MAX },
 	{ NS_DC, "creator", WI_CREATOR, WXR_LINE_MAX },
 	{ NS_CONTENT, "encoded", WI_CONTENT, WXR_TEXT_MAX },
 	{ NS_EXCERPT, "encoded", WI_EXCERPT, WXR_TEXT_MAX },
@@ -73,11 +72,10 @@ static const struct field item_fields[] = {
 	{ NS_WP, "status", WI_STATUS, WXR_LINE_MAX },
 	{ NS_WP, "post_type", WI_POST_TYPE, WXR_LINE_MAX },
 	{ NS_WP, "post_password", WI_POST_PASSWORD, WXR_LINE_MAX },
-	{ NS_NONE, NULL, 0, 0 }
-};
+	{ NS_NONE, NULL, 0, 0 } };
 
-static const struct field comment_fields[] = {
-	{ NS_WP, "comment_id", WC_ID, WXR_LINE_MAX },
+static const struct field comment_fields[] = { { NS_WP, "comment_id", WC_ID,
+						   WXR_LINE_MAX },
 	{ NS_WP, "comment_author", WC_AUTHOR, WXR_LINE_MAX },
 	{ NS_WP, "comment_author_email", WC_AUTHOR_EMAIL, WXR_LINE_MAX },
 	{ NS_WP, "comment_author_url", WC_AUTHOR_URL, WXR_LINE_MAX },
@@ -87,27 +85,25 @@ static const struct field comment_fields[] = {
 	{ NS_WP, "comment_approved", WC_APPROVED, WXR_LINE_MAX },
 	{ NS_WP, "comment_type", WC_TYPE, WXR_LINE_MAX },
 	{ NS_WP, "comment_parent", WC_PARENT, WXR_LINE_MAX },
-	{ NS_NONE, NULL, 0, 0 }
-};
+	{ NS_NONE, NULL, 0, 0 } };
 
 enum { META_KEY, META_VALUE, META__MAX };
 
-static const struct field meta_fields[] = {
-	{ NS_WP, "meta_key", META_KEY, WXR_LINE_MAX },
+static const struct field meta_fields[] = { { NS_WP, "meta_key", META_KEY,
+						WXR_LINE_MAX },
 	{ NS_WP, "meta_value", META_VALUE, WXR_LINE_MAX },
-	{ NS_NONE, NULL, 0, 0 }
-};
+	{ NS_NONE, NULL, 0, 0 } };
 
 struct wxr {
 	xmlTextReaderPtr r;
 	const struct wxr_handler *h;
 	char *err;
 	size_t errsz;
-	int failed;		/* err holds the reason */
+	int failed; /* err holds the reason */
 	int version_seen;
-	struct arena arena;	/* the current record's strings */
-	size_t used;		/* bytes of the current record */
-	struct buf text;	/* one field's text as it is read */
+	struct arena arena; /* the current record's strings */
+	size_t used;	    /* bytes of the current record */
+	struct buf text;    /* one field's text as it is read */
 	const char *bad;
 	struct wxr_term *terms;
 	size_t nterms, capterms;
@@ -181,9 +177,11 @@ ns_of(const xmlChar *uri)
 	if (u == NULL || *u == '\0')
 		return NS_NONE;
 	/* http://wordpress.org/export/1.2/ and .../1.2/excerpt/ */
+	if (strncmp(u, WP_NS, WP_NS_LEN) == 0 &&
+	    strstr(u + WP_NS_LEN, "excerpt") != NULL)
+		return NS_EXCERPT;
 	if (strncmp(u, WP_NS, WP_NS_LEN) == 0)
-		return strstr(u + WP_NS_LEN, "excerpt") != NULL ? NS_EXCERPT :
-		    NS_WP;
+		return NS_WP;
 	if (strcmp(u, "http://purl.org/rss/1.0/modules/content/") == 0)
 		return NS_CONTENT;
 	if (strcmp(u, "http://purl.org/dc/elements/1.1/") == 0)
@@ -207,15 +205,17 @@ next(struct wxr *w)
 {
 	int rc = xmlTextReaderRead(w->r);
 
-	if (rc == 1 && xmlTextReaderNodeType(w->r) ==
-	    XML_READER_TYPE_DOCUMENT_TYPE) {
-		fail(w, "%s", "the file has a DOCTYPE: a WordPress export has "
+	if (rc == 1 &&
+	    xmlTextReaderNodeType(w->r) == XML_READER_TYPE_DOCUMENT_TYPE) {
+		fail(w, "%s",
+		    "the file has a DOCTYPE: a WordPress export has "
 		    "none, and fascia reads no DTD");
 		return 0;
 	}
-	if (rc == 1 && xmlTextReaderNodeType(w->r) ==
-	    XML_READER_TYPE_ENTITY_REFERENCE) {
-		fail(w, "%s", "an entity reference: a WordPress export has "
+	if (rc == 1 &&
+	    xmlTextReaderNodeType(w->r) == XML_READER_TYPE_ENTITY_REFERENCE) {
+		fail(w, "%s",
+		    "an entity reference: a WordPress export has "
 		    "none");
 		return 0;
 	}
@@ -232,8 +232,7 @@ keep(struct wxr *w, const char *s, size_t n)
 
 	if (n > WXR_ITEM_MAX || w->used > WXR_ITEM_MAX - n) {
 		if (w->bad == NULL)
-			w->bad = "it is larger than " LIMIT_TEXT(WXR_ITEM_MIB)
-			    " MiB";
+			w->bad = "it is larger than " WXR_ITEM_MIB_TEXT " MiB";
 		return "";
 	}
 	if ((p = arena_strndup(&w->arena, s, n)) == NULL) {
@@ -246,9 +245,9 @@ keep(struct wxr *w, const char *s, size_t n)
 
 /* Where inside() is in the element it walks. */
 enum step {
-	STEP_IN,	/* on a node inside the element */
-	STEP_END,	/* on its end tag */
-	STEP_ERROR	/* the file is broken or ends first (said) */
+	STEP_IN,   /* on a node inside the element */
+	STEP_END,  /* on its end tag */
+	STEP_ERROR /* the file is broken or ends first (said) */
 };
 
 /*
@@ -309,16 +308,17 @@ read_text(struct wxr *w, size_t cap, const char *what, const char **out)
 			fail(w, "%s", "out of memory");
 			return 0;
 		}
-		if (w->bad == NULL && (w->bad = arena_printf(&w->arena,
-		    "its %s is longer than %zu bytes", what, cap)) == NULL) {
+		if (w->bad == NULL &&
+		    (w->bad = arena_printf(&w->arena,
+			 "its %s is longer than %zu bytes", what, cap)) ==
+			NULL) {
 			fail(w, "%s", "out of memory");
 			return 0;
 		}
 		*out = "";
 		return 1;
 	}
-	*out = keep(w, w->text.data != NULL ? w->text.data : "",
-	    w->text.len);
+	*out = keep(w, w->text.data != NULL ? w->text.data : "", w->text.len);
 	return *out != NULL;
 }
 
@@ -338,9 +338,9 @@ skip(struct wxr *w)
 
 /* What a record's reader of other children did with one. */
 enum child {
-	CHILD_READ,	/* it was one of them, and is read */
-	CHILD_ERROR,	/* it was, and could not be read (said) */
-	CHILD_OTHER	/* it is not one of them */
+	CHILD_READ,  /* it was one of them, and is read */
+	CHILD_ERROR, /* it was, and could not be read (said) */
+	CHILD_OTHER  /* it is not one of them */
 };
 
 /*
@@ -366,7 +366,7 @@ read_record(struct wxr *w, const struct field *fields, const char **f,
 				break;
 		if (fields[i].name != NULL) {
 			if (!read_text(w, fields[i].cap, fields[i].name,
-			    &f[fields[i].index]))
+				&f[fields[i].index]))
 				return 0;
 			continue;
 		}
@@ -390,8 +390,8 @@ grow(struct wxr *w, void *arr, size_t *cap, size_t n, size_t size)
 	if (n < *cap)
 		return arr;
 	ncap = *cap ? *cap * 2 : FIRST_CAP;
-	if (ncap > WXR_ITEM_MAX / size || (p = realloc(arr, ncap * size)) ==
-	    NULL) {
+	if (ncap > WXR_ITEM_MAX / size ||
+	    (p = realloc(arr, ncap * size)) == NULL) {
 		fail(w, "%s", "out of memory");
 		return NULL;
 	}
@@ -420,7 +420,7 @@ read_term(struct wxr *w)
 	struct wxr_term *t;
 
 	if ((t = grow(w, w->terms, &w->capterms, w->nterms,
-	    sizeof(*w->terms))) == NULL)
+		 sizeof(*w->terms))) == NULL)
 		return 0;
 	w->terms = t;
 	t = &w->terms[w->nterms];
@@ -438,7 +438,7 @@ read_comment(struct wxr *w)
 	struct wxr_comment *c;
 
 	if ((c = grow(w, w->comments, &w->capcomments, w->ncomments,
-	    sizeof(*w->comments))) == NULL)
+		 sizeof(*w->comments))) == NULL)
 		return 0;
 	w->comments = c;
 	c = &w->comments[w->ncomments];
@@ -462,8 +462,7 @@ read_meta(struct wxr *w)
 	if (meta[META_KEY] == NULL || meta[META_VALUE] == NULL ||
 	    strcmp(meta[META_KEY], "_wp_old_slug") != 0)
 		return 1;
-	if ((o = grow(w, w->old, &w->capold, w->nold, sizeof(*w->old))) ==
-	    NULL)
+	if ((o = grow(w, w->old, &w->capold, w->nold, sizeof(*w->old))) == NULL)
 		return 0;
 	w->old = o;
 	w->old[w->nold++] = meta[META_VALUE];
@@ -499,8 +498,8 @@ record_reset(struct wxr *w)
 /* What became of a record: read and handed over, or not. */
 enum record {
 	RECORD_OK,
-	RECORD_ERROR,	/* the file is broken (said) */
-	RECORD_STOPPED	/* the handler asked to stop */
+	RECORD_ERROR,  /* the file is broken (said) */
+	RECORD_STOPPED /* the handler asked to stop */
 };
 
 static enum record
@@ -514,7 +513,8 @@ read_author(struct wxr *w)
 	if (!read_record(w, author_fields, a.f, NULL))
 		return RECORD_ERROR;
 	return w->h->author == NULL || w->h->author(w->h->arg, &a) ?
-	    RECORD_OK : RECORD_STOPPED;
+	    RECORD_OK :
+	    RECORD_STOPPED;
 }
 
 static enum record
@@ -535,8 +535,9 @@ read_item(struct wxr *w)
 	it.old_slugs = w->old;
 	it.nold_slugs = w->nold;
 	it.bad = w->bad;
-	rc = w->h->item == NULL || w->h->item(w->h->arg, &it) ? RECORD_OK :
-	    RECORD_STOPPED;
+	rc = RECORD_OK;
+	if (w->h->item != NULL && !w->h->item(w->h->arg, &it))
+		rc = RECORD_STOPPED;
 	record_reset(w);
 	return rc;
 }
@@ -552,8 +553,10 @@ read_channel_child(struct wxr *w)
 		if (!read_text(w, WXR_LINE_MAX, "wxr_version", &version))
 			return RECORD_ERROR;
 		if (version[0] != '1' || version[1] != '.') {
-			fail(w, "WXR version \"%.*s\" is not one fascia reads "
-			    "(1.0 to 1.2)", QUOTE_MAX_VERSION, version);
+			fail(w,
+			    "WXR version \"%.*s\" is not one fascia reads "
+			    "(1.0 to 1.2)",
+			    QUOTE_MAX_VERSION, version);
 			return RECORD_ERROR;
 		}
 		w->version_seen = 1;
@@ -562,7 +565,8 @@ read_channel_child(struct wxr *w)
 	if (!is(w, NS_WP, "author") && !is(w, NS_NONE, "item"))
 		return skip(w) ? RECORD_OK : RECORD_ERROR;
 	if (!w->version_seen) {
-		fail(w, "%s", "not a WordPress export: no <wp:wxr_version> "
+		fail(w, "%s",
+		    "not a WordPress export: no <wp:wxr_version> "
 		    "before the first author or item");
 		return RECORD_ERROR;
 	}
@@ -582,7 +586,8 @@ read_doc(struct wxr *w)
 		case 0:
 			if (!is(w, NS_NONE, "rss")) {
 				name = xmlTextReaderConstName(w->r);
-				fail(w, "not a WordPress export: the root "
+				fail(w,
+				    "not a WordPress export: the root "
 				    "element is <%.*s>, not <rss>",
 				    QUOTE_MAX_NAME,
 				    name != NULL ? (const char *)name : "?");
@@ -618,8 +623,7 @@ read_doc(struct wxr *w)
  * stands: the caller decides what to do with it.
  */
 enum wxr_res
-wxr_read(const char *path, const struct wxr_handler *h, char *err,
-    size_t errsz)
+wxr_read(const char *path, const struct wxr_handler *h, char *err, size_t errsz)
 {
 	xmlExternalEntityLoader old_loader;
 	struct wxr w;

@@ -22,7 +22,7 @@ not_xml(const unsigned char *p)
 	if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
 		return 1;
 	if (p[0] == 0xef && p[1] == 0xbf && (p[2] & 0xfe) == 0xbe)
-		return 3;	/* U+FFFE, U+FFFF */
+		return 3; /* U+FFFE, U+FFFF */
 	return 0;
 }
 
@@ -82,8 +82,7 @@ xmlw_open(struct xmlw *x, struct buf *out, struct arena *a)
 	x->arena = a;
 	x->err = 0;
 	buf_reset(out);
-	if ((ob = xmlOutputBufferCreateIO(to_buf, no_close, out, NULL)) ==
-	    NULL)
+	if ((ob = xmlOutputBufferCreateIO(to_buf, no_close, out, NULL)) == NULL)
 		return 0;
 	if ((x->w = xmlNewTextWriter(ob)) == NULL) {
 		xmlOutputBufferClose(ob);
@@ -109,7 +108,7 @@ void
 xmlw_attr(struct xmlw *x, const char *name, const char *value)
 {
 	if (xmlTextWriterWriteAttribute(x->w, XC(name),
-	    XC(xml_text(x, value))) < 0)
+		XC(xml_text(x, value))) < 0)
 		x->err = 1;
 }
 
@@ -133,8 +132,8 @@ xmlw_end(struct xmlw *x)
 void
 xmlw_elem(struct xmlw *x, const char *name, const char *text)
 {
-	if (xmlTextWriterWriteElement(x->w, XC(name),
-	    XC(xml_text(x, text))) < 0)
+	if (xmlTextWriterWriteElement(x->w, XC(name), XC(xml_text(x, text))) <
+	    0)
 		x->err = 1;
 }
 
@@ -159,7 +158,7 @@ xmlw_close(struct xmlw *x)
 {
 	if (xmlTextWriterEndDocument(x->w) < 0)
 		x->err = 1;
-	xmlFreeTextWriter(x->w);	/* flushes into the buffer */
+	xmlFreeTextWriter(x->w); /* flushes into the buffer */
 	x->w = NULL;
 	if (x->err || x->out->failed) {
 		log_err("writing the XML failed (too large, or out of memory)");

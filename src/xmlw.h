@@ -13,8 +13,8 @@
 struct xmlw {
 	xmlTextWriterPtr w;
 	struct buf *out;
-	struct arena *arena;	/* for text cleaned of what XML cannot carry */
-	int err;		/* sticky: something failed */
+	struct arena *arena; /* for text cleaned of what XML cannot carry */
+	int err;	     /* sticky: something failed */
 };
 
 int xmlw_open(struct xmlw *x, struct buf *out, struct arena *a);

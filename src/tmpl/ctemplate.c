@@ -130,7 +130,7 @@ TMPL_add_var(TMPL_varlist *vl, ...)
 		return vl;
 	va_start(ap, vl);
 	while ((name = va_arg(ap, char *)) != NULL &&
-	       (value = va_arg(ap, char *)) != NULL) {
+	    (value = va_arg(ap, char *)) != NULL) {
 		if (vl == NULL && (vl = calloc(1, sizeof(*vl))) == NULL)
 			break;
 		n = strlen(name);
@@ -224,8 +224,8 @@ TMPL_free_varlist(TMPL_varlist *vl)
 }
 
 static TMPL_fmtlist *
-add_fmt(
-    TMPL_fmtlist *fl, const char *name, TMPL_fmtfunc ff, TMPL_fmtfunc_sink sf)
+add_fmt(TMPL_fmtlist *fl, const char *name, TMPL_fmtfunc ff,
+    TMPL_fmtfunc_sink sf)
 {
 	TMPL_fmtlist *e;
 	size_t n;
@@ -545,8 +545,8 @@ arena_list(TMPL_arena *a)
 }
 
 TMPL_varlist *
-TMPL_arena_add_var(
-    TMPL_arena *a, TMPL_varlist *vl, const char *name, const char *value)
+TMPL_arena_add_var(TMPL_arena *a, TMPL_varlist *vl, const char *name,
+    const char *value)
 {
 	struct ctmpl_var *v;
 
@@ -579,8 +579,8 @@ TMPL_arena_add_varlist(TMPL_arena *a, TMPL_loop *loop, TMPL_varlist *vl)
 }
 
 TMPL_varlist *
-TMPL_arena_add_loop(
-    TMPL_arena *a, TMPL_varlist *vl, const char *name, TMPL_loop *loop)
+TMPL_arena_add_loop(TMPL_arena *a, TMPL_varlist *vl, const char *name,
+    TMPL_loop *loop)
 {
 	if (a == NULL || name == NULL || loop == NULL || !loop->arena ||
 	    loop->parent != NULL)

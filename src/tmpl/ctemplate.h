@@ -62,8 +62,8 @@ TMPL_loop *TMPL_add_varlist(TMPL_loop *loop, TMPL_varlist *vl);
  * when name or loop is NULL, when the loop is already attached, or when
  * attaching would make a cycle.  Returns vl, or the new list.
  */
-TMPL_varlist *TMPL_add_loop(
-    TMPL_varlist *vl, const char *name, TMPL_loop *loop);
+TMPL_varlist *TMPL_add_loop(TMPL_varlist *vl, const char *name,
+    TMPL_loop *loop);
 
 /*
  * Free the tree rooted at vl: its variables, its loops and their rows,
@@ -116,8 +116,8 @@ typedef struct TMPL_template TMPL_template;
 typedef void (*TMPL_sinkfunc)(void *ctx, const char *p, size_t n);
 
 /* A format function writing to a sink (the fast path for rendering). */
-typedef void (*TMPL_fmtfunc_sink)(
-    const char *value, TMPL_sinkfunc sink, void *ctx);
+typedef void (
+    *TMPL_fmtfunc_sink)(const char *value, TMPL_sinkfunc sink, void *ctx);
 
 /*
  * Like TMPL_add_fmt() but for a sink-based format.  Either kind works with
@@ -125,8 +125,8 @@ typedef void (*TMPL_fmtfunc_sink)(
  * a per-render memory stream, a sink format rendered by TMPL_write() goes
  * through a FILE* sink.  Returns as TMPL_add_fmt().
  */
-TMPL_fmtlist *TMPL_add_fmt_sink(
-    TMPL_fmtlist *fl, const char *name, TMPL_fmtfunc_sink f);
+TMPL_fmtlist *TMPL_add_fmt_sink(TMPL_fmtlist *fl, const char *name,
+    TMPL_fmtfunc_sink f);
 
 /*
  * A new format list holding sink versions of "entity", "url" and "raw"
@@ -202,8 +202,8 @@ int TMPL_render(const TMPL_template *t, const TMPL_varlist *vl,
     TMPL_sinkfunc sink, void *ctx, FILE *errout);
 
 /* As TMPL_render(), writing to out; FILE* formats get out itself. */
-int TMPL_render_file(
-    const TMPL_template *t, const TMPL_varlist *vl, FILE *out, FILE *errout);
+int TMPL_render_file(const TMPL_template *t, const TMPL_varlist *vl, FILE *out,
+    FILE *errout);
 
 /*
  * A growable output buffer with a hard cap.  Zero-initialise it and set
@@ -275,24 +275,24 @@ void TMPL_arena_free(TMPL_arena *a);
  * TMPL_add_var().  Returns the list, or NULL when memory ran out, name or
  * value is NULL, or vl was not built in an arena.
  */
-TMPL_varlist *TMPL_arena_add_var(
-    TMPL_arena *a, TMPL_varlist *vl, const char *name, const char *value);
+TMPL_varlist *TMPL_arena_add_var(TMPL_arena *a, TMPL_varlist *vl,
+    const char *name, const char *value);
 
 /*
  * Append the arena row vl to the arena loop (a new one when loop is NULL).
  * Returns the loop, or NULL when memory ran out, vl is NULL, already in a
  * loop, not from an arena, or the append would make a cycle.
  */
-TMPL_loop *TMPL_arena_add_varlist(
-    TMPL_arena *a, TMPL_loop *loop, TMPL_varlist *vl);
+TMPL_loop *TMPL_arena_add_varlist(TMPL_arena *a, TMPL_loop *loop,
+    TMPL_varlist *vl);
 
 /*
  * Attach the arena loop to the arena list vl (a new list when vl is NULL)
  * under name (not copied).  Returns the list, or NULL on the refusals of
  * TMPL_add_loop() or when memory ran out.
  */
-TMPL_varlist *TMPL_arena_add_loop(
-    TMPL_arena *a, TMPL_varlist *vl, const char *name, TMPL_loop *loop);
+TMPL_varlist *TMPL_arena_add_loop(TMPL_arena *a, TMPL_varlist *vl,
+    const char *name, TMPL_loop *loop);
 
 #ifdef __cplusplus
 }

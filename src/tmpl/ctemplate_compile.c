@@ -220,7 +220,7 @@ static int
 is_ws(char ch)
 {
 	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' ||
-	       ch == '\f' || ch == '\v';
+	    ch == '\f' || ch == '\v';
 }
 
 static int
@@ -268,7 +268,7 @@ line_at(struct comp *c, const char *p)
 	const char *q;
 
 	while (c->lp < p &&
-	       (q = memchr(c->lp, '\n', (size_t)(p - c->lp))) != NULL) {
+	    (q = memchr(c->lp, '\n', (size_t)(p - c->lp))) != NULL) {
 		c->line++;
 		c->lp = q + 1;
 	}
@@ -684,8 +684,8 @@ include_path(struct comp *c, const char *v, size_t n)
 	if ((slash = strrchr(c->u->name, '/')) == NULL)
 		return add_str(c, v + 4, n - 4);
 	off = c->strs.len;
-	if (ctmpl_dbuf_add(
-		&c->strs, c->u->name, (size_t)(slash - c->u->name)) == -1)
+	if (ctmpl_dbuf_add(&c->strs, c->u->name,
+		(size_t)(slash - c->u->name)) == -1)
 		return 0;
 	add_str(c, v + 3, n - 3);
 	return off;
@@ -810,7 +810,7 @@ place_strs(struct ctmpl_unit *u, char *p, size_t n)
 	if (p == NULL || n > SIZE_MAX / 2)
 		return;
 	size = (n + 1 + CTMPL_PAGE / 2 + CTMPL_PAGE - 1) &
-	       ~(size_t)(CTMPL_PAGE - 1);
+	    ~(size_t)(CTMPL_PAGE - 1);
 	if ((m = aligned_alloc(CTMPL_PAGE, size)) == NULL)
 		return;
 	memcpy(m + CTMPL_PAGE / 2, p, n + 1);
@@ -846,8 +846,8 @@ ctmpl_compile_unit(TMPL_template *tp, struct ctmpl_unit *u, const char *src,
 	     p < e && (p = memchr(p, '<', (size_t)(e - p))) != NULL;) {
 		if (e - p >= 2 && p[1] == '*') {
 			add_text_run(&c, run, (size_t)(p - run));
-			for (q = p + 2; q < e && (q = memchr(q, '*',
-						      (size_t)(e - q))) != NULL;
+			for (q = p + 2; q < e &&
+			     (q = memchr(q, '*', (size_t)(e - q))) != NULL;
 			     q++)
 				if (e - q >= 2 && q[1] == '>')
 					break;

@@ -347,8 +347,9 @@ ctmpl_compile(const char *name, const char *src, size_t len,
 	char *path = NULL, *buf = NULL;
 
 	if (src == NULL && name == NULL) {
-		ctmpl_msg(errout, "C Template library: no template "
-				  "specified\n");
+		ctmpl_msg(errout,
+		    "C Template library: no template "
+		    "specified\n");
 		return NULL;
 	}
 	if ((t = calloc(1, sizeof(*t))) == NULL)
@@ -429,8 +430,9 @@ TMPL_compile_string(const char *name, const char *src, size_t len,
     const TMPL_fmtlist *fl, const struct TMPL_options *opt, FILE *errout)
 {
 	if (src == NULL) {
-		ctmpl_msg(errout, "C Template library: no template "
-				  "specified\n");
+		ctmpl_msg(errout,
+		    "C Template library: no template "
+		    "specified\n");
 		return NULL;
 	}
 	return ctmpl_compile(name, src, len, fl, opt, 0, errout);

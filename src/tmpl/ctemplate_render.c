@@ -114,8 +114,8 @@ special(struct render *r, int sp, const char **vp, size_t *lp)
 		on = f->index % 2 == 1;
 		break;
 	case SP_COUNTER:
-		*lp = (size_t)snprintf(
-		    r->counter, sizeof(r->counter), "%zu", f->index + 1);
+		*lp = (size_t)snprintf(r->counter, sizeof(r->counter), "%zu",
+		    f->index + 1);
 		*vp = r->counter;
 		return 1;
 	default:
@@ -213,14 +213,14 @@ test(struct render *r, const struct ctmpl_unit *u, const struct ctmpl_op *op,
 	v = lookup(r, u, op, scope, &n);
 	if (op->has_value && op->vallen > 0)
 		on = v != NULL && n == op->vallen &&
-		     memcmp(v, u->strs + op->val, n) == 0;
+		    memcmp(v, u->strs + op->val, n) == 0;
 	else {
 		if (v != NULL)
 			on = n > 0;
 		else
 			on = op->special == SP_NONE &&
-			     find_loop(scope, u->strs + op->str, op->len,
-				 op->hash) != NULL;
+			    find_loop(scope, u->strs + op->str, op->len,
+				op->hash) != NULL;
 		if (op->has_value)
 			on = !on;
 	}
@@ -314,8 +314,8 @@ run(struct render *r, const TMPL_varlist *vl)
 			pc = op->jump;
 			break;
 		case OP_LOOP:
-			l = find_loop(
-			    scope, u->strs + op->str, op->len, op->hash);
+			l = find_loop(scope, u->strs + op->str, op->len,
+			    op->hash);
 			if (l == NULL || l->head == NULL) {
 				pc = op->jump + 1;
 				break;
@@ -404,8 +404,9 @@ render(const TMPL_template *t, TMPL_template *lazy, const TMPL_varlist *vl,
 	if (t == NULL || sink == NULL || t->nunits == 0)
 		return -1;
 	if (vl != NULL && vl->failed) {
-		ctmpl_msg(errout, "C Template library: the variables are "
-				  "incomplete (out of memory)\n");
+		ctmpl_msg(errout,
+		    "C Template library: the variables are "
+		    "incomplete (out of memory)\n");
 		return -1;
 	}
 	memset(&r, 0, offsetof(struct render, local));
@@ -437,8 +438,8 @@ TMPL_render(const TMPL_template *t, const TMPL_varlist *vl, TMPL_sinkfunc sink,
 }
 
 int
-TMPL_render_file(
-    const TMPL_template *t, const TMPL_varlist *vl, FILE *out, FILE *errout)
+TMPL_render_file(const TMPL_template *t, const TMPL_varlist *vl, FILE *out,
+    FILE *errout)
 {
 	if (out == NULL)
 		return -1;

@@ -18,7 +18,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct form_field f[5] = { { .name = "comment" }, { .name = "author" },
-	    { .name = "email" }, { .name = "url" }, { .name = "form_token" } };
+		{ .name = "email" }, { .name = "url" },
+		{ .name = "form_token" } };
 	struct comment_input in;
 	struct arena a;
 	size_t i;
@@ -29,7 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < 4; i++) {
 			if (f[i].value != NULL &&
 			    (!utf8_valid(f[i].value, f[i].len) ||
-			    strlen(f[i].value) != f[i].len))
+				strlen(f[i].value) != f[i].len))
 				abort();
 			in.v[i] = f[i].value;
 			in.bad_encoding[i] = f[i].bad;

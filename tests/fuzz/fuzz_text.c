@@ -29,8 +29,10 @@ check_html(const char *h, size_t n)
 			abort();
 		if (h[i] != '<')
 			continue;
-		if (strncmp(h + i, "<p>", 3) == 0 || strncmp(h + i, "</p>", 4) == 0 ||
-		    strncmp(h + i, "<br>", 4) == 0 || strncmp(h + i, "</a>", 4) == 0)
+		if (strncmp(h + i, "<p>", 3) == 0 ||
+		    strncmp(h + i, "</p>", 4) == 0 ||
+		    strncmp(h + i, "<br>", 4) == 0 ||
+		    strncmp(h + i, "</a>", 4) == 0)
 			continue;
 		if (strncmp(h + i, open, sizeof(open) - 1) != 0)
 			abort();

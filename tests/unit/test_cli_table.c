@@ -40,8 +40,9 @@ result(const char *const rows[][NCOLS], int nrows)
 	assert_true(PQsetResultAttrs(res, NCOLS, attrs));
 	for (i = 0; i < nrows; i++)
 		for (j = 0; j < NCOLS; j++)
-			assert_true(PQsetvalue(res, i, j, (char *)(uintptr_t)
-			    rows[i][j], (int)strlen(rows[i][j])));
+			assert_true(
+			    PQsetvalue(res, i, j, (char *)(uintptr_t)rows[i][j],
+				(int)strlen(rows[i][j])));
 	return res;
 }
 

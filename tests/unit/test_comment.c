@@ -55,13 +55,15 @@ test_validate_ok(void **state)
 	struct comment_input in;
 
 	(void)state;
-	assert_int_equal(validate("Thanks!", "Jo", "jo@example.com", NULL,
-	    &in), 0);
+	assert_int_equal(validate("Thanks!", "Jo", "jo@example.com", NULL, &in),
+	    0);
 	assert_int_equal(validate("Line one\n\tLine two\r\n", "Zo\xc3\xab",
-	    " JO@Example.COM ", "https://jo.example/blog?a=1", &in), 0);
+			     " JO@Example.COM ", "https://jo.example/blog?a=1",
+			     &in),
+	    0);
 	assert_int_equal(validate("x", "Jo", "jo@example.com", "", &in), 0);
-	assert_int_equal(validate("x", "Jo", "jo@example.com", "HTTP://A.B",
-	    &in), 0);
+	assert_int_equal(
+	    validate("x", "Jo", "jo@example.com", "HTTP://A.B", &in), 0);
 }
 
 static void
@@ -76,7 +78,8 @@ test_validate_errors(void **state)
 	assert_non_null(in.err[CF_AUTHOR]);
 	assert_non_null(in.err[CF_EMAIL]);
 	assert_null(in.err[CF_URL]);
-	assert_int_equal(validate("  \n ", " ", "jo@example.com", NULL, &in), 2);
+	assert_int_equal(validate("  \n ", " ", "jo@example.com", NULL, &in),
+	    2);
 
 	assert_int_equal(validate("x", "Jo", "not-an-email", NULL, &in), 1);
 	assert_non_null(strstr(in.err[CF_EMAIL], "valid email"));
@@ -86,21 +89,23 @@ test_validate_errors(void **state)
 	assert_int_equal(validate("x", "Jo", "a@-b.com", NULL, &in), 1);
 	assert_int_equal(validate("x", "Jo", "a@b..com", NULL, &in), 1);
 
-	assert_int_equal(validate("x", "Jo", "jo@example.com",
-	    "javascript:alert(1)", &in), 1);
+	assert_int_equal(
+	    validate("x", "Jo", "jo@example.com", "javascript:alert(1)", &in),
+	    1);
 	assert_non_null(strstr(in.err[CF_URL],
 	    "website must start with http:// or https://"));
 	assert_int_equal(validate("x", "Jo", "jo@example.com",
-	    " JaVa\tScRiPt:alert(1)", &in), 1);
-	assert_int_equal(validate("x", "Jo", "jo@example.com",
-	    "data:text/html,hi", &in), 1);
+			     " JaVa\tScRiPt:alert(1)", &in),
+	    1);
+	assert_int_equal(
+	    validate("x", "Jo", "jo@example.com", "data:text/html,hi", &in), 1);
 	assert_int_equal(validate("x", "Jo", "jo@example.com", "//evil", &in),
 	    1);
 	assert_int_equal(validate("x", "Jo", "jo@example.com", "http://", &in),
 	    1);
 
-	assert_int_equal(validate("x", "Jo\nFake", "jo@example.com", NULL,
-	    &in), 1);
+	assert_int_equal(validate("x", "Jo\nFake", "jo@example.com", NULL, &in),
+	    1);
 	assert_non_null(strstr(in.err[CF_AUTHOR], "invalid characters"));
 	assert_int_equal(validate("bell\a", "Jo", "jo@example.com", NULL, &in),
 	    1);
@@ -137,8 +142,8 @@ test_email_hash(void **state)
 	char norm[64];
 
 	(void)state;
-	assert_int_equal(email_normalize("  Jo@Example.COM\t", norm,
-	    sizeof(norm)), 14);
+	assert_int_equal(
+	    email_normalize("  Jo@Example.COM\t", norm, sizeof(norm)), 14);
 	assert_string_equal(norm, "jo@example.com");
 	email_hash(&keys, "  Jo@Example.COM ", a);
 	email_hash(&keys, "jo@example.com", b);
@@ -146,9 +151,9 @@ test_email_hash(void **state)
 	email_hash(&keys, "jo2@example.com", c);
 	assert_memory_not_equal(a, c, HASH_BYTES);
 	email_hash(&other_keys, "jo@example.com", c);
-	assert_memory_not_equal(a, c, HASH_BYTES);	/* keyed */
+	assert_memory_not_equal(a, c, HASH_BYTES); /* keyed */
 	client_hash(&keys, "jo@example.com", c);
-	assert_memory_not_equal(a, c, HASH_BYTES);	/* per purpose */
+	assert_memory_not_equal(a, c, HASH_BYTES); /* per purpose */
 }
 
 static void
@@ -165,14 +170,16 @@ test_form_token(void **state)
 	assert_int_equal(form_token_check(&keys, 42, tok, t + 1, 3600, 3, n2),
 	    TOKEN_TOO_FAST);
 	assert_memory_equal(n1, n2, NONCE_BYTES);
-	assert_int_equal(form_token_check(&keys, 42, tok, t + 3601, 3600, 3,
-	    n1), TOKEN_EXPIRED);
+	assert_int_equal(
+	    form_token_check(&keys, 42, tok, t + 3601, 3600, 3, n1),
+	    TOKEN_EXPIRED);
 	assert_int_equal(form_token_check(&keys, 43, tok, t + 10, 3600, 3, n1),
 	    TOKEN_INVALID);
-	assert_int_equal(form_token_check(&other_keys, 42, tok, t + 10, 3600,
-	    3, n1), TOKEN_INVALID);
+	assert_int_equal(
+	    form_token_check(&other_keys, 42, tok, t + 10, 3600, 3, n1),
+	    TOKEN_INVALID);
 	strcpy(bad, tok);
-	bad[5] = bad[5] == 'A' ? 'B' : 'A';	/* one flipped character */
+	bad[5] = bad[5] == 'A' ? 'B' : 'A'; /* one flipped character */
 	assert_int_equal(form_token_check(&keys, 42, bad, t + 10, 3600, 3, n1),
 	    TOKEN_INVALID);
 	assert_int_equal(form_token_check(&keys, 42, NULL, t, 3600, 3, n1),
@@ -182,7 +189,7 @@ test_form_token(void **state)
 	assert_int_equal(form_token_check(&keys, 42, "!!!", t, 3600, 3, n1),
 	    TOKEN_INVALID);
 	form_token_issue(&keys, 42, t, bad);
-	assert_string_not_equal(tok, bad);	/* a fresh nonce each time */
+	assert_string_not_equal(tok, bad); /* a fresh nonce each time */
 }
 
 static void
@@ -209,7 +216,8 @@ test_links_and_identicon(void **state)
 	(void)state;
 	assert_int_equal(comment_links("no links here"), 0);
 	assert_int_equal(comment_links("see https://a.example and "
-	    "HTTP://b.example"), 2);
+				       "HTTP://b.example"),
+	    2);
 	assert_int_equal(comment_links("httpx://no"), 0);
 	memset(h, 0xa5, sizeof(h));
 	buf_init(&b, 8192);
@@ -244,16 +252,16 @@ test_form_parse(void **state)
 
 	parse_fields("comment=a%zzb&author=%4", f, FORM_BAD);
 	assert_true(f[0].bad);
-	assert_string_equal(f[0].value, "a%zzb");	/* kept, not dropped */
+	assert_string_equal(f[0].value, "a%zzb"); /* kept, not dropped */
 	assert_true(f[1].bad);
 	assert_string_equal(f[1].value, "%4");
 
 	parse_fields("comment=a%00b", f, FORM_BAD);
 	assert_true(f[0].bad);
-	assert_string_equal(f[0].value, "ab");	/* NUL removed */
+	assert_string_equal(f[0].value, "ab"); /* NUL removed */
 
-	parse_fields("comment=%C0%BCx&author=%ED%A0%80&email=%F4%90%80%80",
-	    f, FORM_BAD);
+	parse_fields("comment=%C0%BCx&author=%ED%A0%80&email=%F4%90%80%80", f,
+	    FORM_BAD);
 	assert_true(f[0].bad && f[1].bad && f[2].bad);
 	assert_string_equal(f[0].value, "\xef\xbf\xbd\xef\xbf\xbdx");
 

@@ -63,16 +63,17 @@ test_defaults_and_values(void **state)
 
 	(void)state;
 	c = load("; comment\n[server]\nlisten = 127.0.0.1:9000\nworkers = 3\n"
-	    "[site]\nsite_title = My Blog\nbase_url = https://b.example/\n"
-	    "per_page = 5\nsocket_mode = 0600\n", err, sizeof(err));
+		 "[site]\nsite_title = My Blog\nbase_url = https://b.example/\n"
+		 "per_page = 5\nsocket_mode = 0600\n",
+	    err, sizeof(err));
 	assert_non_null(c);
 	assert_string_equal(c->listen, "127.0.0.1:9000");
 	assert_int_equal(c->workers, 3);
 	assert_int_equal(c->per_page, 5);
 	assert_int_equal(c->socket_mode, 0600);
 	assert_string_equal(c->site_title, "My Blog");
-	assert_string_equal(c->base_url, "https://b.example");	/* no slash */
-	assert_string_equal(c->timezone, "UTC");		/* default */
+	assert_string_equal(c->base_url, "https://b.example"); /* no slash */
+	assert_string_equal(c->timezone, "UTC");	       /* default */
 	assert_int_equal(c->thread_depth, 5);
 	conf_free(c);
 }

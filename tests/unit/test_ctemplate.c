@@ -149,10 +149,12 @@ data_loop1(void)
 {
 	TMPL_loop *l;
 
-	l = TMPL_add_varlist(NULL, TMPL_add_var(NULL, "var1", "value1", "var2",
-				       "value2", (char *)NULL));
-	TMPL_add_varlist(l, TMPL_add_var(NULL, "var1", "value3", "var2",
-				"value4", (char *)NULL));
+	l = TMPL_add_varlist(NULL,
+	    TMPL_add_var(NULL, "var1", "value1", "var2", "value2",
+		(char *)NULL));
+	TMPL_add_varlist(l,
+	    TMPL_add_var(NULL, "var1", "value3", "var2", "value4",
+		(char *)NULL));
 	TMPL_add_varlist(l, TMPL_add_var(NULL, "var1", "value5", (char *)NULL));
 	TMPL_add_varlist(l, TMPL_add_var(NULL, "var2", "value6", (char *)NULL));
 	return TMPL_add_loop(
@@ -169,8 +171,8 @@ rows(const char *key, ...)
 
 	va_start(ap, key);
 	while ((v = va_arg(ap, char *)) != NULL)
-		l = TMPL_add_varlist(
-		    l, TMPL_add_var(NULL, key, v, (char *)NULL));
+		l = TMPL_add_varlist(l,
+		    TMPL_add_var(NULL, key, v, (char *)NULL));
 	va_end(ap);
 	return l;
 }
@@ -230,10 +232,10 @@ static void
 t05_04_default(void **state)
 {
 	(void)state;
-	expect(
-	    "<TMPL_VAR name=\"bogus\" default=\"DEFAULT\">", NULL, "DEFAULT");
-	expect(
-	    "<TMPL_VAR default=\"DEFAULT\" name=\"bogus\">", NULL, "DEFAULT");
+	expect("<TMPL_VAR name=\"bogus\" default=\"DEFAULT\">", NULL,
+	    "DEFAULT");
+	expect("<TMPL_VAR default=\"DEFAULT\" name=\"bogus\">", NULL,
+	    "DEFAULT");
 	expect("<TMPL_VAR DEFAULT=DEFAULT NAME=bogus>", NULL, "DEFAULT");
 }
 
@@ -316,8 +318,8 @@ t05_09_unquoted_limits(void **state)
 	TMPL_varlist *vl;
 
 	(void)state;
-	vl = TMPL_add_var(
-	    NULL, "my_var", "M", "x", "X", "a.b-c", "ABC", (char *)NULL);
+	vl = TMPL_add_var(NULL, "my_var", "M", "x", "X", "a.b-c", "ABC",
+	    (char *)NULL);
 	expect_err("<TMPL_VAR name=my_var>", vl, "<TMPL_VAR name=my_var>", 0,
 	    "Ignoring bad TMPL_VAR tag in file \"(none)\" line 1\n");
 	expect("<TMPL_VAR name=\"my_var\">", vl, "M");
@@ -362,8 +364,8 @@ t05_11_unknown_tag_silent(void **state)
 	vl = TMPL_add_var(NULL, "x", "X", (char *)NULL);
 	expect("<TMPL_UNLESS name=x>no</TMPL_UNLESS>", vl,
 	    "<TMPL_UNLESS name=x>no</TMPL_UNLESS>");
-	expect(
-	    "<TMPL_FOO><!-- TMPL_BAR -->", vl, "<TMPL_FOO><!-- TMPL_BAR -->");
+	expect("<TMPL_FOO><!-- TMPL_BAR -->", vl,
+	    "<TMPL_FOO><!-- TMPL_BAR -->");
 	TMPL_free_varlist(vl);
 }
 
@@ -373,10 +375,10 @@ t05_12_newest_duplicate_wins(void **state)
 	TMPL_varlist *vl;
 
 	(void)state;
-	vl = TMPL_add_var(
-	    NULL, "var1", "value 1", "var2", "value 2", (char *)NULL);
-	vl = TMPL_add_var(
-	    vl, "var3", "value 3", "var1", "value 4", (char *)NULL);
+	vl = TMPL_add_var(NULL, "var1", "value 1", "var2", "value 2",
+	    (char *)NULL);
+	vl = TMPL_add_var(vl, "var3", "value 3", "var1", "value 4",
+	    (char *)NULL);
 	expect("<TMPL_VAR name=var1>", vl, "value 4");
 	TMPL_free_varlist(vl);
 }
@@ -509,8 +511,8 @@ t05_19_elsif_chains(void **state)
 	expect("<TMPL_IF name=bogus>A<TMPL_ELSIF name=null>B<TMPL_ELSE>E"
 	       "</TMPL_IF>",
 	    vl, "E");
-	expect(
-	    "<TMPL_IF name=bogus>A<TMPL_ELSIF name=null>B</TMPL_IF>", vl, "");
+	expect("<TMPL_IF name=bogus>A<TMPL_ELSIF name=null>B</TMPL_IF>", vl,
+	    "");
 	expect("<TMPL_IF name=var>A<TMPL_ELSIF name=var2>B<TMPL_ELSE>E"
 	       "</TMPL_IF>",
 	    vl, "A");
@@ -606,17 +608,17 @@ t05_24_nested_loops(void **state)
 	TMPL_loop *outer, *inner;
 
 	(void)state;
-	inner = TMPL_add_varlist(
-	    NULL, TMPL_add_var(NULL, "var2", "i1", (char *)NULL));
+	inner = TMPL_add_varlist(NULL,
+	    TMPL_add_var(NULL, "var2", "i1", (char *)NULL));
 	TMPL_add_varlist(inner,
 	    TMPL_add_var(NULL, "var2", "i2", "var1", "own", (char *)NULL));
-	r1 = TMPL_add_loop(
-	    TMPL_add_var(NULL, "var1", "o1", (char *)NULL), "inner", inner);
+	r1 = TMPL_add_loop(TMPL_add_var(NULL, "var1", "o1", (char *)NULL),
+	    "inner", inner);
 	r2 = TMPL_add_var(NULL, "var1", "o2", (char *)NULL);
 	outer = TMPL_add_varlist(NULL, r1);
 	TMPL_add_varlist(outer, r2);
-	vl = TMPL_add_loop(
-	    TMPL_add_var(NULL, "var2", "root", (char *)NULL), "outer", outer);
+	vl = TMPL_add_loop(TMPL_add_var(NULL, "var2", "root", (char *)NULL),
+	    "outer", outer);
 	expect(
 	    "<TMPL_LOOP name=outer><TMPL_VAR name=var1>:"
 	    "<TMPL_LOOP name=inner>(<TMPL_VAR name=var1>,<TMPL_VAR name=var2>)"
@@ -651,17 +653,17 @@ data_abc(void)
 		for (j = 0; j < 2; j++) {
 			c = NULL;
 			for (k = 0; k < 2; k++)
-				c = TMPL_add_varlist(
-				    c, TMPL_add_var(
-					   NULL, "c", v[k], (char *)NULL));
-			b = TMPL_add_varlist(
-			    b, TMPL_add_loop(
-				   TMPL_add_var(NULL, "b", v[j], (char *)NULL),
-				   "C", c));
+				c = TMPL_add_varlist(c,
+				    TMPL_add_var(NULL, "c", v[k],
+					(char *)NULL));
+			b = TMPL_add_varlist(b,
+			    TMPL_add_loop(
+				TMPL_add_var(NULL, "b", v[j], (char *)NULL),
+				"C", c));
 		}
 		a = TMPL_add_varlist(a,
-		    TMPL_add_loop(
-			TMPL_add_var(NULL, "a", v[i], (char *)NULL), "B", b));
+		    TMPL_add_loop(TMPL_add_var(NULL, "a", v[i], (char *)NULL),
+			"B", b));
 	}
 	return TMPL_add_loop(NULL, "A", a);
 }
@@ -779,8 +781,8 @@ t05_30_include_paths(void **state)
 	(void)state;
 	vl = TMPL_add_var(NULL, "var1", "v", (char *)NULL);
 	expect_x("top_plain.tmpl", NULL, vl, "A[v]B[v]C", 0, "", 1);
-	expect_x(
-	    "inc/top_dots.tmpl", NULL, vl, "A[v]B(leaf{leaf2 v})C", 0, "", 1);
+	expect_x("inc/top_dots.tmpl", NULL, vl, "A[v]B(leaf{leaf2 v})C", 0, "",
+	    1);
 	snprintf(abs, sizeof(abs), "%s/inc/top_dots.tmpl", fixtures);
 	expect_x(abs, NULL, vl, "A[v]B(leaf{leaf2 v})C", 0, "", 1);
 	snprintf(abs, sizeof(abs), "%s/top_nodir.tmpl", fixtures);
@@ -943,8 +945,9 @@ t05_37_encode_entity(void **state)
 	TMPL_encode_entity("a'b\"c<>&\nd", f);
 	TMPL_encode_entity("|\r|\xc3\xa9|plain", f);
 	fclose(f);
-	assert_string_equal(buf, "a&#39;b&quot;c&lt;&gt;&amp;&#10;d"
-				 "|&#13;|\xc3\xa9|plain");
+	assert_string_equal(buf,
+	    "a&#39;b&quot;c&lt;&gt;&amp;&#10;d"
+	    "|&#13;|\xc3\xa9|plain");
 	free(buf);
 }
 
@@ -954,8 +957,8 @@ t05_38_value_not_reparsed(void **state)
 	TMPL_varlist *vl;
 
 	(void)state;
-	vl = TMPL_add_var(
-	    NULL, "x", "<TMPL_VAR name=x><* c *>\\\n", (char *)NULL);
+	vl = TMPL_add_var(NULL, "x", "<TMPL_VAR name=x><* c *>\\\n",
+	    (char *)NULL);
 	expect("<TMPL_VAR name=x>", vl, "<TMPL_VAR name=x><* c *>\\\n");
 	TMPL_free_varlist(vl);
 }
@@ -968,8 +971,8 @@ t05_39_add_var_null_value(void **state)
 	(void)state;
 	vl = TMPL_add_var(NULL, "a", "1", "b", NULL, "c", "3", (char *)NULL);
 	assert_non_null(vl);
-	expect(
-	    "<TMPL_VAR name=a>|<TMPL_VAR name=b>|<TMPL_VAR name=c>", vl, "1||");
+	expect("<TMPL_VAR name=a>|<TMPL_VAR name=b>|<TMPL_VAR name=c>", vl,
+	    "1||");
 	assert_ptr_equal(TMPL_add_var(vl, (char *)NULL), vl);
 	TMPL_free_varlist(vl);
 	assert_null(TMPL_add_var(NULL, "a", NULL, (char *)NULL));
@@ -1061,12 +1064,12 @@ data_page(const char *who, int n)
 	for (i = 0; i < n; i++) {
 		snprintf(title, sizeof(title), "Post <%d> & \"%s\"", i, who);
 		snprintf(url, sizeof(url), "/p/%d?who=%s", i, who);
-		l = TMPL_add_varlist(
-		    l, TMPL_add_var(NULL, "title", title, "url", url, "odd",
-			   i % 2 ? "1" : "", (char *)NULL));
+		l = TMPL_add_varlist(l,
+		    TMPL_add_var(NULL, "title", title, "url", url, "odd",
+			i % 2 ? "1" : "", (char *)NULL));
 	}
-	return TMPL_add_loop(
-	    TMPL_add_var(NULL, "who", who, (char *)NULL), "posts", l);
+	return TMPL_add_loop(TMPL_add_var(NULL, "who", who, (char *)NULL),
+	    "posts", l);
 }
 
 static const char page_tmpl[] =
@@ -1096,22 +1099,22 @@ t05_41_compile_once(void **state)
 	assert_int_equal(r2.rc, 0);
 	assert_non_null(strstr(r1.out, "Post &lt;19&gt; &amp; &quot;alice"));
 	assert_non_null(strstr(r2.out, "Hello bob!\n"));
-	t = TMPL_compile_string(
-	    NULL, page_tmpl, strlen(page_tmpl), cli_fl, NULL, stderr);
+	t = TMPL_compile_string(NULL, page_tmpl, strlen(page_tmpl), cli_fl,
+	    NULL, stderr);
 	assert_non_null(t);
 	memset(&b, 0, sizeof(b));
 	for (i = 0; i < 50; i++) {
 		TMPL_buf_reset(&b);
-		assert_int_equal(
-		    TMPL_render_buf(t, i % 2 ? v2 : v1, &b, NULL), 0);
+		assert_int_equal(TMPL_render_buf(t, i % 2 ? v2 : v1, &b, NULL),
+		    0);
 		assert_string_equal(b.data, i % 2 ? r2.out : r1.out);
 	}
 	TMPL_buf_free(&b);
 	th[0] = (struct thr){ t, v1, r1.out, 300, 0 };
 	th[1] = (struct thr){ t, v2, r2.out, 300, 0 };
 	for (i = 0; i < 2; i++)
-		assert_int_equal(
-		    pthread_create(&tid[i], NULL, thr_run, &th[i]), 0);
+		assert_int_equal(pthread_create(&tid[i], NULL, thr_run, &th[i]),
+		    0);
 	for (i = 0; i < 2; i++) {
 		pthread_join(tid[i], NULL);
 		assert_int_equal(th[i].bad, 0);
@@ -1180,8 +1183,8 @@ t_write_errors(void **state)
 	(void)state;
 	run_write(NULL, NULL, cli_fl, NULL, &r);
 	assert_int_equal(r.rc, -1);
-	assert_string_equal(
-	    r.err, "C Template library: no template specified\n");
+	assert_string_equal(r.err,
+	    "C Template library: no template specified\n");
 	result_free(&r);
 	run_write("no/such/file.tmpl", NULL, cli_fl, NULL, &r);
 	assert_int_equal(r.rc, -1);
@@ -1196,8 +1199,8 @@ t_write_errors(void **state)
 	/* errout NULL: silent. */
 	assert_int_equal(
 	    TMPL_write("no/such/file.tmpl", NULL, NULL, NULL, NULL, NULL), -1);
-	assert_int_equal(
-	    TMPL_write(NULL, "<TMPL_VAR>", NULL, NULL, NULL, NULL), 0);
+	assert_int_equal(TMPL_write(NULL, "<TMPL_VAR>", NULL, NULL, NULL, NULL),
+	    0);
 	assert_null(TMPL_compile_file(NULL, NULL, NULL, NULL));
 	assert_null(TMPL_compile_string("x", NULL, 0, NULL, NULL, NULL));
 	assert_null(TMPL_compile_file("no/such/file.tmpl", NULL, NULL, NULL));
@@ -1219,8 +1222,9 @@ t_compiled_include_failures(void **state)
 	t = TMPL_compile_file("missing.tmpl", NULL, NULL, e);
 	fclose(e);
 	assert_non_null(t);
-	assert_string_equal(err, "C Template library: failed to read template "
-				 "from file \"does/not/exist.tmpl\"\n");
+	assert_string_equal(err,
+	    "C Template library: failed to read template "
+	    "from file \"does/not/exist.tmpl\"\n");
 	free(err);
 	e = mopen(&err, &len);
 	assert_int_equal(TMPL_render_buf(t, NULL, &b, e), -1);
@@ -1394,8 +1398,8 @@ t_strict(void **state)
 	assert_non_null(t);
 	TMPL_free_template(t);
 	/* Not strict: the same template compiles. */
-	t = TMPL_compile_string(
-	    "s.html", "<TMPL_VAR name=x fmt=nope>", 26, fl, NULL, NULL);
+	t = TMPL_compile_string("s.html", "<TMPL_VAR name=x fmt=nope>", 26, fl,
+	    NULL, NULL);
 	assert_non_null(t);
 	TMPL_free_template(t);
 	/* A default fmt that is not registered. */
@@ -1403,8 +1407,9 @@ t_strict(void **state)
 	e = mopen(&err, &len);
 	assert_null(TMPL_compile_string("s", "x", 1, fl, &opt, e));
 	fclose(e);
-	assert_string_equal(err, "C Template library: default fmt \"html\" is "
-				 "not in the fmtlist\n");
+	assert_string_equal(err,
+	    "C Template library: default fmt \"html\" is "
+	    "not in the fmtlist\n");
 	free(err);
 	TMPL_free_fmtlist(fl);
 }
@@ -1451,18 +1456,20 @@ t_default_and_raw_fmt(void **state)
 	result_free(&r);
 	/* Without the option: opt-in only, as the original. */
 	run_compiled("p.html", tmpl, fl, NULL, vl, &r);
-	assert_string_equal(r.out, "<b>&'x'|<b>&'x'|<d>|%3Cb%3E%26%27x%27|"
-				   "<B>&'X'|*<b>&'x'*");
+	assert_string_equal(r.out,
+	    "<b>&'x'|<b>&'x'|<d>|%3Cb%3E%26%27x%27|"
+	    "<B>&'X'|*<b>&'x'*");
 	result_free(&r);
 	/* Sink formats work through TMPL_write too. */
 	run_write("p.html", tmpl, fl, vl, &r);
-	assert_string_equal(r.out, "<b>&'x'|<b>&'x'|<d>|%3Cb%3E%26%27x%27|"
-				   "<B>&'X'|*<b>&'x'*");
+	assert_string_equal(r.out,
+	    "<b>&'x'|<b>&'x'|<d>|%3Cb%3E%26%27x%27|"
+	    "<B>&'X'|*<b>&'x'*");
 	result_free(&r);
 	/* fascia's layout: default entity, raw body in an include. */
 	TMPL_free_varlist(vl);
-	vl = TMPL_add_var(
-	    NULL, "text", "a<b", "body", "<p>hi</p>", (char *)NULL);
+	vl = TMPL_add_var(NULL, "text", "a<b", "body", "<p>hi</p>",
+	    (char *)NULL);
 	run_compiled("fascia_page.tmpl", NULL, fl, &opt, vl, &r);
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.out, "<p>a&lt;b</p><div><p>hi</p></div>");
@@ -1499,8 +1506,8 @@ t_fmtlist_order(void **state)
 	assert_null(TMPL_add_fmt(NULL, "h", NULL));
 	vl = TMPL_add_var(NULL, "x", "1", (char *)NULL);
 	/* The head stays first: the first "f" wins. */
-	run_write(
-	    NULL, "<TMPL_VAR name=x fmt=f><TMPL_VAR name=x fmt=g>", fl, vl, &r);
+	run_write(NULL, "<TMPL_VAR name=x fmt=f><TMPL_VAR name=x fmt=g>", fl,
+	    vl, &r);
 	assert_string_equal(r.out, "A1B1");
 	result_free(&r);
 	TMPL_free_varlist(vl);
@@ -1582,8 +1589,9 @@ t_render_sink_spans(void **state)
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(TMPL_render(t, vl, count_sink, &s, NULL), 0);
 	s.data[s.len] = '\0';
-	assert_string_equal(s.data, "static textstill one span[X]"
-				    "<TMPL_VAR name=bad fmt=zz> and more\n");
+	assert_string_equal(s.data,
+	    "static textstill one span[X]"
+	    "<TMPL_VAR name=bad fmt=zz> and more\n");
 	/* Text, value, then text with the bad tag merged in: 3 calls. */
 	assert_int_equal(s.calls, 3);
 	assert_int_equal(TMPL_render(NULL, vl, count_sink, &s, NULL), -1);
@@ -1636,6 +1644,11 @@ t_arena_varlists(void **state)
 	TMPL_arena *a;
 	struct TMPL_buf b;
 	TMPL_loop *l;
+	static const char *const want[3] = {
+		"zero:r0=zero;r1=own;r2=zero;",
+		"other:r1=other;r2=own;r3=other;",
+		"other:r2=other;r3=own;r4=other;",
+	};
 	char names[3][8];
 	int round, i;
 	const char *src =
@@ -1650,8 +1663,8 @@ t_arena_varlists(void **state)
 	memset(&b, 0, sizeof(b));
 	for (round = 0; round < 3; round++) {
 		TMPL_arena_reset(a);
-		root = TMPL_arena_add_var(
-		    a, NULL, "title", round == 0 ? "zero" : "other");
+		root = TMPL_arena_add_var(a, NULL, "title",
+		    round == 0 ? "zero" : "other");
 		assert_non_null(root);
 		l = NULL;
 		for (i = 0; i < 3; i++) {
@@ -1669,10 +1682,7 @@ t_arena_varlists(void **state)
 		assert_null(TMPL_arena_add_loop(a, root, "L", l));
 		TMPL_buf_reset(&b);
 		assert_int_equal(TMPL_render_buf(t, root, &b, NULL), 0);
-		assert_string_equal(
-		    b.data, round == 0	 ? "zero:r0=zero;r1=own;r2=zero;"
-			    : round == 1 ? "other:r1=other;r2=own;r3=other;"
-					 : "other:r2=other;r3=own;r4=other;");
+		assert_string_equal(b.data, want[round]);
 		/* Arena lists are not freed by TMPL_free_varlist. */
 		TMPL_free_varlist(root);
 	}
@@ -1717,8 +1727,8 @@ t_arena_oom(void **state)
 		got++;
 	}
 	assert_true(got > 0 && got < 1000);
-	assert_null(TMPL_arena_add_varlist(
-	    a, NULL, TMPL_arena_add_var(a, NULL, "x", "y")));
+	assert_null(TMPL_arena_add_varlist(a, NULL,
+	    TMPL_arena_add_var(a, NULL, "x", "y")));
 	/* After a reset the memory is there again. */
 	TMPL_arena_reset(a);
 	assert_non_null(TMPL_arena_add_var(a, NULL, "n", "v"));
@@ -1839,8 +1849,8 @@ t_extensions(void **state)
 	    "</TMPL_UNLESS>",
 	    NULL, &opt, vl, &r);
 	assert_int_equal(r.rc, -1);
-	assert_string_equal(
-	    r.err, "Unexpected TMPL_ELSIF tag in file \"(none)\" line 1\n");
+	assert_string_equal(r.err,
+	    "Unexpected TMPL_ELSIF tag in file \"(none)\" line 1\n");
 	result_free(&r);
 	/* Off: the original's output, literal UNLESS, plain variables. */
 	run_compiled(NULL,
@@ -1935,8 +1945,8 @@ t_deep_and_wide(void **state)
 	row = TMPL_add_var(NULL, "x", "!", (char *)NULL);
 	for (i = 0; i < LOOPS; i++) {
 		l = TMPL_add_varlist(NULL, row);
-		row = TMPL_add_loop(
-		    TMPL_add_var(NULL, "d", "d", (char *)NULL), "L", l);
+		row = TMPL_add_loop(TMPL_add_var(NULL, "d", "d", (char *)NULL),
+		    "L", l);
 	}
 	for (p = src, i = 0; i < LOOPS; i++)
 		p += sprintf(p, "<TMPL_LOOP name=L>");
@@ -1983,8 +1993,9 @@ t_root_dir(void **state)
 	result_free(&r);
 	run_compiled("nope.tmpl", NULL, NULL, &opt, vl, &r);
 	assert_int_equal(r.rc, -1);
-	assert_string_equal(r.err, "C Template library: failed to read "
-				   "template from file \"inc/nope.tmpl\"\n");
+	assert_string_equal(r.err,
+	    "C Template library: failed to read "
+	    "template from file \"inc/nope.tmpl\"\n");
 	result_free(&r);
 	TMPL_free_varlist(vl);
 }

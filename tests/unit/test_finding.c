@@ -49,7 +49,9 @@ test_json_string(void **state)
 	/* UTF-8 passes, except the two JavaScript line terminators. */
 	assert_string_equal(json("caf\xc3\xa9 \xe2\x80\x93 \xf0\x9f\x92\x86"),
 	    "\"caf\xc3\xa9 \xe2\x80\x93 \xf0\x9f\x92\x86\"");
-	assert_string_equal(json("a\xe2\x80\xa8" "b\xe2\x80\xa9" "c"),
+	assert_string_equal(json("a\xe2\x80\xa8"
+				 "b\xe2\x80\xa9"
+				 "c"),
 	    "\"a\\u2028b\\u2029c\"");
 	/* A lone 0xe2 at the end does not read past the string. */
 	assert_string_equal(json("x\xe2"), "\"x\xe2\"");
@@ -83,11 +85,14 @@ test_jsonld_no_markup(void **state)
 	assert_non_null(strstr(b.data,
 	    "\"author\":{\"@type\":\"Person\",\"name\":\"Maya \\u003c/SCRIPT "
 	    "\\u003e\",\"url\":\"https://blog.example/author/maya/\"}"));
-	assert_non_null(strstr(b.data, "\"datePublished\":"
-	    "\"2025-01-14T10:00:00Z\",\"dateModified\":\"2025-01-15T10:00:00Z\""));
-	assert_non_null(strstr(b.data, "\"mainEntityOfPage\":{\"@type\":"
+	assert_non_null(strstr(b.data,
+	    "\"datePublished\":\"2025-01-14T10:00:00Z\","
+	    "\"dateModified\":\"2025-01-15T10:00:00Z\""));
+	assert_non_null(strstr(b.data,
+	    "\"mainEntityOfPage\":{\"@type\":"
 	    "\"WebPage\",\"@id\":\"https://blog.example/x/\"}"));
-	assert_non_null(strstr(b.data, "\"publisher\":{\"@type\":"
+	assert_non_null(strstr(b.data,
+	    "\"publisher\":{\"@type\":"
 	    "\"Organization\",\"name\":\"Still Point \\u0026 Co\""));
 	assert_int_equal(b.data[0], '{');
 	assert_int_equal(b.data[b.len - 1], '}');
@@ -154,7 +159,9 @@ test_highlight_entities(void **state)
 	    "it\xe2\x80\x99s \xe2\x80\x94 \xe2\x80\xa6");
 	assert_string_equal(hl("&quot;q&quot; &#39;", 1),
 	    "&quot;q&quot; &#39;");
-	assert_string_equal(hl("a&nbsp;b", 1), "a\xc2\xa0" "b");
+	assert_string_equal(hl("a&nbsp;b", 1),
+	    "a\xc2\xa0"
+	    "b");
 	/* Unknown, unterminated or forbidden references stay as written. */
 	assert_string_equal(hl("&bogus; &amp &#0; &#xD800; &#1114112; &#;", 1),
 	    "&amp;bogus; &amp;amp &amp;#0; &amp;#xD800; &amp;#1114112; "
@@ -183,8 +190,8 @@ test_search_normalize(void **state)
 	assert_string_equal(search_normalize(&a, "abc\xc3\xa9z", 4, &cut),
 	    "abc");
 	assert_true(cut);
-	assert_string_equal(search_normalize(&a, "ab \xf0\x9f\x92\x86", 5,
-	    &cut), "ab");
+	assert_string_equal(
+	    search_normalize(&a, "ab \xf0\x9f\x92\x86", 5, &cut), "ab");
 	arena_free(&a);
 }
 
@@ -202,7 +209,7 @@ test_dates(void **state)
 	assert_string_equal(d, "2025-01-14T10:00:00Z");
 	assert_true(date_http(d, sizeof(d), 1736848800));
 	assert_string_equal(d, "Tue, 14 Jan 2025 10:00:00 GMT");
-	assert_true(date_rfc3339(d, sizeof(d), 951782400));	/* leap day */
+	assert_true(date_rfc3339(d, sizeof(d), 951782400)); /* leap day */
 	assert_string_equal(d, "2000-02-29T00:00:00Z");
 	assert_true(date_rfc822(d, sizeof(d), 4102444799));
 	assert_string_equal(d, "Thu, 31 Dec 2099 23:59:59 +0000");
@@ -231,14 +238,13 @@ test_parse_http_date(void **state)
 	assert_false(date_parse_http("", &t));
 	assert_false(date_parse_http("yesterday", &t));
 	assert_false(date_parse_http("Sun, 06 Nov 1994 08:49:37", &t));
-	assert_false(date_parse_http("Sun, 06 Nov 1994 08:49:37 GMT junk",
-	    &t));
+	assert_false(date_parse_http("Sun, 06 Nov 1994 08:49:37 GMT junk", &t));
 	assert_false(date_parse_http("Sun, 31 Feb 1994 08:49:37 GMT", &t));
 	assert_false(date_parse_http("Sun, 06 Nov 1994 25:49:37 GMT", &t));
 	assert_false(date_parse_http("Sun, 6 Nov 1994 08:49:37 GMT", &t));
 	assert_false(date_parse_http("Sun, 06 Foo 1994 08:49:37 GMT", &t));
 	assert_false(date_parse_http("2025-01-14T10:00:00Z", &t));
-	assert_int_equal(t, 42);	/* untouched on failure */
+	assert_int_equal(t, 42); /* untouched on failure */
 }
 
 static void
@@ -276,7 +282,7 @@ test_conditional_get(void **state)
 
 	(void)state;
 	assert_true(resp_etag_match("\"0123abcd\"", etag));
-	assert_true(resp_etag_match("W/\"0123abcd\"", etag));	/* weak compare */
+	assert_true(resp_etag_match("W/\"0123abcd\"", etag)); /* weak compare */
 	assert_true(resp_etag_match("\"x\", W/\"0123abcd\"", etag));
 	assert_true(resp_etag_match("\"x\",\"0123abcd\"", etag));
 	assert_true(resp_etag_match("*", etag));
@@ -289,17 +295,17 @@ test_conditional_get(void **state)
 	assert_false(resp_not_modified(NULL, NULL, etag, 1000));
 	assert_true(resp_not_modified(etag, NULL, etag, 1000));
 	/* If-None-Match decides alone when present. */
-	assert_false(resp_not_modified("\"other\"", "Tue, 14 Jan 2025 10:00:00 GMT",
-	    etag, 1000));
-	assert_true(resp_not_modified(NULL, "Tue, 14 Jan 2025 10:00:00 GMT", etag,
-	    1736848800));
-	assert_true(resp_not_modified(NULL, "Tue, 14 Jan 2025 10:00:00 GMT", etag,
-	    1736848799));
-	assert_false(resp_not_modified(NULL, "Tue, 14 Jan 2025 10:00:00 GMT", etag,
-	    1736848801));
+	assert_false(resp_not_modified("\"other\"",
+	    "Tue, 14 Jan 2025 10:00:00 GMT", etag, 1000));
+	assert_true(resp_not_modified(NULL, "Tue, 14 Jan 2025 10:00:00 GMT",
+	    etag, 1736848800));
+	assert_true(resp_not_modified(NULL, "Tue, 14 Jan 2025 10:00:00 GMT",
+	    etag, 1736848799));
+	assert_false(resp_not_modified(NULL, "Tue, 14 Jan 2025 10:00:00 GMT",
+	    etag, 1736848801));
 	assert_false(resp_not_modified(NULL, "garbage", etag, 1000));
-	assert_false(resp_not_modified(NULL, "Tue, 14 Jan 2025 10:00:00 GMT", etag,
-	    0));
+	assert_false(
+	    resp_not_modified(NULL, "Tue, 14 Jan 2025 10:00:00 GMT", etag, 0));
 }
 
 /* Routing: the new sections, and 4-digit years reserved from slugs. */
@@ -361,20 +367,25 @@ test_routes(void **state)
 	assert_int_equal(resolve(&r, "/feed/atom/", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_feed_atom);
 	assert_int_equal(resolve(&r, "/feed", &h, arg), ROUTE_REDIRECT);
-	assert_int_equal(resolve(&r, "/tag/self-care/feed/", &h, arg), ROUTE_FOUND);
+	assert_int_equal(resolve(&r, "/tag/self-care/feed/", &h, arg),
+	    ROUTE_FOUND);
 	assert_ptr_equal(h, h_tag_feed_rss);
 	assert_string_equal(arg[0], "self-care");
-	assert_int_equal(resolve(&r, "/tag/self-care/feed/atom/", &h, arg), ROUTE_FOUND);
+	assert_int_equal(resolve(&r, "/tag/self-care/feed/atom/", &h, arg),
+	    ROUTE_FOUND);
 	assert_ptr_equal(h, h_tag_feed_atom);
-	assert_int_equal(resolve(&r, "/author/maya/feed/", &h, arg), ROUTE_FOUND);
+	assert_int_equal(resolve(&r, "/author/maya/feed/", &h, arg),
+	    ROUTE_FOUND);
 	assert_ptr_equal(h, h_author_feed_rss);
-	assert_int_equal(resolve(&r, "/author/maya/feed/atom/", &h, arg), ROUTE_FOUND);
+	assert_int_equal(resolve(&r, "/author/maya/feed/atom/", &h, arg),
+	    ROUTE_FOUND);
 	assert_ptr_equal(h, h_author_feed_atom);
 	assert_int_equal(resolve(&r, "/sitemap.xml", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_sitemap);
 	assert_int_equal(resolve(&r, "/robots.txt", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_robots);
-	assert_int_equal(resolve(&r, "/search/deep+tissue/", &h, arg), ROUTE_FOUND);
+	assert_int_equal(resolve(&r, "/search/deep+tissue/", &h, arg),
+	    ROUTE_FOUND);
 	assert_ptr_equal(h, h_search_path);
 	/* Section names are not post slugs. */
 	assert_int_equal(resolve(&r, "/search/", &h, arg), ROUTE_NO_PAGE);
@@ -382,7 +393,8 @@ test_routes(void **state)
 	/* Search is a route of its own: the home page's path with ?s=. */
 	assert_int_equal(resolve(&r, "/?s=massage", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_search);
-	assert_int_equal(resolve(&r, "/page/2/?s=massage", &h, arg), ROUTE_FOUND);
+	assert_int_equal(resolve(&r, "/page/2/?s=massage", &h, arg),
+	    ROUTE_FOUND);
 	assert_ptr_equal(h, h_search);
 	assert_string_equal(arg[0], "2");
 	assert_int_equal(resolve(&r, "/page/2/", &h, arg), ROUTE_FOUND);

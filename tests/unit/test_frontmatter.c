@@ -16,8 +16,7 @@
 
 #include "frontmatter.h"
 
-static const char *const keys[] = { "title", "slug", "tags", "excerpt",
-    NULL };
+static const char *const keys[] = { "title", "slug", "tags", "excerpt", NULL };
 
 /* Parse n bytes of s; the document owns a copy. */
 static int
@@ -63,14 +62,16 @@ test_fields(void **state)
 	const struct fm_field *f;
 
 	(void)state;
-	assert_true(parse(&d, "---\n"
+	assert_true(parse(&d,
+	    "---\n"
 	    "title:   Cupping: An Honest Look  \n"
 	    "\n"
 	    "# a comment line\n"
 	    "slug:cupping\n"
 	    "excerpt:\n"
 	    "---\n"
-	    "Body *here*.\n", &e));
+	    "Body *here*.\n",
+	    &e));
 	assert_int_equal(d.nfields, 3);
 	f = fm_get(&d, "title");
 	assert_non_null(f);
@@ -85,7 +86,7 @@ test_fields(void **state)
 	assert_string_equal(d.body, "Body *here*.\n");
 	assert_int_equal(d.body_len, strlen(d.body));
 	fm_free(&d);
-	fm_free(&d);	/* twice is harmless */
+	fm_free(&d); /* twice is harmless */
 }
 
 static void
@@ -96,8 +97,10 @@ test_body(void **state)
 
 	(void)state;
 	/* CRLF, a BOM, leading blank lines and trailing space go. */
-	assert_true(parse(&d, "\xef\xbb\xbf---\r\ntitle: T\r\n---\r\n"
-	    "\r\n  \r\n# Head\r\n\r\n    code\r\n\r\n \t\r\n", &e));
+	assert_true(parse(&d,
+	    "\xef\xbb\xbf---\r\ntitle: T\r\n---\r\n"
+	    "\r\n  \r\n# Head\r\n\r\n    code\r\n\r\n \t\r\n",
+	    &e));
 	assert_string_equal(fm_get(&d, "title")->value, "T");
 	assert_string_equal(d.body, "# Head\n\n    code\n");
 	fm_free(&d);
@@ -137,15 +140,15 @@ test_errors(void **state)
 	ERR("---\n: T\n---\n", 2, "lowercase key");
 	ERR("---\ntitle: T\nstauts: draft\n---\n", 3, "unknown key \"stauts\"");
 	ERR("---\ntitle: T\nstauts: draft\n---\n", 3, "title, slug, tags");
-	ERR("---\ntitle: A\n\ntitle: B\n---\n", 4, "given twice (first on "
+	ERR("---\ntitle: A\n\ntitle: B\n---\n", 4,
+	    "given twice (first on "
 	    "line 2)");
 	ERR("---\ntitle: A\tB\n---\n", 2, "control character");
 	ERR("---\ntitle: A\x1b[2JB\n---\n", 2, "control character");
 	/* Encoding: the line of the bad byte, in the block or the body. */
 	ERR("---\ntitle: caf\xe9\n---\n", 2, "invalid UTF-8");
 	ERR("---\ntitle: T\n---\nok\nok\n\xc0\xbc\n", 6, "invalid UTF-8");
-	ERR("---\ntitle: T\n---\n\xed\xa0\x80 surrogate\n", 4,
-	    "invalid UTF-8");
+	ERR("---\ntitle: T\n---\n\xed\xa0\x80 surrogate\n", 4, "invalid UTF-8");
 	ERR("---\ntitle: T\n---\nA\0B\n", 4, "NUL byte");
 }
 

@@ -33,14 +33,15 @@ test_array(void **state)
 	static const char *const plain[] = { "a", "bc" };
 	static const char *const odd[] = { "", "NULL", "{x,y}", " sp " };
 	static const char *const esc[] = { "say \"hi\"", "back\\slash",
-	    "\\\"" };
+		"\\\"" };
 	static const char *const nul[] = { NULL, "x", NULL };
 
 	(void)state;
 	expect_array(NULL, 0, "{}");
 	expect_array(plain, 2, "{\"a\",\"bc\"}");
 	expect_array(odd, 4, "{\"\",\"NULL\",\"{x,y}\",\" sp \"}");
-	expect_array(esc, 3, "{\"say \\\"hi\\\"\",\"back\\\\slash\","
+	expect_array(esc, 3,
+	    "{\"say \\\"hi\\\"\",\"back\\\\slash\","
 	    "\"\\\\\\\"\"}");
 	expect_array(nul, 3, "{NULL,\"x\",NULL}");
 }

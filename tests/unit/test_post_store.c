@@ -108,12 +108,12 @@ test_from_wordpress(void **state)
 	r.author = "hannah";
 	r.published = 1;
 	r.date = "2019-03-04 09:15:00+00";
-	r.has_days = 1;		/* a date wins over days */
+	r.has_days = 1; /* a date wins over days */
 	r.tags = tags;
 	r.ntags = 2;
 	r.rename_tags = 1;
 	plan(&p, &r);
-	assert_int_equal(p.n, 2);	/* no tags new to the run */
+	assert_int_equal(p.n, 2); /* no tags new to the run */
 	assert_string_equal(p.steps[0].v[UPSERT_KEY], "wp:101");
 	assert_string_equal(p.steps[0].v[UPSERT_DATE],
 	    "2019-03-04 09:15:00+00");
@@ -152,7 +152,7 @@ row(const char *const *v, int n)
 
 	memset(attrs, 0, sizeof(attrs));
 	for (j = 0; j < n; j++) {
-		attrs[j].name = (char *)(uintptr_t)"c";
+		attrs[j].name = (char *)(uintptr_t) "c";
 		attrs[j].typid = TEXT_OID;
 		attrs[j].typlen = -1;
 		attrs[j].atttypmod = -1;
@@ -169,9 +169,9 @@ static void
 test_took(void **state)
 {
 	static const char *const upserted[POST_COL__MAX] = { "7", "unchanged",
-	    "published", "2026-03-01 09:00 UTC" };
+		"published", "2026-03-01 09:00 UTC" };
 	static const char *const odd[POST_COL__MAX] = { "7", "gone", "draft",
-	    "" };
+		"" };
 	static const char *const tags[] = { "2", "1" };
 	static const char *const links[] = { "3" };
 	struct post_result got;

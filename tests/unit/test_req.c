@@ -77,12 +77,14 @@ test_bad_paths(void **state)
 	(void)state;
 	assert_int_equal(parse(&r, "GET", "/%zz/"), REQ_BAD);
 	assert_int_equal(parse(&r, "GET", "/%4/"), REQ_BAD);
-	assert_int_equal(parse(&r, "GET", "/%C0%BC/"), REQ_BAD);	/* overlong */
-	assert_int_equal(parse(&r, "GET", "/%ED%A0%80/"), REQ_BAD);	/* surrogate */
+	assert_int_equal(parse(&r, "GET", "/%C0%BC/"), REQ_BAD); /* overlong */
+	assert_int_equal(parse(&r, "GET", "/%ED%A0%80/"),
+	    REQ_BAD); /* surrogate */
 	assert_int_equal(parse(&r, "GET", "/%FF/"), REQ_BAD);
 	assert_int_equal(parse(&r, "GET", "/a%00b/"), REQ_BAD);
-	assert_int_equal(parse(&r, "GET", "/a%0Ab/"), REQ_BAD);	/* newline */
-	assert_int_equal(parse(&r, "GET", "/a%2Fb/"), REQ_NO_PAGE);	/* no slug has "/" */
+	assert_int_equal(parse(&r, "GET", "/a%0Ab/"), REQ_BAD); /* newline */
+	assert_int_equal(parse(&r, "GET", "/a%2Fb/"),
+	    REQ_NO_PAGE); /* no slug has "/" */
 	assert_int_equal(parse(&r, "GET", "//x/"), REQ_NO_PAGE);
 	assert_int_equal(parse(&r, "GET", "/../x/"), REQ_NO_PAGE);
 	assert_int_equal(parse(&r, "GET", "/a/b/c/d/e/f/g/h/i/"), REQ_NO_PAGE);
@@ -99,8 +101,10 @@ test_query(void **state)
 	struct req r;
 
 	(void)state;
-	assert_int_equal(parse(&r, "GET", "/x/?replytocom=12&s=deep+tissue"
-	    "&&flag&e=%C3%A9"), REQ_OK);
+	assert_int_equal(parse(&r, "GET",
+			     "/x/?replytocom=12&s=deep+tissue"
+			     "&&flag&e=%C3%A9"),
+	    REQ_OK);
 	assert_string_equal(r.path, "/x/");
 	assert_int_equal(r.nq, 4);
 	assert_string_equal(req_query(&r, "replytocom"), "12");
@@ -112,8 +116,10 @@ test_query(void **state)
 	assert_int_equal(parse(&r, "GET", "/?s=%zz"), REQ_BAD);
 	assert_int_equal(parse(&r, "GET", "/?s=%C0%80"), REQ_BAD);
 	assert_int_equal(parse(&r, "GET", "/?s=a%00"), REQ_BAD);
-	assert_int_equal(parse(&r, "GET", "/?a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8"
-	    "&i=9&j=10&k=11&l=12&m=13&n=14&o=15&p=16&q=17"), REQ_BAD);
+	assert_int_equal(parse(&r, "GET",
+			     "/?a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8"
+			     "&i=9&j=10&k=11&l=12&m=13&n=14&o=15&p=16&q=17"),
+	    REQ_BAD);
 }
 
 static struct conf route_conf = { .base_url = (char *)"https://blog.example" };
@@ -146,19 +152,21 @@ test_routes(void **state)
 	assert_int_equal(resolve(&r, "GET", "/my-post/", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_post);
 	assert_string_equal(arg[0], "my-post");
-	assert_int_equal(resolve(&r, "GET", "/author/maya/", &h, arg), ROUTE_FOUND);
+	assert_int_equal(resolve(&r, "GET", "/author/maya/", &h, arg),
+	    ROUTE_FOUND);
 	assert_ptr_equal(h, h_author);
 	assert_string_equal(arg[0], "maya");
 	assert_null(arg[1]);
 	assert_int_equal(resolve(&r, "GET", "/author/maya/page/2/", &h, arg),
 	    0);
 	assert_string_equal(arg[1], "2");
-	assert_int_equal(resolve(&r, "GET", "/tag/self-care/page/12/", &h,
-	    arg), ROUTE_FOUND);
+	assert_int_equal(resolve(&r, "GET", "/tag/self-care/page/12/", &h, arg),
+	    ROUTE_FOUND);
 	assert_ptr_equal(h, h_tag);
 	assert_int_equal(resolve(&r, "GET", "/healthz", &h, arg), ROUTE_FOUND);
 	assert_ptr_equal(h, h_health);
-	assert_int_equal(resolve(&r, "POST", "/my-post/comments", &h, arg), ROUTE_FOUND);
+	assert_int_equal(resolve(&r, "POST", "/my-post/comments", &h, arg),
+	    ROUTE_FOUND);
 	assert_ptr_equal(h, h_comment_post);
 	assert_string_equal(arg[0], "my-post");
 }
@@ -171,24 +179,35 @@ test_route_redirects_and_errors(void **state)
 	struct req r;
 
 	(void)state;
-	assert_int_equal(resolve(&r, "GET", "/my-post", &h, arg), ROUTE_REDIRECT);
+	assert_int_equal(resolve(&r, "GET", "/my-post", &h, arg),
+	    ROUTE_REDIRECT);
 	assert_string_equal(r.location, "https://blog.example/my-post/");
-	assert_int_equal(resolve(&r, "GET", "/tag/x?utm=1", &h, arg), ROUTE_REDIRECT);
+	assert_int_equal(resolve(&r, "GET", "/tag/x?utm=1", &h, arg),
+	    ROUTE_REDIRECT);
 	assert_string_equal(r.location, "https://blog.example/tag/x/?utm=1");
-	assert_int_equal(resolve(&r, "POST", "/my-post/", &h, arg), ROUTE_WRONG_METHOD);
+	assert_int_equal(resolve(&r, "POST", "/my-post/", &h, arg),
+	    ROUTE_WRONG_METHOD);
 	assert_string_equal(r.allow, "GET, HEAD");
-	assert_int_equal(resolve(&r, "GET", "/my-post/comments", &h, arg), ROUTE_WRONG_METHOD);
+	assert_int_equal(resolve(&r, "GET", "/my-post/comments", &h, arg),
+	    ROUTE_WRONG_METHOD);
 	assert_string_equal(r.allow, "POST");
 	assert_int_equal(resolve(&r, "PUT", "/", &h, arg), ROUTE_WRONG_METHOD);
-	assert_int_equal(resolve(&r, "POST", "/my-post", &h, arg), ROUTE_NO_PAGE);
-	assert_int_equal(resolve(&r, "GET", "/page/0/", &h, arg), ROUTE_NO_PAGE);
-	assert_int_equal(resolve(&r, "GET", "/page/01/", &h, arg), ROUTE_NO_PAGE);
-	assert_int_equal(resolve(&r, "GET", "/page/x/", &h, arg), ROUTE_NO_PAGE);
+	assert_int_equal(resolve(&r, "POST", "/my-post", &h, arg),
+	    ROUTE_NO_PAGE);
+	assert_int_equal(resolve(&r, "GET", "/page/0/", &h, arg),
+	    ROUTE_NO_PAGE);
+	assert_int_equal(resolve(&r, "GET", "/page/01/", &h, arg),
+	    ROUTE_NO_PAGE);
+	assert_int_equal(resolve(&r, "GET", "/page/x/", &h, arg),
+	    ROUTE_NO_PAGE);
 	assert_int_equal(resolve(&r, "GET", "/page/", &h, arg), ROUTE_NO_PAGE);
-	assert_int_equal(resolve(&r, "GET", "/author/", &h, arg), ROUTE_NO_PAGE);
-	assert_int_equal(resolve(&r, "GET", "/healthz/", &h, arg), ROUTE_NO_PAGE);
+	assert_int_equal(resolve(&r, "GET", "/author/", &h, arg),
+	    ROUTE_NO_PAGE);
+	assert_int_equal(resolve(&r, "GET", "/healthz/", &h, arg),
+	    ROUTE_NO_PAGE);
 	assert_int_equal(resolve(&r, "GET", "/a/b/", &h, arg), ROUTE_NO_PAGE);
-	assert_int_equal(resolve(&r, "GET", "/my-post/extra/", &h, arg), ROUTE_NO_PAGE);
+	assert_int_equal(resolve(&r, "GET", "/my-post/extra/", &h, arg),
+	    ROUTE_NO_PAGE);
 }
 
 static int

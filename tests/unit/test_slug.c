@@ -46,9 +46,9 @@ static void
 test_reserved(void **state)
 {
 	static const char *const taken[] = { "page", "author", "tag", "feed",
-	    "search", "healthz", "static", "sitemap.xml", "robots.txt",
-	    "wp-admin", "wp-content", "wp-includes", "comments", "2026",
-	    "1999", "0000", NULL };
+		"search", "healthz", "static", "sitemap.xml", "robots.txt",
+		"wp-admin", "wp-content", "wp-includes", "comments", "2026",
+		"1999", "0000", NULL };
 	size_t i;
 
 	(void)state;
@@ -89,14 +89,14 @@ test_from_text(void **state)
 	    "cupping-an-honest-look-at-those-purple-circles");
 	expect_slug("  --Hello,   World!--  ", "hello-world");
 	expect_slug("Don't Panic", "dont-panic");
-	expect_slug("Don\xe2\x80\x99t Panic", "dont-panic");	/* U+2019 */
+	expect_slug("Don\xe2\x80\x99t Panic", "dont-panic"); /* U+2019 */
 	expect_slug("Tom\xc3\xa1s Ferreira, PT, DPT", "tomas-ferreira-pt-dpt");
 	expect_slug("Cr\xc3\xa8me Br\xc3\xbbl\xc3\xa9\x65", "creme-brulee");
 	expect_slug("Stra\xc3\x9f\x65", "strasse");
 	expect_slug("\xc3\x86sir \xc5\x92uvre \xc5\x81\xc3\xb3\x64\xc5\xba",
 	    "aesir-oeuvre-lodz");
-	expect_slug("Cafe\xcc\x81 au lait", "cafe-au-lait");	/* combining */
-	expect_slug("2 \xc3\x97 3 = 6", "2-3-6");		/* U+00D7 */
+	expect_slug("Cafe\xcc\x81 au lait", "cafe-au-lait"); /* combining */
+	expect_slug("2 \xc3\x97 3 = 6", "2-3-6");	     /* U+00D7 */
 	expect_slug("Caf\xc3\xa9 \xf0\x9f\x92\x86 time", "cafe-time");
 	/* CJK: no letter of it is Latin */
 	expect_slug("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", "");
@@ -107,9 +107,9 @@ test_from_text(void **state)
 	/* Too long: cut at the last whole word that fits. */
 	title[0] = '\0';
 	for (i = 0; i < 60; i++)
-		strcat(title, "word ");		/* 5 bytes each */
+		strcat(title, "word "); /* 5 bytes each */
 	memset(want, 0, sizeof(want));
-	for (i = 0; i < 40; i++)		/* "word-" x 39 + "word" */
+	for (i = 0; i < 40; i++) /* "word-" x 39 + "word" */
 		strcat(want, i ? "-word" : "word");
 	expect_slug(title, want);
 	assert_int_equal(strlen(want), 199);

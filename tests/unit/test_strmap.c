@@ -37,7 +37,7 @@ test_put_get(void **state)
 	(void)state;
 	memset(&m, 0, sizeof(m));
 	assert_true(strmap_put(&m, k, "one"));
-	k[0] = 'x';	/* the map holds its own copy */
+	k[0] = 'x'; /* the map holds its own copy */
 	assert_string_equal(strmap_get(&m, "key"), "one");
 	assert_null(strmap_get(&m, "xey"));
 	assert_true(strmap_put(&m, "key", "two"));

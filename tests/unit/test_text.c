@@ -29,19 +29,19 @@ test_utf8(void **state)
 	assert_true(valid(""));
 	assert_true(valid("plain ascii"));
 	assert_true(valid("caf\xc3\xa9 \xe2\x80\x93 \xf0\x9f\x92\x86"));
-	assert_true(valid("\xf4\x8f\xbf\xbf"));		/* U+10FFFF */
-	assert_false(valid("\xc0\xbc"));		/* overlong '<' */
+	assert_true(valid("\xf4\x8f\xbf\xbf")); /* U+10FFFF */
+	assert_false(valid("\xc0\xbc"));	/* overlong '<' */
 	assert_false(valid("\xc1\x81"));
-	assert_false(valid("\xe0\x80\xbc"));		/* overlong, 3 bytes */
-	assert_false(valid("\xf0\x80\x80\xbc"));	/* overlong, 4 bytes */
-	assert_false(valid("\xed\xa0\x80"));		/* surrogate D800 */
-	assert_false(valid("\xed\xbf\xbf"));		/* surrogate DFFF */
-	assert_false(valid("\xf4\x90\x80\x80"));	/* past U+10FFFF */
-	assert_false(valid("\x80"));			/* lone continuation */
-	assert_false(valid("\xc3"));			/* truncated */
+	assert_false(valid("\xe0\x80\xbc"));	 /* overlong, 3 bytes */
+	assert_false(valid("\xf0\x80\x80\xbc")); /* overlong, 4 bytes */
+	assert_false(valid("\xed\xa0\x80"));	 /* surrogate D800 */
+	assert_false(valid("\xed\xbf\xbf"));	 /* surrogate DFFF */
+	assert_false(valid("\xf4\x90\x80\x80")); /* past U+10FFFF */
+	assert_false(valid("\x80"));		 /* lone continuation */
+	assert_false(valid("\xc3"));		 /* truncated */
 	assert_false(valid("\xe2\x80"));
 	assert_false(valid("\xff"));
-	assert_false(utf8_valid("a\0b", 3));		/* NUL */
+	assert_false(utf8_valid("a\0b", 3)); /* NUL */
 }
 
 static void
@@ -164,7 +164,8 @@ test_log_line(void **state)
 	fflush(stderr);
 	saved = dup(2);
 	dup2(fileno(tmp), 2);
-	log_msg("warn", "caller", "value \"%s\"", "x\nfascia[1]: error: "
+	log_msg("warn", "caller", "value \"%s\"",
+	    "x\nfascia[1]: error: "
 	    "forged\r\x1b[31mred");
 	dup2(saved, 2);
 	close(saved);
@@ -173,7 +174,7 @@ test_log_line(void **state)
 	out[n] = '\0';
 	fclose(tmp);
 	assert_non_null(strstr(out, ": warn: caller: value"));
-	assert_ptr_equal(strchr(out, '\n'), out + n - 1);	/* one line */
+	assert_ptr_equal(strchr(out, '\n'), out + n - 1); /* one line */
 	assert_null(strchr(out, '\x1b'));
 	assert_null(strchr(out, '\r'));
 }
@@ -188,7 +189,7 @@ test_buf_cap(void **state)
 	assert_true(buf_puts(&b, "12345678"));
 	assert_false(buf_puts(&b, "9"));
 	assert_true(b.failed);
-	assert_false(buf_puts(&b, ""));	/* sticky */
+	assert_false(buf_puts(&b, "")); /* sticky */
 	buf_reset(&b);
 	assert_true(buf_printf(&b, "%d-%s", 42, "x"));
 	assert_string_equal(b.data, "42-x");
@@ -208,7 +209,7 @@ test_arena(void **state)
 	assert_string_equal(p, "hello");
 	for (i = 0; i < 100; i++)
 		assert_non_null(arena_alloc(&a, 50));
-	q = arena_alloc(&a, 1000);	/* larger than a chunk */
+	q = arena_alloc(&a, 1000); /* larger than a chunk */
 	assert_non_null(q);
 	memset(q, 'x', 1000);
 	assert_string_equal(arena_printf(&a, "%s-%d", "n", 7), "n-7");

@@ -90,7 +90,8 @@ static void
 test_long_chain(void **state)
 {
 	enum { N = 100000 };
-	long *ids = malloc(N * sizeof(long)), *parents = malloc(N * sizeof(long));
+	long *ids = malloc(N * sizeof(long)),
+	     *parents = malloc(N * sizeof(long));
 	int *order = malloc((N + 1) * sizeof(int));
 	int *depth = malloc((N + 1) * sizeof(int));
 	struct arena a;

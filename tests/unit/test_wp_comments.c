@@ -57,8 +57,8 @@ plan(struct plan *p, size_t n, const long long (*ids)[2],
 		p->c[i].parent = ids[i][1];
 		p->c[i].state = st[i];
 	}
-	assert_true(wpc_plan(p->c, n, &p->a, on_bad, &p->bad, &p->order,
-	    &p->norder));
+	assert_true(
+	    wpc_plan(p->c, n, &p->a, on_bad, &p->bad, &p->order, &p->norder));
 }
 
 static void
@@ -88,7 +88,7 @@ test_thread(void **state)
 {
 	/* Written in the file reply first; imported parents first. */
 	static const long long ids[][2] = { { 3, 2 }, { 2, 1 }, { 1, 0 },
-	    { 4, 1 } };
+		{ 4, 1 } };
 	static const enum wpc_state st[] = { W, W, W, W };
 	static const size_t want[] = { 2, 1, 3, 0 };
 	struct plan p;
@@ -115,7 +115,7 @@ test_moves_up(void **state)
 	 * 6 answers a comment not in the export, 7 itself, and 8 a comment
 	 * without an id. */
 	static const long long ids[][2] = { { 1, 0 }, { 3, 1 }, { 4, 3 },
-	    { 5, 4 }, { 6, 99 }, { 7, 7 }, { 0, 0 }, { 8, 0 } };
+		{ 5, 4 }, { 6, 99 }, { 7, 7 }, { 0, 0 }, { 8, 0 } };
 	static const enum wpc_state st[] = { W, B, L, W, W, W, B, W };
 	static const size_t want[] = { 0, 4, 5, 7, 3 };
 	struct plan p;
@@ -137,7 +137,7 @@ test_same_id(void **state)
 {
 	/* The first wanted one of the 5s wins, whatever comes before it. */
 	static const long long ids[][2] = { { 5, 0 }, { 5, 0 }, { 2, 0 },
-	    { 5, 0 }, { 2, 0 }, { 9, 5 } };
+		{ 5, 0 }, { 2, 0 }, { 9, 5 } };
 	static const enum wpc_state st[] = { L, W, W, W, W, W };
 	static const size_t want[] = { 2, 1, 5 };
 	struct plan p;
@@ -145,7 +145,7 @@ test_same_id(void **state)
 	(void)state;
 	plan(&p, 6, ids, st);
 	assert_int_equal(p.bad.n, 2);
-	assert_int_equal(p.bad.i[0], 4);	/* by id: 2 before 5 */
+	assert_int_equal(p.bad.i[0], 4); /* by id: 2 before 5 */
 	assert_int_equal(p.bad.why[0], WPC_SAME_ID);
 	assert_int_equal(p.bad.i[1], 3);
 	assert_int_equal(p.bad.why[1], WPC_SAME_ID);
@@ -160,9 +160,8 @@ test_loops(void **state)
 {
 	/* 10 and 11 answer each other, 12 answers 10, 13 answers 12; 20 and
 	 * 21 (left out) answer each other and 22 answers 20. */
-	static const long long ids[][2] = { { 10, 11 }, { 11, 10 },
-	    { 12, 10 }, { 13, 12 }, { 20, 21 }, { 21, 20 }, { 22, 20 },
-	    { 1, 0 } };
+	static const long long ids[][2] = { { 10, 11 }, { 11, 10 }, { 12, 10 },
+		{ 13, 12 }, { 20, 21 }, { 21, 20 }, { 22, 20 }, { 1, 0 } };
 	static const enum wpc_state st[] = { W, W, W, W, L, L, W, W };
 	static const size_t want[] = { 7, 6 };
 	struct plan p;
@@ -172,7 +171,7 @@ test_loops(void **state)
 	plan(&p, 8, ids, st);
 	assert_int_equal(p.bad.n, 4);
 	for (i = 0; i < 4; i++) {
-		assert_int_equal(p.bad.i[i], i);	/* in file order */
+		assert_int_equal(p.bad.i[i], i); /* in file order */
 		assert_int_equal(p.bad.why[i], WPC_LOOP);
 		assert_int_equal(p.c[i].state, WPC_BAD);
 		assert_int_equal(p.c[i].depth_mark, WPC_LOOPS);

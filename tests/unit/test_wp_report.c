@@ -39,7 +39,8 @@ test_report_empty(void **state)
 	(void)state;
 	memset(&t, 0, sizeof(t));
 	text = report(&t, 0);
-	assert_string_equal(text, "Imported from export.xml in 1.25 s:\n"
+	assert_string_equal(text,
+	    "Imported from export.xml in 1.25 s:\n"
 	    "  authors:   0 new, 0 updated, 0 unchanged\n"
 	    "  posts:     0 new, 0 updated, 0 unchanged\n"
 	    "  comments:  0 new, 0 updated, 0 unchanged\n"
@@ -69,7 +70,8 @@ test_report_counts(void **state)
 	t.failed[WP_FAIL_POST] = 2;
 	t.failed[WP_FAIL_COMMENT] = 1;
 	text = report(&t, 1);
-	assert_string_equal(text, "Imported from export.xml in 1.25 s:\n"
+	assert_string_equal(text,
+	    "Imported from export.xml in 1.25 s:\n"
 	    "  authors:   2 new, 0 updated, 0 unchanged\n"
 	    "  posts:     0 new, 3 updated, 1 unchanged (1 scheduled)\n"
 	    "  comments:  0 new, 0 updated, 12 unchanged\n"

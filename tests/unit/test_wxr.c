@@ -42,7 +42,8 @@ test_from_html(void **state)
 	expect_text("", WPTEXT_LINES, "");
 	expect_text("  plain  text  ", WPTEXT_LINES, "plain text");
 	expect_text("Tom &amp; Jerry &lt;3 &#8217;s &#x263A; &hellip;",
-	    WPTEXT_INLINE, "Tom & Jerry <3 \xe2\x80\x99s \xe2\x98\xba "
+	    WPTEXT_INLINE,
+	    "Tom & Jerry <3 \xe2\x80\x99s \xe2\x98\xba "
 	    "\xe2\x80\xa6");
 	expect_text("a &bogus; b & c &#0; &#xD800; d", WPTEXT_INLINE,
 	    "a &bogus; b & c d");
@@ -52,8 +53,7 @@ test_from_html(void **state)
 	    "one\ntwo\n\nthree");
 	expect_text("<p>first</p>\n<p>second <em>word</em></p>", WPTEXT_LINES,
 	    "first\n\nsecond word");
-	expect_text("<p>first</p><p>second</p>", WPTEXT_INLINE,
-	    "first second");
+	expect_text("<p>first</p><p>second</p>", WPTEXT_INLINE, "first second");
 	expect_text("x<script>alert('<p>')</script>y<style>p{}</style>z",
 	    WPTEXT_LINES, "xyz");
 	expect_text("<!-- wp:paragraph -->hi<!-- /wp:paragraph -->",
@@ -80,8 +80,8 @@ test_from_html_cap(void **state)
 
 	(void)state;
 	buf_init(&b, 8);
-	assert_false(wptext_from_html(&b, "more than eight", 15,
-	    WPTEXT_INLINE));
+	assert_false(
+	    wptext_from_html(&b, "more than eight", 15, WPTEXT_INLINE));
 	buf_free(&b);
 }
 
@@ -104,8 +104,8 @@ test_excerpt(void **state)
 	expect_excerpt("<p>one two three four</p>", 3, 100,
 	    "one two three\xe2\x80\xa6");
 	expect_excerpt("[caption id=\"a\"]<img src=\"x\"> A jar[/caption] "
-	    "The text. [gallery ids=\"1,2\"] More [1] here.", 40, 300,
-	    "The text. More [1] here.");
+		       "The text. [gallery ids=\"1,2\"] More [1] here.",
+	    40, 300, "The text. More [1] here.");
 	expect_excerpt("abcdefghij", 40, 4, "abcd\xe2\x80\xa6");
 	expect_excerpt("ab cdefghij", 40, 6, "ab\xe2\x80\xa6");
 	/* Japanese has no spaces: the character cap does the cutting. */
@@ -119,8 +119,8 @@ expect_slug(const char *in, const char *want)
 	char out[SLUG_MAX + 1];
 
 	if (want == NULL) {
-		assert_false(wptext_slug_decode(in, out) &&
-		    wptext_slug_ok(out));
+		assert_false(
+		    wptext_slug_decode(in, out) && wptext_slug_ok(out));
 		return;
 	}
 	assert_true(wptext_slug_decode(in, out));
@@ -140,29 +140,31 @@ test_slugs(void **state)
 	/* WordPress cut post_name at 200 bytes, inside an escape... */
 	expect_slug("%e6%97%a5%e6%9c%ac%e3%81", "\xe6\x97\xa5\xe6\x9c\xac");
 	/* ...or inside a character. */
-	expect_slug("%e6%97%a5%e6%9c%ac%e3%81%ae%e9", "\xe6\x97\xa5\xe6\x9c\xac"
+	expect_slug("%e6%97%a5%e6%9c%ac%e3%81%ae%e9",
+	    "\xe6\x97\xa5\xe6\x9c\xac"
 	    "\xe3\x81\xae");
 	expect_slug("%e6%97%a5%e6%9c%ac%e3%", "\xe6\x97\xa5\xe6\x9c\xac");
 	expect_slug("a%zzb", NULL);
-	expect_slug("a%2fb", NULL);		/* '/' */
-	expect_slug("a%20b", NULL);		/* space */
-	expect_slug("100%25", NULL);		/* '%' */
-	expect_slug("a%00b", NULL);		/* NUL */
-	expect_slug("%c0%bc", NULL);		/* overlong */
-	expect_slug("a%e3%80%80b", NULL);	/* ideographic space */
+	expect_slug("a%2fb", NULL);	  /* '/' */
+	expect_slug("a%20b", NULL);	  /* space */
+	expect_slug("100%25", NULL);	  /* '%' */
+	expect_slug("a%00b", NULL);	  /* NUL */
+	expect_slug("%c0%bc", NULL);	  /* overlong */
+	expect_slug("a%e3%80%80b", NULL); /* ideographic space */
 	expect_slug("", NULL);
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	expect_slug(big, NULL);			/* 201 bytes */
+	expect_slug(big, NULL); /* 201 bytes */
 	big[SLUG_MAX] = '\0';
-	expect_slug(big, big);			/* 200 bytes */
+	expect_slug(big, big); /* 200 bytes */
 
 	assert_true(wptext_slugify("Hello, World!", out));
 	assert_string_equal(out, "hello-world");
 	assert_true(wptext_slugify("john.doe@example", out));
 	assert_string_equal(out, "john-doeexample");
 	assert_true(wptext_slugify("\xe6\x97\xa5\xe6\x9c\xac \xe2\x80\x94 "
-	    "Japan", out));
+				   "Japan",
+	    out));
 	assert_string_equal(out, "\xe6\x97\xa5\xe6\x9c\xac-japan");
 	assert_false(wptext_slugify("!!! ...", out));
 }
@@ -209,7 +211,7 @@ struct seen {
 	int authors, items, comments, terms, stop_after;
 	char logins[4][32];
 	char described[4];
-	long long comment_ids;		/* their sum */
+	long long comment_ids; /* their sum */
 	int old_slugs;
 	char first_title[128];
 	char slug102[64];
@@ -240,8 +242,8 @@ on_item(void *arg, const struct wxr_item *it)
 	if (s->items == 0) {
 		snprintf(s->first_title, sizeof(s->first_title), "%s",
 		    it->f[WI_TITLE]);
-		s->content_has_cdata_join = strstr(it->f[WI_CONTENT],
-		    "<code>a[b[0]]>1</code>") != NULL;
+		s->content_has_cdata_join =
+		    strstr(it->f[WI_CONTENT], "<code>a[b[0]]>1</code>") != NULL;
 	}
 	if (it->f[WI_POST_ID] != NULL && strcmp(it->f[WI_POST_ID], "102") == 0)
 		snprintf(s->slug102, sizeof(s->slug102), "%s",
@@ -282,8 +284,8 @@ test_fixture(void **state)
 	assert_int_equal(s.described[1], 0);
 	assert_int_equal(s.items, 7);
 	assert_int_equal(s.comments, 9);
-	assert_int_equal(s.comment_ids, 501 + 502 + 503 + 504 + 505 + 506 +
-	    507 + 508 + 601);
+	assert_int_equal(s.comment_ids,
+	    501 + 502 + 503 + 504 + 505 + 506 + 507 + 508 + 601);
 	assert_int_equal(s.terms, 8);
 	assert_int_equal(s.old_slugs, 1);
 	assert_string_equal(s.first_title,
@@ -295,8 +297,7 @@ test_fixture(void **state)
 
 	memset(&s, 0, sizeof(s));
 	s.stop_after = 2;
-	assert_int_equal(read_path(FIXTURE, &s, err, sizeof(err)),
-	    WXR_STOPPED);
+	assert_int_equal(read_path(FIXTURE, &s, err, sizeof(err)), WXR_STOPPED);
 	assert_int_equal(s.items, 2);
 }
 
@@ -343,26 +344,35 @@ test_refused(void **state)
 	struct seen s;
 
 	(void)state;
-	expect_error(HEAD "<!DOCTYPE rss [<!ENTITY x SYSTEM "
+	expect_error(HEAD
+	    "<!DOCTYPE rss [<!ENTITY x SYSTEM "
 	    "\"file:///etc/passwd\">]>\n<rss " WP "><channel>"
 	    "<wp:wxr_version>1.2</wp:wxr_version><item><title>&x;</title>"
-	    "</item></channel></rss>", "DOCTYPE");
-	expect_error(HEAD "<!DOCTYPE rss [<!ENTITY a \"aaaaaaaaaa\">"
+	    "</item></channel></rss>",
+	    "DOCTYPE");
+	expect_error(HEAD
+	    "<!DOCTYPE rss [<!ENTITY a \"aaaaaaaaaa\">"
 	    "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n<rss " WP ">"
-	    "<channel><title>&b;</title></channel></rss>", "line");
+	    "<channel><title>&b;</title></channel></rss>",
+	    "line");
 	expect_error(HEAD "<html><body/></html>", "not a WordPress export");
 	expect_error(HEAD "<rss><channel><item><title>x</title></item>"
-	    "</channel></rss>", "no <wp:wxr_version>");
+			  "</channel></rss>",
+	    "no <wp:wxr_version>");
 	expect_error(HEAD "<rss " WP "><channel><wp:wxr_version>2.0"
-	    "</wp:wxr_version></channel></rss>", "WXR version");
+			  "</wp:wxr_version></channel></rss>",
+	    "WXR version");
 	expect_error(HEAD "<rss " WP "><channel><wp:wxr_version>1.2"
-	    "</wp:wxr_version><item><title>cut", "line");
+			  "</wp:wxr_version><item><title>cut",
+	    "line");
 	expect_error(HEAD "<rss " WP "><channel><title>\x0b</title>"
-	    "</channel></rss>", "line 2");
+			  "</channel></rss>",
+	    "line 2");
 	expect_error("", "");
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(read_path("/nonexistent/export.xml", &s, err,
-	    sizeof(err)), WXR_ERROR);
+	assert_int_equal(
+	    read_path("/nonexistent/export.xml", &s, err, sizeof(err)),
+	    WXR_ERROR);
 	assert_string_equal(err, "No such file or directory");
 }
 
@@ -370,14 +380,15 @@ test_refused(void **state)
 static void
 test_caps(void **state)
 {
-	static const char head[] = HEAD "<rss " WP
-	    " xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">"
-	    "<channel><wp:wxr_version>1.2</wp:wxr_version><item>"
-	    "<content:encoded>";
+	static const char head[] =
+	    HEAD "<rss " WP
+		 " xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">"
+		 "<channel><wp:wxr_version>1.2</wp:wxr_version><item>"
+		 "<content:encoded>";
 	static const char tail[] = "</content:encoded></item><item><title>"
-	    "next</title></item></channel></rss>";
-	size_t body = WXR_TEXT_MAX + 10, n = sizeof(head) - 1 + body +
-	    sizeof(tail) - 1, i;
+				   "next</title></item></channel></rss>";
+	size_t body = WXR_TEXT_MAX + 10,
+	       n = sizeof(head) - 1 + body + sizeof(tail) - 1, i;
 	const char *path;
 	struct seen s;
 	char err[256], *doc;
@@ -386,7 +397,7 @@ test_caps(void **state)
 	doc = malloc(n);
 	assert_non_null(doc);
 	memcpy(doc, head, sizeof(head) - 1);
-	for (i = 0; i < body; i++)	/* several text nodes, 1 MB apart */
+	for (i = 0; i < body; i++) /* several text nodes, 1 MB apart */
 		doc[sizeof(head) - 1 + i] = i % (1 << 20) == 0 ? '\n' : 'x';
 	memcpy(doc + sizeof(head) - 1 + body, tail, sizeof(tail) - 1);
 	path = temp_file(doc, n);
