@@ -1,75 +1,230 @@
 #!/usr/bin/env bash
 # bench/run.sh: what `make bench` measures, printed as tables.
 #
-#   1. wrk through nginx against the test stack (tools/stack.sh test):
-#      the home page, a post page with threaded comments, /healthz;
-#      -t2 -c32 -d10s each, after a short warm-up.
-#   2. The RSS of every fascia worker before and after, to show it is flat.
-#   3. What a comment POST costs: bench/comment_post.py, p50/p99 in ms.
-#   4. The template engine alone (bench/tmpl_bench): compile once and
-#      render many, against parse-and-render each time as libctemplate does.
-#   5. bench/load.sh: knee, burst, mixed GET + POST, faults under load
-#      (LOAD_* variables, see bench/load.py).
+# On a stack of its own (tools/stack.sh bench: its own cluster, ports and
+# files) loaded with a fixed generated data set (bench/dataset.py: 200
+# posts by 5 authors, 24 tags, and /benchmark-post/ with 50 approved
+# comments of which 10 are replies), after a warm-up, with Debian's wrk
+# through nginx (-t2 -c32, BENCH_DURATION each, default 15s):
 #
-# Figures are measured on this machine at this moment; nothing here asserts
-# a target.  BENCH_DURATION (default 10s) shortens or lengthens the runs.
+#   1. the pages: the benchmark post, the home page, an author page, a tag
+#      page, a search, the Atom feed, and a conditional GET of the post
+#      (If-None-Match: the ETag it was served with, so 304);
+#   2. the two references, in the same run and through the same nginx:
+#      the ceiling (the exact bytes fascia served for the post, saved and
+#      served by nginx as a file) and the floor of an uncached design
+#      (bench/fcgi_floor.c: a minimal libfcgi program answering every
+#      request with those same bytes from memory, behind the same nginx
+#      location settings, with as many processes as fascia has workers);
+#   3. comment POSTs: BENCH_POSTERS (8) concurrent posters, each on an
+#      address and a form of its own, for BENCH_DURATION; p50 and p99 (the
+#      bench stack sets flood_interval and min_fill_time to 0, so that the
+#      posters are not turned away);
+#   4. the RSS of each worker after the run, and the instructions fascia
+#      spends on one post page (valgrind's callgrind, counting inside
+#      route_dispatch only, over BENCH_CALLGRIND_REQUESTS requests): a
+#      figure a change can be judged by without a noisy clock.
+#
+# All of it twice: with the page cache on (the default) and off (the
+# config's page_cache = off); each table says which.  Then the template
+# engine alone (bench/tmpl_bench.c).  BENCH_LOAD=1 adds bench/load.sh (the
+# knee, a burst, mixed GET and POST, faults under load).  Figures are
+# measured on this machine at this moment; nothing here asserts a target.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$ROOT"
-DURATION=${BENCH_DURATION:-10s}
+DURATION=${BENCH_DURATION:-15s}
+POSTERS=${BENCH_POSTERS:-8}
+CG_REQUESTS=${BENCH_CALLGRIND_REQUESTS:-300}
+STACK="tools/stack.sh bench"
+OUT=$ROOT/build/bench
+POST=/benchmark-post/
 
-command -v wrk >/dev/null || { echo "bench: wrk is missing (tools/bootstrap.sh bench)" >&2; exit 1; }
+for tool in wrk valgrind curl python3 cc; do
+	command -v "$tool" >/dev/null || {
+		echo "bench: $tool is missing (tools/bootstrap.sh bench)" >&2
+		exit 1
+	}
+done
 
-cleanup() { tools/stack.sh test down >/dev/null 2>&1 || true; }
+floor_pid=
+cleanup() {
+	[ -z "$floor_pid" ] || kill "$floor_pid" 2>/dev/null || true
+	FASCIA_BIN= $STACK down >/dev/null 2>&1 || true
+}
 trap cleanup EXIT
-tools/stack.sh test up >/dev/null
-eval "$(tools/stack.sh test info | grep -E '^(url|fascia_pid_file)=')"
-fascia_pid=$(cat "$fascia_pid_file")
 
-worker_rss() {
-	local pid total=0 n=0
-	for pid in $(pgrep -P "$fascia_pid"); do
-		total=$((total + $(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")))
-		n=$((n + 1))
-	done
-	echo "$n workers, $total kB RSS in all"
+mkdir -p "$OUT"
+python3 bench/dataset.py >"$OUT/dataset.sql"
+cc -std=c11 -O2 -D_DEFAULT_SOURCE -o "$OUT/fcgi_floor" bench/fcgi_floor.c -lfcgi
+
+# The stack, in a mode: "on" or "off" (the page cache).
+stack_up() {
+	FASCIA_STACK_SET="page_cache=$1" $STACK up "${@:2}" >"$OUT/stack-up.log" 2>&1 || {
+		cat "$OUT/stack-up.log" >&2
+		exit 1
+	}
 }
 
-echo "## fascia through nginx (wrk -t2 -c32 -d$DURATION, $(nproc) cores)"
-echo
-echo "before: $(worker_rss)"
-echo
-printf '| %-42s | %10s | %9s | %9s | %9s |\n' page "req/s" "p50 ms" "p99 ms" "non-2xx"
-printf '|%s|%s|%s|%s|%s|\n' "--------------------------------------------" "------------" "-----------" "-----------" "-----------"
-for path in / /what-to-expect-at-your-first-visit/ /myofascial-release-massage/ /healthz; do
-	wrk -t2 -c32 -d2s "$url$path" >/dev/null 2>&1 || true
-	out=$(wrk -t2 -c32 -d"$DURATION" --latency "$url$path" 2>&1)
-	rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
-	p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-	bad=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
-	ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.2f", v / 1000; else if (v ~ /ms$/) printf "%.2f", v + 0; else printf "%.2f", v * 1000 }'; }
-	printf '| %-42s | %10s | %9s | %9s | %9s |\n' "$path" "$rps" "$(ms "$p50")" "$(ms "$p99")" "${bad:-0}"
-done
-echo
-echo "after:  $(worker_rss)"
-echo
+stack_up on --fresh --data "$OUT/dataset.sql"
+eval "$($STACK info | grep -E '^(url|rundir|conf|fascia_pid_file|nginx_extra_conf|psql|pghost|pgport|pguser|dbname|service_user)=')"
+workers=$(sed -n 's/^workers *= *//p' "$conf")
+REF=$rundir/bench
+mkdir -p "$REF"
 
-echo "## what a comment POST costs (through nginx, one at a time)"
+# --- the references ------------------------------------------------------
+
+# fascia's exact answer for the post: the ceiling's file, and the floor's
+# whole FastCGI response (fascia's own header lines, then the same body).
+curl -s -D "$OUT/post.headers" -o "$REF/ceiling.html" "$url$POST"
+{
+	printf 'Status: 200 OK\r\n'
+	grep -iE '^(content-type|content-length|etag|last-modified|cache-control|x-content-type-options|referrer-policy|content-security-policy):' \
+		"$OUT/post.headers" | tr -d '\r' | sed 's/$/\r/'
+	printf '\r\n'
+	cat "$REF/ceiling.html"
+} >"$REF/floor.response"
+etag=$(sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' "$OUT/post.headers" | tr -d '\r')
+cat >"$nginx_extra_conf" <<EOF
+# Written by bench/run.sh: the references of the benchmark.
+location = /_bench/ceiling {
+	alias $REF/ceiling.html;
+	default_type "text/html; charset=utf-8";
+}
+location = /_bench/floor {
+	fastcgi_pass unix:$REF/floor.sock;
+}
+EOF
+if [ "$(id -u)" = 0 ]; then
+	chown -R "$service_user:" "$REF" "$nginx_extra_conf"
+fi
+"$OUT/fcgi_floor" "$REF/floor.sock" "$REF/floor.response" "$workers" &
+floor_pid=$!
+stack_up on
+
+# --- measuring -----------------------------------------------------------
+
+ms() {
+	awk -v v="$1" 'BEGIN {
+		if (v ~ /us$/) printf "%.2f", v / 1000
+		else if (v ~ /ms$/) printf "%.2f", v + 0
+		else if (v ~ /s$/) printf "%.2f", v * 1000
+		else printf "%s", v }'
+}
+
+# measure NAME PATH [HEADER]: one row of wrk figures, kept in $OUT/rows.
+measure() {
+	local name=$1 path=$2 out rps p50 p99 bad sock bytes
+	local -a hdr=()
+	[ -z "${3:-}" ] || hdr=(-H "$3")
+	wrk -t2 -c32 -d3s "${hdr[@]}" "$url$path" >/dev/null 2>&1 || true
+	out=$(wrk -t2 -c32 -d"$DURATION" --latency "${hdr[@]}" "$url$path" 2>&1)
+	rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+	p50=$(ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
+	p99=$(ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+	bad=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+	sock=$(awk -F'[ ,]+' '/Socket errors/ {print $4 + $6 + $8 + $10}' <<<"$out")
+	bytes=$(curl -s -o /dev/null -w '%{size_download}' "${hdr[@]}" "$url$path")
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${rps:-0}" "$p50" "$p99" \
+		"$bytes" "${bad:-0}" "${sock:-0}" >>"$OUT/rows"
+}
+
+# table MODE: the rows measured, with each one's ratio to the references.
+table() {
+	echo "## pages through nginx, page cache $1 (wrk -t2 -c32 -d$DURATION, $(nproc) cores)"
+	echo
+	awk -F'\t' '
+		{ n[NR] = $1; r[NR] = $2; line[NR] = $0 }
+		$1 == "ceiling (nginx, the post as a file)" { ceil = $2 }
+		$1 == "floor (minimal libfcgi, same bytes)" { floor = $2 }
+		END {
+			printf "| %-38s | %9s | %7s | %7s | %7s | %7s | %6s | %9s | %7s |\n",
+			    "target", "req/s", "p50 ms", "p99 ms", "bytes", "non-2xx",
+			    "sock", "× ceiling", "× floor"
+			print "|----------------------------------------|-----------|---------|---------|---------|---------|--------|-----------|---------|"
+			for (i = 1; i <= NR; i++) {
+				split(line[i], f, "\t")
+				printf "| %-38s | %9.0f | %7s | %7s | %7s | %7s | %6s | %9.3f | %7.3f |\n",
+				    f[1], f[2], f[3], f[4], f[5], f[6], f[7],
+				    ceil > 0 ? f[2] / ceil : 0, floor > 0 ? f[2] / floor : 0
+			}
+		}' "$OUT/rows"
+	echo
+}
+
+worker_rss() {
+	local pid out=
+	for pid in $(pgrep -P "$(cat "$fascia_pid_file")"); do
+		out="$out $(awk '/^VmRSS/ {print $2}' "/proc/$pid/status") kB"
+	done
+	echo "${out# }"
+}
+
+posts() {
+	PSQL_CMD="$psql -X -h $pghost -p $pgport -U $pguser -d $dbname" \
+		python3 bench/comment_load.py "$url" "$conf" "$POSTERS" "${DURATION%s}"
+}
+
+pages() {
+	: >"$OUT/rows"
+	measure "the benchmark post" "$POST"
+	measure "the home page" /
+	measure "an author page" /author/maya-okafor/
+	measure "a tag page" /tag/fascia/
+	measure "a search" "/?s=fascia+release"
+	measure "the Atom feed" /feed/atom/
+	if [ -n "$etag" ]; then
+		measure "the post, conditional GET (304)" "$POST" "If-None-Match: $etag"
+	fi
+	measure "ceiling (nginx, the post as a file)" /_bench/ceiling
+	measure "floor (minimal libfcgi, same bytes)" /_bench/floor
+}
+
+run_mode() {
+	stack_up "$1"
+	pages
+	table "$1"
+	echo "comment POSTs, page cache $1: $(posts)"
+	echo "worker RSS after the run, page cache $1: $(worker_rss)"
+	echo
+}
+
+echo "# make bench, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores"
 echo
-eval "$(tools/stack.sh test info | grep -E '^(psql|pghost|pgport|pguser|dbname|conf)=')"
-PSQL_CMD="$psql -X -h $pghost -p $pgport -U $pguser -d $dbname" \
-	python3 bench/comment_post.py "$url" "$conf" "${BENCH_COMMENTS:-300}"
+run_mode on
+run_mode off
+
+# --- instructions per post page ------------------------------------------
+
+# fascia again, under callgrind, counting inside route_dispatch only: the
+# cost of a request from its parameters to its last byte, start-up left out.
+cp "$(pwd -P)/build/fascia" "$REF/fascia.real"
+cat >"$REF/fascia-callgrind" <<EOF
+#!/bin/sh
+exec valgrind --tool=callgrind --toggle-collect=route_dispatch \
+	--callgrind-out-file=$REF/callgrind.%p $REF/fascia.real "\$@"
+EOF
+chmod 755 "$REF/fascia-callgrind" "$REF/fascia.real"
+[ "$(id -u)" != 0 ] || chown -R "$service_user:" "$REF"
+rm -f "$REF"/callgrind.*
+FASCIA_BIN=$REF/fascia-callgrind stack_up off
+for _ in $(seq 1 "$CG_REQUESTS"); do
+	curl -s -o /dev/null "$url$POST"
+done
+FASCIA_BIN= $STACK down >/dev/null 2>&1
+total=$(cat "$REF"/callgrind.* 2>/dev/null | awk '/^summary:/ {s += $2} END {print s + 0}')
+echo "instructions per post page (callgrind, page cache off, $CG_REQUESTS requests): $((total / CG_REQUESTS))"
 echo
 
 if [ -f bench/tmpl_bench.c ]; then
 	echo "## the template engine alone"
 	echo
-	mkdir -p build
-	cc -std=c11 -O2 -D_DEFAULT_SOURCE -Isrc -Isrc/tmpl -o build/tmpl_bench bench/tmpl_bench.c src/tmpl/ctemplate*.c -lpthread
-	(cd "$ROOT" && build/tmpl_bench)
+	cc -std=c11 -O2 -D_DEFAULT_SOURCE -Isrc -Isrc/tmpl -o "$OUT/tmpl_bench" \
+		bench/tmpl_bench.c src/tmpl/ctemplate*.c -lpthread
+	"$OUT/tmpl_bench"
 fi
 
-# 5. The load targets of docs/hostile-inputs.md: knee, burst, mixed, faults.
-echo
-bench/load.sh
+if [ "${BENCH_LOAD:-0}" = 1 ]; then
+	echo
+	bench/load.sh
+fi

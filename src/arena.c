@@ -3,11 +3,11 @@
  *
  * Everything a request needs (decoded parameters, rows copied out of
  * PGresults, strings for the templates) comes from one arena, which the
- * worker resets after each response.  Handlers never free.  The oldest
- * chunk is kept across resets, so a typical page view allocates nothing
- * from the system; bigger requests grow the arena chunk by chunk and give
- * the extra chunks back at reset.  Every allocation is aligned for any
- * type.
+ * worker resets after each response.  Handlers never free.  The chunks of
+ * the standard size are kept across resets and used again in order, so
+ * once a worker has served its biggest page it allocates nothing from the
+ * system; a chunk made bigger for one large allocation is given back at
+ * reset.  Every allocation is aligned for any type.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "arena.h"
+
+#define ARENA_ALIGN sizeof(max_align_t)
 
 struct arena_chunk {
 	struct arena_chunk *next;
@@ -32,7 +34,7 @@ struct arena_chunk {
 void
 arena_init(struct arena *a, size_t chunk_size)
 {
-	a->head = NULL;
+	a->first = a->cur = a->last = NULL;
 	a->chunk_size = chunk_size;
 }
 
@@ -44,8 +46,8 @@ arena_init(struct arena *a, size_t chunk_size)
 void *
 arena_alloc(struct arena *a, size_t n)
 {
-	struct arena_chunk *c = a->head;
-	const size_t align = sizeof(max_align_t);
+	struct arena_chunk *c;
+	const size_t align = ARENA_ALIGN;
 	size_t size;
 	void *p;
 
@@ -54,7 +56,9 @@ arena_alloc(struct arena *a, size_t n)
 	n = (n + align - 1) & ~(align - 1);
 	if (n == 0)
 		n = align;
-	if (c == NULL || c->size - c->used < n) {
+	while (a->cur != NULL && a->cur->size - a->cur->used < n)
+		a->cur = a->cur->next;
+	if ((c = a->cur) == NULL) {
 		size = n > a->chunk_size ? n : a->chunk_size;
 		if (size > SIZE_MAX - sizeof(*c))
 			return NULL;
@@ -62,8 +66,12 @@ arena_alloc(struct arena *a, size_t n)
 			return NULL;
 		c->size = size;
 		c->used = 0;
-		c->next = a->head;
-		a->head = c;
+		c->next = NULL;
+		if (a->last != NULL)
+			a->last->next = c;
+		else
+			a->first = c;
+		a->last = a->cur = c;
 	}
 	p = (char *)c->data + c->used;
 	c->used += n;
@@ -100,12 +108,25 @@ arena_strdup(struct arena *a, const char *s)
 char *
 arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
+	struct arena_chunk *c = a->cur;
 	va_list again;
-	char *p;
+	size_t room = 0;
+	char *p = NULL;
 	int n;
 
+	/* Most strings fit in what the current chunk has left: format them
+	 * there at once, and only measure first when they do not. */
 	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	if (c != NULL) {
+		room = c->size - c->used;
+		p = (char *)c->data + c->used;
+	}
+	n = vsnprintf(p, room, fmt, ap);
+	if (n >= 0 && (size_t)n < room) {
+		c->used += ((size_t)n + ARENA_ALIGN) & ~(ARENA_ALIGN - 1);
+		va_end(again);
+		return p;
+	}
 	if (n < 0 || (p = arena_alloc(a, (size_t)n + 1)) == NULL) {
 		va_end(again);
 		return NULL;
@@ -129,22 +150,27 @@ arena_printf(struct arena *a, const char *fmt, ...)
 }
 
 /*
- * Forget everything allocated from a, keeping its oldest chunk for reuse:
- * every pointer the arena gave out is invalid afterwards.
+ * Forget everything allocated from a: every pointer the arena gave out is
+ * invalid afterwards.  The chunks of the standard size stay for reuse; a
+ * bigger one is given back.
  */
 void
 arena_reset(struct arena *a)
 {
-	struct arena_chunk *c, *next;
+	struct arena_chunk *c, **pp;
 
-	if (a->head == NULL)
-		return;
-	for (c = a->head; c->next != NULL; c = next) {
-		next = c->next;
-		free(c);
+	a->last = NULL;
+	for (pp = &a->first; (c = *pp) != NULL;) {
+		if (c->size > a->chunk_size) {
+			*pp = c->next;
+			free(c);
+			continue;
+		}
+		c->used = 0;
+		a->last = c;
+		pp = &c->next;
 	}
-	c->used = 0;
-	a->head = c;
+	a->cur = a->first;
 }
 
 /* Give all of a's memory back to the system; a can be used again. */
@@ -153,9 +179,9 @@ arena_free(struct arena *a)
 {
 	struct arena_chunk *c, *next;
 
-	for (c = a->head; c != NULL; c = next) {
+	for (c = a->first; c != NULL; c = next) {
 		next = c->next;
 		free(c);
 	}
-	a->head = NULL;
+	a->first = a->cur = a->last = NULL;
 }

@@ -14,7 +14,9 @@
 struct arena_chunk;
 
 struct arena {
-	struct arena_chunk *head;
+	struct arena_chunk *first; /* the chunks, in the order they are used */
+	struct arena_chunk *cur;   /* the one allocations come from */
+	struct arena_chunk *last;
 	size_t chunk_size;
 };
 

@@ -84,13 +84,27 @@ int
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t room;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !buf_reserve(b, (size_t)n))
+	if (b->failed)
 		return 0;
+	/* Format into the room there is, and measure first only when the
+	 * text does not fit. */
+	room = b->data != NULL ? b->cap - b->len : 0;
+	va_start(ap, fmt);
+	n = vsnprintf(b->data != NULL ? b->data + b->len : NULL, room, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < room) {
+		b->len += (size_t)n;
+		return 1;
+	}
+	if (b->data != NULL)
+		b->data[b->len] = '\0'; /* what did not fit is not kept */
+	if (n < 0 || !buf_reserve(b, (size_t)n)) {
+		b->failed = 1;
+		return 0;
+	}
 	va_start(ap, fmt);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);

@@ -241,14 +241,20 @@ static const struct {
 	    "FROM posts p JOIN authors a ON a.id = p.author_id "
 	    "WHERE p.slug = $1 AND " VISIBLE,
 	    ROWS(struct db_post, post_cols) },
+	/*
+	 * A post's tags and comments are found by its slug, so that a post
+	 * page's three statements go in one round trip.
+	 */
 	[STMT_POST_TAGS] = { "post_tags", 1,
 	    "SELECT t.slug, t.name FROM post_tags pt "
-	    "JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = $1 "
+	    "JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = "
+	    "(SELECT p.id FROM posts p WHERE p.slug = $1 AND " VISIBLE ") "
 	    "ORDER BY t.name, t.id",
 	    ROWS(struct db_tag, tag_link_cols) },
 	[STMT_POST_COMMENTS] = { "post_comments", 1,
-	    "SELECT " COMMENT_COLUMNS
-	    "FROM comments WHERE post_id = $1 AND status = 'approved' "
+	    "SELECT " COMMENT_COLUMNS "FROM comments "
+	    "WHERE post_id = (SELECT p.id FROM posts p WHERE p.slug = $1 "
+	    "AND " VISIBLE ") AND status = 'approved' "
 	    "ORDER BY created_at, id",
 	    ROWS(struct db_comment, comment_cols) },
 	[STMT_COMMENT_PENDING] = { "comment_pending", 2,
@@ -615,57 +621,130 @@ connection_lost(PGconn *conn, PGresult *res)
 }
 
 /*
- * Run statement s with params and copy its rows into out, allocated from
- * a.  When the connection turns out to be lost, make it again and, if
- * retry, run the statement once more.
+ * What a failed statement means: DB_CONFLICT for a unique constraint,
+ * DB_UNAVAILABLE when the server is too busy (out of time, locked out),
+ * else DB_ERROR.  Logs it unless it is a conflict.
  */
 static enum db_res
-db_run(struct db *db, struct arena *a, enum stmt s, const char *const *params,
-    struct db_rows *out, int retry)
+failure(enum stmt s, PGresult *res)
 {
-	PGresult *res;
-	ExecStatusType st;
-	const char *state;
-	int attempt, ok;
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+	if (state != NULL && strcmp(state, "23505") == 0)
+		return DB_CONFLICT;
+	log_err("%s: %s", stmts[s].name, PQresultErrorMessage(res));
+	if (state != NULL &&
+	    (strcmp(state, "57014") == 0 || strcmp(state, "55P03") == 0))
+		return DB_UNAVAILABLE;
+	return DB_ERROR;
+}
+
+/* Take in the result of call c.  Sets *lost when the connection went. */
+static enum db_res
+take(struct db *db, struct arena *a, const struct db_call *c, PGresult *res,
+    int *lost)
+{
+	ExecStatusType st = PQresultStatus(res);
+
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+		if (copy_rows(a, res, c->stmt, c->out))
+			return DB_OK;
+		log_err("%s: out of memory", stmts[c->stmt].name);
+		return DB_ERROR;
+	}
+	if (st == PGRES_PIPELINE_ABORTED)
+		return DB_ERROR; /* an earlier one failed, and said so */
+	if (connection_lost(db->conn, res)) {
+		*lost = 1;
+		return DB_UNAVAILABLE;
+	}
+	return failure(c->stmt, res);
+}
+
+/*
+ * Run the n calls once: one statement on its own, several in a libpq
+ * pipeline, so that all of them cost one round trip.  The first failure
+ * is what is returned; *lost says whether the connection went.
+ */
+static enum db_res
+run_once(struct db *db, struct arena *a, const struct db_call *calls, int n,
+    int *lost)
+{
+	PGconn *c = db->conn;
+	enum db_res res = DB_OK, r;
+	PGresult *pr;
+	int i;
+
+	*lost = 0;
+	if (n == 1) {
+		pr = PQexecPrepared(c, stmts[calls[0].stmt].name,
+		    stmts[calls[0].stmt].nparams, calls[0].params, NULL, NULL,
+		    0);
+		res = take(db, a, &calls[0], pr, lost);
+		PQclear(pr);
+		return res;
+	}
+	if (PQenterPipelineMode(c) != 1)
+		goto broke;
+	for (i = 0; i < n; i++)
+		if (!PQsendQueryPrepared(c, stmts[calls[i].stmt].name,
+			stmts[calls[i].stmt].nparams, calls[i].params, NULL,
+			NULL, 0))
+			goto broke;
+	if (PQpipelineSync(c) != 1)
+		goto broke;
+	for (i = 0; i < n; i++) {
+		if ((pr = PQgetResult(c)) == NULL)
+			goto broke;
+		r = take(db, a, &calls[i], pr, lost);
+		PQclear(pr);
+		if (*lost)
+			return DB_UNAVAILABLE;
+		if (res == DB_OK)
+			res = r;
+		if ((pr = PQgetResult(c)) != NULL) { /* the end of this one */
+			PQclear(pr);
+			goto broke;
+		}
+	}
+	pr = PQgetResult(c);
+	if (PQresultStatus(pr) != PGRES_PIPELINE_SYNC) {
+		PQclear(pr);
+		goto broke;
+	}
+	PQclear(pr);
+	if (PQexitPipelineMode(c) != 1)
+		goto broke;
+	return res;
+broke:
+	*lost = 1;
+	return DB_UNAVAILABLE;
+}
+
+/*
+ * Run the calls, and when the connection turns out to be lost, make it
+ * again and, if retry, run them once more.
+ */
+static enum db_res
+db_run(struct db *db, struct arena *a, const struct db_call *calls, int n,
+    int retry)
+{
+	enum db_res res = DB_UNAVAILABLE;
+	int attempt, lost;
 
 	for (attempt = 0; attempt < 1 + retry; attempt++) {
 		if ((db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) &&
 		    !db_connect(db))
 			return DB_UNAVAILABLE;
-		res = PQexecPrepared(db->conn, stmts[s].name, stmts[s].nparams,
-		    params, NULL, NULL, 0);
-		st = PQresultStatus(res);
-		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
-			ok = copy_rows(a, res, s, out);
-			PQclear(res);
-			if (!ok) {
-				log_err("%s: out of memory", stmts[s].name);
-				return DB_ERROR;
-			}
-			return DB_OK;
-		}
-		if (!connection_lost(db->conn, res)) {
-			state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-			if (strcmp(state, "23505") == 0) {
-				PQclear(res);
-				return DB_CONFLICT;
-			}
-			log_err("%s: %s", stmts[s].name,
-			    PQresultErrorMessage(res));
-			PQclear(res);
-			/* Out of time or locked out: the server is busy. */
-			return strcmp(state, "57014") == 0 ||
-				strcmp(state, "55P03") == 0 ?
-			    DB_UNAVAILABLE :
-			    DB_ERROR;
-		}
-		log_warn("%s: connection lost, reconnecting: %s", stmts[s].name,
-		    PQerrorMessage(db->conn));
-		PQclear(res);
+		res = run_once(db, a, calls, n, &lost);
+		if (!lost)
+			return res;
+		log_warn("%s: connection lost, reconnecting: %s",
+		    stmts[calls[0].stmt].name, PQerrorMessage(db->conn));
 		db_close(db);
 		db->retry_at = 0;
 	}
-	return DB_UNAVAILABLE;
+	return res;
 }
 
 /*
@@ -681,7 +760,20 @@ enum db_res
 db_query(struct db *db, struct arena *a, enum stmt s, const char *const *params,
     struct db_rows *out)
 {
-	return db_run(db, a, s, params, out, 1);
+	struct db_call c = { s, params, out };
+
+	return db_run(db, a, &c, 1, 1);
+}
+
+/*
+ * Run the n reads of calls in one round trip, each one's rows in its out
+ * (as db_query() does).  Returns DB_OK when every one worked, else the
+ * first failure; after a lost connection all are run once more.
+ */
+enum db_res
+db_query_all(struct db *db, struct arena *a, const struct db_call *calls, int n)
+{
+	return db_run(db, a, calls, n, 1);
 }
 
 /*
@@ -694,7 +786,9 @@ enum db_res
 db_write(struct db *db, struct arena *a, enum stmt s, const char *const *params,
     struct db_rows *out, int idempotent)
 {
-	return db_run(db, a, s, params, out, idempotent);
+	struct db_call c = { s, params, out };
+
+	return db_run(db, a, &c, 1, idempotent);
 }
 
 /*

@@ -165,10 +165,19 @@ struct db {
 	long long retry_at; /* monotonic ms: no new connect before */
 };
 
+/* One statement of db_query_all(): what to run, with what, rows where. */
+struct db_call {
+	enum stmt stmt;
+	const char *const *params;
+	struct db_rows *out;
+};
+
 void db_init(struct db *db, const char *conninfo, const char *timezone);
 int db_connect(struct db *db);
 enum db_res db_query(struct db *db, struct arena *a, enum stmt s,
     const char *const *params, struct db_rows *out);
+enum db_res db_query_all(struct db *db, struct arena *a,
+    const struct db_call *calls, int n);
 enum db_res db_write(struct db *db, struct arena *a, enum stmt s,
     const char *const *params, struct db_rows *out, int idempotent);
 void db_close(struct db *db);

@@ -236,31 +236,16 @@ tags_loop(struct req *r, const struct db_rows *tags)
 	req_loop(r, &r->vars, "tags", loop);
 }
 
-/*
- * Render the page of post p, with the comment form as fs left it (NULL:
- * a fresh form), answering with status.  Returns the status of the
- * response (a database failure's when the tags or comments cannot be
- * read).
- */
-int
-post_page(struct req *r, const struct db_post *p, const struct form_state *fs,
-    int status)
+/* Render the page of post p with its tags and comments (see post_page). */
+static int
+render(struct req *r, const struct db_post *p, const struct db_rows *tags,
+    struct db_rows *comments, const struct form_state *fs, int status)
 {
-	const char *params[1] = { p->id };
-	struct db_rows tags, comments;
-	enum db_res res;
 	const char *path;
-	int approved;
+	int approved = comments->n;
 
-	if ((res = db_query(&r->w->db, r->arena, STMT_POST_TAGS, params,
-		 &tags)) != DB_OK ||
-	    (res = db_query(&r->w->db, r->arena, STMT_POST_COMMENTS, params,
-		 &comments)) != DB_OK)
-		return resp_db_status(res);
-	approved = comments.n;
 	if (fs == NULL)
-		add_own_pending(r, p, &comments);
-
+		add_own_pending(r, p, comments);
 	path = permalink_post(r, p->slug);
 	layout_page(r, p->title, p->excerpt, path);
 	req_var(r, "title", p->title);
@@ -271,21 +256,45 @@ post_page(struct req *r, const struct db_post *p, const struct form_state *fs,
 	req_var(r, "author_name", p->author_name);
 	req_var(r, "author_url", permalink_author(r, p->author_slug));
 	req_var(r, "author_bio", p->author_bio);
-	tags_loop(r, &tags);
+	tags_loop(r, tags);
 
 	req_var(r, "comment_count", req_printf(r, "%d", approved));
-	req_var(r, "comments_heading",
-	    approved == 1 ?
-		"This Post Has One Comment" :
-		req_printf(r, "This Post Has %d Comments", approved));
-	if (!comments_loop(r, &comments))
+	if (approved == 1)
+		req_var(r, "comments_heading", "This Post Has One Comment");
+	else
+		req_var(r, "comments_heading",
+		    req_printf(r, "This Post Has %d Comments", approved));
+	if (!comments_loop(r, comments))
 		return 500;
 	if (strcmp(p->comments_open, "t") == 0) {
 		req_var(r, "comments_open", "1");
-		comment_form_vars(r, p, &comments, fs);
+		comment_form_vars(r, p, comments, fs);
 	}
 	meta_post_vars(r, p, path);
 	return resp_page(r, VIEW_POST, status);
+}
+
+/*
+ * Render the page of post p, with the comment form as fs left it (NULL:
+ * a fresh form), answering with status.  Its tags and comments are read
+ * in one round trip.  Returns the status of the response (a database
+ * failure's when they cannot be read).
+ */
+int
+post_page(struct req *r, const struct db_post *p, const struct form_state *fs,
+    int status)
+{
+	const char *params[1] = { p->slug };
+	struct db_rows tags, comments;
+	const struct db_call calls[] = {
+		{ STMT_POST_TAGS, params, &tags },
+		{ STMT_POST_COMMENTS, params, &comments },
+	};
+	enum db_res res;
+
+	if ((res = db_query_all(&r->w->db, r->arena, calls, 2)) != DB_OK)
+		return resp_db_status(res);
+	return render(r, p, &tags, &comments, fs, status);
 }
 
 /*
@@ -308,18 +317,22 @@ old_slug(struct req *r, const char *slug)
 	return 301;
 }
 
-/* GET /<slug>/ */
+/* GET /<slug>/: the post, its tags and its comments in one round trip. */
 int
 h_post(struct req *r, char **arg)
 {
 	const char *params[1] = { arg[0] };
-	struct db_rows p;
+	struct db_rows post, tags, comments;
+	const struct db_call calls[] = {
+		{ STMT_POST_BY_SLUG, params, &post },
+		{ STMT_POST_TAGS, params, &tags },
+		{ STMT_POST_COMMENTS, params, &comments },
+	};
 	enum db_res res;
 
-	if ((res = db_query(&r->w->db, r->arena, STMT_POST_BY_SLUG, params,
-		 &p)) != DB_OK)
+	if ((res = db_query_all(&r->w->db, r->arena, calls, 3)) != DB_OK)
 		return resp_db_status(res);
-	if (p.n == 0)
+	if (post.n == 0)
 		return old_slug(r, arg[0]);
-	return post_page(r, &p.post[0], NULL, 200);
+	return render(r, &post.post[0], &tags, &comments, NULL, 200);
 }

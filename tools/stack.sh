@@ -5,13 +5,16 @@
 # ENV:
 #   dev    what `make run` serves:   http://127.0.0.1:8080 (FASCIA_HTTP_PORT)
 #   test   what `make test` drives:  http://127.0.0.1:8081 (FASCIA_HTTP_PORT)
-# The two have their own cluster, ports and files, so both can run at once.
+#   bench  what `make bench` loads:  http://127.0.0.1:8082 (FASCIA_HTTP_PORT)
+# Each has its own cluster, ports and files, so all can run at once.
 #
 # CMD:
-#   up [--fresh]  start whatever is not running: initdb on first use, the
-#                 database, migrations, the demo content when there are no
-#                 posts, fascia, nginx; returns once /healthz answers 200.
-#                 --fresh drops and recreates the database first.
+#   up [--fresh] [--data FILE]
+#                 start whatever is not running: initdb on first use, the
+#                 database, migrations, the demo content (or the SQL of
+#                 FILE) when there are no posts, fascia, nginx; returns once
+#                 /healthz answers 200.  --fresh drops and recreates the
+#                 database first.
 #   down          stop nginx, fascia and PostgreSQL; nothing is left running
 #   run           up, print the URL, wait; Ctrl-C or SIGTERM runs down
 #   status        what is running, and what /healthz says
@@ -24,8 +27,14 @@
 # Environment: FASCIA_HTTP_PORT (nginx port), FASCIA_PG_PORT (the number in
 # PostgreSQL's socket name), FASCIA_BIN (the binary; default build/fascia),
 # FASCIA_COMMENT_RATE and FASCIA_COMMENT_BURST (nginx's limit_req on comment
-# POSTs; dev has the deployment's, 10r/m and 5, and the test stack raises
-# them out of the suite's way).
+# POSTs; dev has the deployment's, 10r/m and 5, and the test and bench
+# stacks raise them out of the way), FASCIA_STACK_SET ("key=value ..."
+# pairs written into the stack's fascia.conf over conf/fascia.conf's).
+#
+# The bench stack also relaxes fascia's own flood_interval and
+# min_fill_time to 0, so that benchmark posters are not turned away, and
+# includes var/bench/nginx-extra.conf in its server block (bench/run.sh
+# writes its reference locations there).
 #
 # nginx runs on var/ENV/nginx.conf, written by every up: a minimal main
 # config around the templates conf/nginx-http.conf.in and
@@ -64,6 +73,10 @@ test)
 	HTTP_PORT=${FASCIA_HTTP_PORT:-8081}
 	PG_PORT=${FASCIA_PG_PORT:-54381}
 	;;
+bench)
+	HTTP_PORT=${FASCIA_HTTP_PORT:-8082}
+	PG_PORT=${FASCIA_PG_PORT:-54382}
+	;;
 *) usage 2 >&2 ;;
 esac
 [ -n "$CMD" ] || usage 2 >&2
@@ -81,7 +94,7 @@ DB_USER=fascia
 # NGINX_COMMENT_RATE and NGINX_COMMENT_BURST).  The test suite posts many
 # comments from one address in a few seconds: its stack raises the limit out
 # of the way (fascia's own checks still apply).
-if [ "$ENV" = test ]; then
+if [ "$ENV" != dev ]; then
 	COMMENT_RATE=${FASCIA_COMMENT_RATE:-1000r/s}
 	COMMENT_BURST=${FASCIA_COMMENT_BURST:-1000}
 else
@@ -165,11 +178,11 @@ set_paths() {
 		if [ -z "$why" ]; then
 			mkdir -p "$VARDIR"
 			RUNDIR=$VARDIR
-		elif [ "$ENV" = test ]; then
-			RUNDIR=$(mktemp -d /tmp/fascia-test.XXXXXX)
+		elif [ "$ENV" != dev ]; then
+			RUNDIR=$(mktemp -d "/tmp/fascia-$ENV.XXXXXX")
 			mkdir -p "$ROOT/var"
 			ln -sfn "$RUNDIR" "$VARDIR"
-			say "$why: running from $RUNDIR instead (linked as var/test)"
+			say "$why: running from $RUNDIR instead (linked as var/$ENV)"
 		else
 			die "$why.  Move the checkout somewhere that user can read (e.g. /srv or /opt), or run as a normal user"
 		fi
@@ -188,10 +201,11 @@ set_paths() {
 	NGX_PID=$NGX/nginx.pid
 	NGX_ERR=$NGX/error.log
 	PG_LOG=$RUNDIR/postgres.log
-	if [ "$ENV" = test ]; then
-		# The test stack serves copies (refreshed by every `up`): the suite
-		# edits them to test reloads, and they stay readable by the service
-		# user wherever the checkout is.
+	NGX_EXTRA=$RUNDIR/nginx-extra.conf
+	if [ "$ENV" != dev ]; then
+		# The test and bench stacks serve copies (refreshed by every `up`):
+		# the suite edits them to test reloads, and they stay readable by
+		# the service user wherever the checkout is.
 		SHARE=$RUNDIR/share
 		BIN=$RUNDIR/bin/fascia
 	else
@@ -334,7 +348,7 @@ clean_env() {
 }
 
 copy_share() {
-	[ "$ENV" = test ] || return 0
+	[ "$ENV" != dev ] || return 0
 	[ -x "$BIN_SRC" ] || die "$BIN_SRC not found: run make first"
 	rm -rf "$SHARE.new"
 	mkdir -p "$SHARE.new" "$RUNDIR/bin"
@@ -349,15 +363,31 @@ copy_share() {
 }
 
 write_conf() {
-	local tmp=$CONF.new
-	SET_listen=$SOCK \
-		SET_workers=2 \
-		SET_database=$(dsn) \
-		SET_templates=$SHARE/templates \
-		SET_static=$SHARE/static \
-		SET_migrations=$SHARE/migrations \
-		SET_secret_key_file=$RUNDIR/secret.key \
-		SET_base_url=$URL \
+	local tmp=$CONF.new kv keys
+	local -a set=()
+	if [ "$ENV" = bench ]; then
+		set+=(SET_flood_interval=0 SET_min_fill_time=0)
+	fi
+	for kv in ${FASCIA_STACK_SET:-}; do
+		case $kv in
+		[a-z_]*=*) set+=("SET_$kv") ;;
+		*) die "FASCIA_STACK_SET: expected key=value, not $kv" ;;
+		esac
+	done
+	keys="listen workers database templates static migrations secret_key_file base_url"
+	for kv in "${set[@]}"; do
+		kv=${kv#SET_}
+		keys="$keys ${kv%%=*}"
+	done
+	env "${set[@]}" SET_KEYS="$keys" \
+		"SET_listen=$SOCK" \
+		"SET_workers=2" \
+		"SET_database=$(dsn)" \
+		"SET_templates=$SHARE/templates" \
+		"SET_static=$SHARE/static" \
+		"SET_migrations=$SHARE/migrations" \
+		"SET_secret_key_file=$RUNDIR/secret.key" \
+		"SET_base_url=$URL" \
 		awk '
 		BEGIN {
 			print "; Generated by tools/stack.sh from conf/fascia.conf for the \"'"$ENV"'\""
@@ -370,7 +400,7 @@ write_conf() {
 		}
 		{ print }
 		END {
-			n = split("listen workers database templates static migrations secret_key_file base_url", ks, " ")
+			n = split(ENVIRON["SET_KEYS"], ks, " ")
 			for (i = 1; i <= n; i++)
 				if (!(ks[i] in seen)) print ks[i] " = " ENVIRON["SET_" ks[i]]
 		}' "$ROOT/conf/fascia.conf" >"$tmp" || die "cannot write $CONF from conf/fascia.conf"
@@ -464,9 +494,16 @@ write_nginx_conf() {
 	http=$("$ROOT/tools/nginx-conf.sh" "$ROOT/conf/nginx-http.conf.in" \
 		COMMENT_RATE="$COMMENT_RATE") ||
 		die "cannot fill in conf/nginx-http.conf.in"
+	local extra=
+	if [ "$ENV" = bench ]; then
+		[ -f "$NGX_EXTRA" ] || : >"$NGX_EXTRA"
+		own "$NGX_EXTRA"
+		extra="include $NGX_EXTRA;"
+	fi
 	site=$("$ROOT/tools/nginx-conf.sh" "$ROOT/conf/nginx-site.conf.in" \
 		LISTEN="127.0.0.1:$HTTP_PORT" \
 		LISTEN_V6= \
+		STACK_INCLUDE="$extra" \
 		SERVER_NAME="127.0.0.1 localhost" \
 		FASCIA_SOCKET="$SOCK" \
 		STATIC_DIR="$SHARE/static" \
@@ -572,14 +609,33 @@ load_demo() {
 	fi
 }
 
+# load_data FILE: SQL of our own (the benchmark's data set) instead of the
+# demo.
+load_data() {
+	say "loading $1"
+	q "SELECT 1" >/dev/null
+	PGOPTIONS='-c client_min_messages=warning' "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 \
+		"$(dsn)" -f "$1" >"$RUNDIR/data-load.log" 2>&1 || {
+		tail_log "$RUNDIR/data-load.log"
+		die "loading $1 failed"
+	}
+}
+
 cmd_up() {
-	local fresh=0
-	for a in "$@"; do
-		case $a in
+	local fresh=0 data=
+	while [ $# -gt 0 ]; do
+		case $1 in
 		--fresh) fresh=1 ;;
-		*) die "up: unknown option $a" ;;
+		--data)
+			[ $# -ge 2 ] || die "up: --data needs a file"
+			data=$2
+			shift
+			;;
+		*) die "up: unknown option $1" ;;
 		esac
+		shift
 	done
+	[ -z "$data" ] || [ -r "$data" ] || die "up: cannot read $data"
 	need_pg
 	[ -x "$BIN_SRC" ] || die "$BIN_SRC not found: run make first"
 	lock
@@ -600,7 +656,11 @@ cmd_up() {
 	fascia_cli keygen >/dev/null || die "fascia keygen failed"
 	fascia_cli migrate || die "fascia migrate failed"
 	if [ "$(q 'SELECT count(*) FROM posts')" = 0 ]; then
-		load_demo
+		if [ -n "$data" ]; then
+			load_data "$data"
+		else
+			load_demo
+		fi
 	fi
 	fascia_start
 	nginx_start
@@ -715,6 +775,7 @@ fascia_log=$FASCIA_LOG
 nginx_conf=$NGX_CONF
 nginx_error_log=$NGX_ERR
 nginx_access_log=$NGX/access.log
+nginx_extra_conf=$NGX_EXTRA
 postgres_log=$PG_LOG
 pgdata=$PGDATA
 pghost=$RUNDIR
@@ -731,7 +792,7 @@ cmd_reset() {
 	local target=
 	[ -L "$VARDIR" ] && target=$(readlink "$VARDIR")
 	rm -rf "$VARDIR"
-	case $target in /tmp/fascia-test.*) rm -rf "$target" ;; esac
+	case $target in /tmp/fascia-test.* | /tmp/fascia-bench.*) rm -rf "$target" ;; esac
 	say "reset: var/$ENV deleted"
 }
 
