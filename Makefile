@@ -122,6 +122,8 @@ NGINX_STATIC_DIR ?= $(DATADIR)/static
 NGINX_FASTCGI_PARAMS ?= fastcgi_params
 NGINX_COMMENT_RATE ?= 10r/m
 NGINX_COMMENT_BURST ?= 5
+NGINX_CACHE_DIR ?= /var/cache/nginx/fascia
+NGINX_PAGE_CACHE_DIR ?= /var/cache/fascia
 
 .PHONY: nginx-conf
 all: nginx-conf
@@ -129,12 +131,13 @@ all: nginx-conf
 nginx-conf:
 	@mkdir -p $(BUILD)/nginx
 	@tools/nginx-conf.sh -o $(BUILD)/nginx/nginx-http.conf conf/nginx-http.conf.in \
-		COMMENT_RATE='$(NGINX_COMMENT_RATE)'
+		COMMENT_RATE='$(NGINX_COMMENT_RATE)' NGINX_CACHE_DIR='$(NGINX_CACHE_DIR)'
 	@tools/nginx-conf.sh -o $(BUILD)/nginx/nginx-site.conf conf/nginx-site.conf.in \
 		LISTEN='$(NGINX_LISTEN)' LISTEN_V6='$(NGINX_LISTEN_V6)' \
 		SERVER_NAME='$(NGINX_SERVER_NAME)' FASCIA_SOCKET='$(NGINX_FASCIA_SOCKET)' \
 		STATIC_DIR='$(NGINX_STATIC_DIR)' FASTCGI_PARAMS='$(NGINX_FASTCGI_PARAMS)' \
-		COMMENT_BURST='$(NGINX_COMMENT_BURST)' STACK_INCLUDE=
+		COMMENT_BURST='$(NGINX_COMMENT_BURST)' STACK_INCLUDE= \
+		PAGE_CACHE_DIR='$(NGINX_PAGE_CACHE_DIR)'
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(DATADIR)/nginx \

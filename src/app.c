@@ -21,12 +21,14 @@
 struct app *
 app_load(const char *conf_path)
 {
-	unsigned char secret[SECRET_KEY_BYTES];
+	unsigned char secret[SECRET_KEY_BYTES], tag[(APP_TAG_CHARS - 1) / 2];
 	struct app *a;
 	int ok;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
+	randombytes_buf(tag, sizeof(tag));
+	sodium_bin2hex(a->tag, sizeof(a->tag), tag, sizeof(tag));
 	ok = (a->conf = conf_load(conf_path)) != NULL &&
 	    secret_load(a->conf->secret_key_file, secret) &&
 	    keys_derive(&a->keys, secret) &&

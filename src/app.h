@@ -10,11 +10,16 @@
 #include "site.h"
 #include "view.h"
 
+#define APP_TAG_CHARS 17 /* hex of 8 random bytes, and the NUL */
+
 struct app {
 	struct conf *conf;
 	struct views *views;
 	struct keys keys;
 	struct site site;
+	/* New with every load: the pages' ETags change with the templates
+	 * and the config. */
+	char tag[APP_TAG_CHARS];
 };
 
 struct app *app_load(const char *conf_path);

@@ -240,9 +240,9 @@ cmd_list(const struct cli_call *x)
 }
 
 static const struct cli_sub subs[] = {
-	{ "add", 1, CLI_ANY_ARGS, NULL, cmd_add_edit },
-	{ "edit", 1, CLI_ANY_ARGS, NULL, cmd_add_edit },
-	{ "list", 0, 0, NULL, cmd_list },
+	{ "add", 1, CLI_ANY_ARGS, NULL, cmd_add_edit, CLI_WRITES },
+	{ "edit", 1, CLI_ANY_ARGS, NULL, cmd_add_edit, CLI_WRITES },
+	{ "list", 0, 0, NULL, cmd_list, CLI_READS },
 };
 
 static const struct cli_group author_command = { "author", cli_author_help,

@@ -282,12 +282,12 @@ cmd_forget(const struct cli_call *x)
 }
 
 static const struct cli_sub subs[] = {
-	{ "list", 0, CLI_ANY_ARGS, list_check, cmd_list },
-	{ "approve", 0, CLI_ANY_ARGS, ids_check, cmd_change },
-	{ "spam", 0, CLI_ANY_ARGS, ids_check, cmd_change },
-	{ "trash", 0, CLI_ANY_ARGS, ids_check, cmd_change },
-	{ "delete", 0, CLI_ANY_ARGS, ids_check, cmd_change },
-	{ "forget", 1, 1, NULL, cmd_forget },
+	{ "list", 0, CLI_ANY_ARGS, list_check, cmd_list, CLI_READS },
+	{ "approve", 0, CLI_ANY_ARGS, ids_check, cmd_change, CLI_WRITES },
+	{ "spam", 0, CLI_ANY_ARGS, ids_check, cmd_change, CLI_WRITES },
+	{ "trash", 0, CLI_ANY_ARGS, ids_check, cmd_change, CLI_WRITES },
+	{ "delete", 0, CLI_ANY_ARGS, ids_check, cmd_change, CLI_WRITES },
+	{ "forget", 1, 1, NULL, cmd_forget, CLI_WRITES },
 };
 
 static const struct cli_group comments_command = { "comments",

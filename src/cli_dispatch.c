@@ -8,6 +8,9 @@
  * error is reported as one (exit 2) even when the database is down.  The
  * subcommand runs on the connection, which is closed after it; a listing
  * whose output could not be written (a full disk, a closed pipe) fails.
+ * After a subcommand that writes, the page cache begins a new generation
+ * at once (keeper.c), so that the site shows the change on the very next
+ * request.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +18,7 @@
 
 #include "cli_db.h"
 #include "cli_dispatch.h"
+#include "keeper.h"
 
 static const struct cli_sub *
 find(const struct cli_group *g, const char *name)
@@ -72,6 +76,9 @@ cli_dispatch(const struct cli_group *g, const struct conf *c, int argc,
 	x.argc = argc - 1;
 	x.argv = argv + 1;
 	rc = s->run(&x);
+	/* Even a failed run may have committed some of its work. */
+	if (s->writes)
+		(void)keeper_changed(x.conn, c->page_cache_dir);
 	PQfinish(x.conn);
 	/* printf and putchar set stdout's error flag when a write fails. */
 	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == EXIT_SUCCESS) {

@@ -38,7 +38,10 @@ struct cli_sub {
 	int (*check)(const char *name, int argc, char **argv);
 	/* Run it; returns the exit status. */
 	int (*run)(const struct cli_call *x);
+	int writes; /* CLI_WRITES: it may change what readers see */
 };
+
+enum { CLI_READS, CLI_WRITES };
 
 struct cli_group {
 	const char *prog; /* "post": messages say "fascia post: ..." */

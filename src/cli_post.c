@@ -725,12 +725,12 @@ cmd_rename(const struct cli_call *x)
 }
 
 static const struct cli_sub subs[] = {
-	{ "import", 1, CLI_ANY_ARGS, NULL, cmd_import },
-	{ "list", 0, 0, NULL, cmd_list },
-	{ "publish", 1, CLI_ANY_ARGS, NULL, cmd_change },
-	{ "unpublish", 1, CLI_ANY_ARGS, NULL, cmd_change },
-	{ "delete", 1, CLI_ANY_ARGS, NULL, cmd_change },
-	{ "rename", 2, 2, NULL, cmd_rename },
+	{ "import", 1, CLI_ANY_ARGS, NULL, cmd_import, CLI_WRITES },
+	{ "list", 0, 0, NULL, cmd_list, CLI_READS },
+	{ "publish", 1, CLI_ANY_ARGS, NULL, cmd_change, CLI_WRITES },
+	{ "unpublish", 1, CLI_ANY_ARGS, NULL, cmd_change, CLI_WRITES },
+	{ "delete", 1, CLI_ANY_ARGS, NULL, cmd_change, CLI_WRITES },
+	{ "rename", 2, 2, NULL, cmd_rename, CLI_WRITES },
 };
 
 static const struct cli_group post_command = { "post", cli_post_help, subs,

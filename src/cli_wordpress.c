@@ -53,6 +53,7 @@
 #include "cli_dispatch.h"
 #include "cli_wordpress.h"
 #include "comment.h"
+#include "keeper.h"
 #include "keys.h"
 #include "pg_literal.h"
 #include "pg_pipeline.h"
@@ -1099,6 +1100,9 @@ cli_wordpress(const struct conf *c, int argc, char **argv)
 			rc = EXIT_FAILURE;
 		}
 	}
+	/* Whatever was committed shows on the site's next request. */
+	if (PQpipelineStatus(im.conn) == PQ_PIPELINE_OFF)
+		(void)keeper_changed(im.conn, c->page_cache_dir);
 	PQfinish(im.conn);
 	keys_wipe(&im.keys);
 	arena_free(&im.a);

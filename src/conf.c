@@ -28,6 +28,7 @@ enum conf_type {
 	CONF_URL,
 	CONF_TIMEZONE,
 	CONF_CHOICE, /* one of the "|"-separated words in choices */
+	CONF_SWITCH, /* on or off, kept as 1 or 0 */
 };
 
 struct conf_key {
@@ -73,6 +74,10 @@ static const struct conf_key conf_keys[] = {
 	KEY_INT("form_max_age", form_max_age, "86400", 60, 2592000),
 	KEY_INT("min_fill_time", min_fill_time, "3", 0, 3600),
 	KEY_INT("flood_interval", flood_interval, "15", 0, 86400),
+	{ "page_cache", CONF_SWITCH, offsetof(struct conf, page_cache), "on", 0,
+	    1, NULL },
+	KEY_STR("page_cache_dir", page_cache_dir, "/var/cache/fascia"),
+	KEY_INT("page_cache_ttl", page_cache_ttl, "3600", 1, 86400),
 };
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -160,6 +165,13 @@ conf_set(struct conf *c, const struct conf_key *k, const char *value, char *err,
 			return 0;
 		}
 		*int_slot(c, k) = (int)n;
+		return 1;
+	case CONF_SWITCH:
+		if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0) {
+			snprintf(err, errsz, "expected on or off");
+			return 0;
+		}
+		*int_slot(c, k) = strcmp(value, "on") == 0;
 		return 1;
 	case CONF_URL:
 		if (strncmp(value, "http://", 7) != 0 &&
@@ -301,7 +313,8 @@ conf_free(struct conf *c)
 		return;
 	for (i = 0; i < CONF_NKEYS; i++)
 		if (conf_keys[i].type != CONF_INT &&
-		    conf_keys[i].type != CONF_OCTAL)
+		    conf_keys[i].type != CONF_OCTAL &&
+		    conf_keys[i].type != CONF_SWITCH)
 			free(*str_slot(c, &conf_keys[i]));
 	free(c->path);
 	free(c);

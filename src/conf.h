@@ -21,10 +21,13 @@ struct conf {
 	char *timezone;
 	int per_page;
 	int thread_depth;
-	char *moderation;   /* "all", "first-time" or "none" */
-	int form_max_age;   /* seconds a comment form stays valid */
-	int min_fill_time;  /* faster than this is a bot */
-	int flood_interval; /* seconds between two comments of one person */
+	char *moderation;     /* "all", "first-time" or "none" */
+	int form_max_age;     /* seconds a comment form stays valid */
+	int min_fill_time;    /* faster than this is a bot */
+	int flood_interval;   /* seconds between two comments of one person */
+	int page_cache;	      /* 1: nginx may keep pages (page_cache = on) */
+	char *page_cache_dir; /* where the cache's generation link lives */
+	int page_cache_ttl;   /* seconds nginx keeps a page at most */
 };
 
 const char *conf_default_path(void);

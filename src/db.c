@@ -55,18 +55,6 @@
 #define HEADLINE_MARKS "StartSel=" DB_MARK_START ", StopSel=" DB_MARK_STOP
 #define MODIFIED_EPOCH \
 	"extract(epoch FROM greatest(p.updated_at, p.published_at))::bigint "
-#define FEED_STATE(from, where) \
-	"SELECT count(*) AS posts, max(s.modified) AS modified, " \
-	"string_agg(s.k, ',' ORDER BY s.published_at DESC, s.id DESC) " \
-	"AS keys " \
-	"FROM (SELECT p.id, p.published_at, " MODIFIED_EPOCH "AS modified, " \
-	"concat_ws(':', p.id, p.slug, extract(epoch FROM p.updated_at), " \
-	"a.name, (SELECT string_agg(t.name, ',' ORDER BY t.id) " \
-	"FROM post_tags pt2 JOIN tags t ON t.id = pt2.tag_id " \
-	"WHERE pt2.post_id = p.id)) AS k " \
-	"FROM " from " JOIN authors a ON a.id = p.author_id " \
-	"WHERE " where VISIBLE \
-	"ORDER BY p.published_at DESC, p.id DESC LIMIT 20) s"
 #define FEED_ITEMS(from, where) \
 	"SELECT p.id, p.slug, p.title, p.excerpt, p.body_html, " \
 	"extract(epoch FROM p.published_at)::bigint " \
@@ -166,11 +154,6 @@ static const struct column hit_cols[] = {
 static const struct column month_cols[] = {
 	COL(struct db_month, month),
 	COL(struct db_month, posts),
-};
-static const struct column feed_state_cols[] = {
-	COL(struct db_feed_state, posts),
-	COL(struct db_feed_state, modified),
-	COL(struct db_feed_state, keys),
 };
 static const struct column item_cols[] = {
 	COL(struct db_feed_item, id),
@@ -352,20 +335,6 @@ static const struct {
 	    "AND " VISIBLE
 	    "ORDER BY p.published_at DESC, p.id DESC LIMIT $2 OFFSET $3",
 	    ROWS(struct db_listing, listing_cols) },
-	/*
-	 * Feeds.  The state of a feed (its ETag and Last-Modified) is read
-	 * from the keys of its 20 posts: what they are, when each changed,
-	 * their author's name and their tags.
-	 */
-	[STMT_FEED_STATE] = { "feed_state", 0, FEED_STATE("posts p", ""),
-	    ROWS(struct db_feed_state, feed_state_cols) },
-	[STMT_FEED_STATE_TAG] = { "feed_state_tag", 1,
-	    FEED_STATE("post_tags pt JOIN posts p ON p.id = pt.post_id",
-		"pt.tag_id = $1 AND "),
-	    ROWS(struct db_feed_state, feed_state_cols) },
-	[STMT_FEED_STATE_AUTHOR] = { "feed_state_author", 1,
-	    FEED_STATE("posts p", "p.author_id = $1 AND "),
-	    ROWS(struct db_feed_state, feed_state_cols) },
 	[STMT_FEED] = { "feed", 0, FEED_ITEMS("posts p", ""),
 	    ROWS(struct db_feed_item, item_cols) },
 	[STMT_FEED_TAG] = { "feed_tag", 1,

@@ -12,7 +12,7 @@
 #include "arena.h"
 
 /* The newest migration this build knows; older schemas are refused. */
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 
 /* After a failed connect, no new attempt for this many milliseconds. */
 #define DB_RETRY_MS 250
@@ -42,9 +42,6 @@ enum stmt {
 	STMT_SEARCH,		/* hit */
 	STMT_ARCHIVE_MONTHS,	/* month */
 	STMT_ARCHIVE_POSTS,	/* listing */
-	STMT_FEED_STATE,	/* feed_state */
-	STMT_FEED_STATE_TAG,	/* feed_state */
-	STMT_FEED_STATE_AUTHOR, /* feed_state */
 	STMT_FEED,		/* item */
 	STMT_FEED_TAG,		/* item */
 	STMT_FEED_AUTHOR,	/* item */
@@ -108,13 +105,6 @@ struct db_month {
 	const char *posts;
 };
 
-/* What a feed's validators are made of. */
-struct db_feed_state {
-	const char *posts;
-	const char *modified; /* newest change, seconds since the epoch */
-	const char *keys;     /* what each post is, when it changed, ... */
-};
-
 /* A feed entry; times in seconds since the epoch. */
 struct db_feed_item {
 	const char *id, *slug, *title, *excerpt, *body_html;
@@ -145,7 +135,6 @@ struct db_rows {
 		const struct db_comment *comment;
 		const struct db_search_hit *hit;
 		const struct db_month *month;
-		const struct db_feed_state *feed_state;
 		const struct db_feed_item *item;
 		const struct db_sitemap_url *url;
 	};

@@ -5,9 +5,17 @@
  * post not existing, the post page comes back with the right status, the
  * form refilled, a summary of the errors above it and each message next
  * to its field.  The checks run in WordPress's order.  The comment is
- * stored by one INSERT, so it is there whole or not at all, and the form
- * token's nonce makes a second submission of the same form find the
- * first comment instead of storing another.
+ * stored by one INSERT, so it is there whole or not at all.
+ *
+ * A second submission of the same form (a double click, a retry) finds
+ * the first comment instead of storing another: the comment's submission
+ * key is a hash of its form token's nonce and of everything typed.  The
+ * page cache sends one page, and so one token, to many readers: each of
+ * them, typing their own comment, makes a key of their own.
+ *
+ * An approved comment changes the post's page for everyone: the worker
+ * begins a new page cache generation as soon as it is stored, so that
+ * the visitor, sent back to the page, finds it there.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +26,7 @@
 
 #include <sodium.h>
 
+#include "cache.h"
 #include "form.h"
 #include "h_comment.h"
 #include "h_post.h"
@@ -190,7 +199,7 @@ struct posting {
 	enum token_res tok;
 	unsigned char nonce[NONCE_BYTES];
 	const char *parent; /* an approved comment of the post, or NULL */
-	/* bytea literals for the statements */
+	/* bytea literals for the statements (nonce_hex: the submission key) */
 	const char *email_hex, *client_hex, *nonce_hex;
 };
 
@@ -299,18 +308,54 @@ parent_ok(struct req *r, struct posting *c, int *ok)
 	return DB_OK;
 }
 
-/* The keyed hashes and the nonce as bytea literals.  Returns 1 or 0. */
+/* Add s, and its length, to the hash h: no two lists of strings alike. */
+static void
+hash_field(crypto_generichash_state *h, const char *s)
+{
+	unsigned char len[8];
+	size_t n = s != NULL ? strlen(s) + 1 : 0; /* 0: absent */
+	int i;
+
+	for (i = 0; i < 8; i++)
+		len[i] = (unsigned char)(n >> (8 * i));
+	crypto_generichash_update(h, len, sizeof(len));
+	if (s != NULL)
+		crypto_generichash_update(h, (const unsigned char *)s, n);
+}
+
+/* The submission key: the token's nonce and all that was typed, hashed. */
+static void
+submission_key(const struct req *r, const struct posting *c,
+    unsigned char key[NONCE_BYTES])
+{
+	crypto_generichash_state h;
+	int i;
+
+	crypto_generichash_init(&h, r->app->keys.form,
+	    sizeof(r->app->keys.form), NONCE_BYTES);
+	crypto_generichash_update(&h, c->nonce, sizeof(c->nonce));
+	for (i = 0; i < CF__MAX; i++)
+		hash_field(&h, c->fs.in.v[i]);
+	hash_field(&h, c->parent);
+	crypto_generichash_final(&h, key, NONCE_BYTES);
+}
+
+/*
+ * The keyed hashes and the submission key as bytea literals.  Returns 1
+ * or 0.
+ */
 static int
 hash_form(struct req *r, struct posting *c)
 {
-	unsigned char ehash[HASH_BYTES], chash[HASH_BYTES];
+	unsigned char ehash[HASH_BYTES], chash[HASH_BYTES], key[NONCE_BYTES];
 	const char *addr = req_env(r, "REMOTE_ADDR");
 
 	email_hash(&r->app->keys, c->fs.in.v[CF_EMAIL], ehash);
 	client_hash(&r->app->keys, addr != NULL ? addr : "", chash);
+	submission_key(r, c, key);
 	return (c->email_hex = hexbytes(r, ehash, sizeof(ehash))) != NULL &&
 	    (c->client_hex = hexbytes(r, chash, sizeof(chash))) != NULL &&
-	    (c->nonce_hex = hexbytes(r, c->nonce, sizeof(c->nonce))) != NULL;
+	    (c->nonce_hex = hexbytes(r, key, sizeof(key))) != NULL;
 }
 
 /*
@@ -396,6 +441,21 @@ store(struct req *r, struct posting *c, int spam, struct db_rows *row)
 	return res;
 }
 
+/*
+ * An approved comment is in: begin a new page cache generation now, with
+ * the same next scheduled post, so that this visitor's next request finds
+ * the pages changed (the keeper, told by the database, follows).  Nothing
+ * to do while the cache is off.
+ */
+static void
+page_changed(struct req *r)
+{
+	struct cache_gen g;
+
+	if (cache_read(r->conf->page_cache_dir, &g))
+		(void)cache_flip(r->conf->page_cache_dir, g.next);
+}
+
 /* POST /<slug>/comments */
 int
 h_comment_post(struct req *r, char **arg)
@@ -454,6 +514,8 @@ h_comment_post(struct req *r, char **arg)
 		goto db_failed;
 	log_info("comment %s on post %s: %s", rows.comment[0].id, c.post->id,
 	    rows.comment[0].status);
+	if (strcmp(rows.comment[0].status, "approved") == 0)
+		page_changed(r);
 	return see_comment(r, c.post, &rows.comment[0]);
 
 db_failed:

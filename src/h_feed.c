@@ -5,20 +5,17 @@
  * The XML is written by xmlw.c, always well-formed.  Every URL is
  * absolute, made from the configured base URL.
  *
- * A feed is polled, so it answers conditional requests: a cheap first
- * query reads what the feed's 20 posts are and when they last changed;
- * its hash is the ETag and its newest date the Last-Modified, and a
- * client that already has that version gets 304 without the posts ever
- * being read.  Entry ids are tag: URIs (RFC 4151) made of the site's host,
- * the post's creation date and its id, so they survive a change of slug
- * or title.
+ * A feed is polled, so it answers conditional requests; like every page
+ * that is the same for everyone, its ETag and Last-Modified are the page
+ * cache's (route.c), known before anything is read: a client that has the
+ * current version gets 304 without a query.  Entry ids are tag: URIs (RFC
+ * 4151) made of the site's host, the post's creation date and its id, so
+ * they survive a change of slug or title.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include <sodium.h>
 
 #include "date.h"
 #include "h_feed.h"
@@ -27,9 +24,6 @@
 #include "text.h"
 #include "xmlw.h"
 
-#define FEED_CACHE_CONTROL "max-age=300"
-#define ROBOTS_CACHE_CONTROL "max-age=3600"
-#define ETAG_BYTES 16
 enum feed_kind { FEED_RSS, FEED_ATOM };
 
 /* Which posts a feed carries: the site's, a tag's or an author's. */
@@ -38,7 +32,6 @@ struct scope {
 	const char *title; /* the feed's title */
 	const char *description;
 	const char *path; /* the HTML page the feed follows: "/tag/x/" */
-	enum stmt state;  /* the validator query */
 	enum stmt items;  /* the posts */
 };
 
@@ -201,97 +194,49 @@ atom(struct xmlw *x, struct req *r, const struct scope *sc,
 	xmlw_end(x);
 }
 
-static void
-hash_add(crypto_generichash_state *h, const char *s, size_t n)
-{
-	crypto_generichash_update(h, (const unsigned char *)s, n);
-}
-
 /*
- * Write the feed's ETag, a quoted hash of what the feed shows: the site's
- * settings, its kind, title and description, and the keys of its posts.
- */
-static void
-feed_etag(struct req *r, enum feed_kind kind, const struct scope *sc,
-    const char *keys, char etag[2 * ETAG_BYTES + 3])
-{
-	const char *name = kind == FEED_RSS ? "rss" : "atom";
-	crypto_generichash_state h;
-	unsigned char hash[ETAG_BYTES];
-
-	crypto_generichash_init(&h, NULL, 0, sizeof(hash));
-	crypto_generichash_update(&h, r->app->site.salt,
-	    sizeof(r->app->site.salt));
-	hash_add(&h, name, strlen(name) + 1);
-	hash_add(&h, sc->title, strlen(sc->title) + 1);
-	hash_add(&h, sc->description, strlen(sc->description) + 1);
-	if (keys != NULL)
-		hash_add(&h, keys, strlen(keys));
-	crypto_generichash_final(&h, hash, sizeof(hash));
-	etag[0] = '"';
-	sodium_bin2hex(etag + 1, 2 * ETAG_BYTES + 1, hash, sizeof(hash));
-	etag[2 * ETAG_BYTES + 1] = '"';
-	etag[2 * ETAG_BYTES + 2] = '\0';
-}
-
-/*
- * Answer the feed of kind for scope sc: 304 when the client has this
- * version, else the document.
+ * Answer the feed of kind for scope sc.  Its validators are the page
+ * cache's (route.c): a client that has this version never gets here.
  */
 static int
 feed(struct req *r, enum feed_kind kind, const struct scope *sc)
 {
 	const char *params[1] = { sc->id };
-	char etag[2 * ETAG_BYTES + 3], lm[DATE_MAX];
-	struct db_rows state, items;
+	struct db_rows items;
 	enum db_res res;
-	const char *self, *updated, *keys = NULL, *when = NULL;
-	time_t last = 0;
+	const char *self, *updated = NULL, *when = NULL;
 	struct xmlw x;
-
-	if ((res = db_query(&r->w->db, r->arena, sc->state, params, &state)) !=
-	    DB_OK)
-		return resp_db_status(res);
-	if (state.n == 1) {
-		when = state.feed_state[0].modified;
-		keys = state.feed_state[0].keys;
-	}
-	if (when != NULL)
-		last = (time_t)strtoll(when, NULL, 10);
-	feed_etag(r, kind, sc, keys, etag);
-
-	r->cache_control = FEED_CACHE_CONTROL;
-	if (last > 0 && date_http(lm, sizeof(lm), last))
-		r->headers = req_printf(r, "ETag: %s\r\nLast-Modified: %s\r\n",
-		    etag, lm);
-	else
-		r->headers = req_printf(r, "ETag: %s\r\n", etag);
-	if (resp_not_modified(req_env(r, "HTTP_IF_NONE_MATCH"),
-		req_env(r, "HTTP_IF_MODIFIED_SINCE"), etag, last)) {
-		buf_reset(&r->w->body);
-		return 304;
-	}
+	int i;
 
 	if ((res = db_query(&r->w->db, r->arena, sc->items, params, &items)) !=
 	    DB_OK)
 		return resp_db_status(res);
+	/* The feed changed when the last of its posts did. */
+	for (i = 0; i < items.n; i++)
+		if (when == NULL ||
+		    strtoll(items.item[i].modified, NULL, 10) >
+			strtoll(when, NULL, 10))
+			when = items.item[i].modified;
 	self = permalink_abs(r,
 	    req_printf(r, "%sfeed/%s", sc->path,
 		kind == FEED_ATOM ? "atom/" : ""));
 	if (!xmlw_open(&x, &r->w->body, r->arena))
 		return 500;
 	if (kind == FEED_RSS) {
-		updated = last > 0 ? date_str(r, date_rfc822, when) : NULL;
+		if (when != NULL)
+			updated = date_str(r, date_rfc822, when);
 		rss(&x, r, sc, &items, self, updated);
 	} else {
-		updated = last > 0 ? date_str(r, date_rfc3339, when) : NULL;
+		if (when != NULL)
+			updated = date_str(r, date_rfc3339, when);
 		atom(&x, r, sc, &items, self, updated);
 	}
 	if (!xmlw_close(&x))
 		return 500;
-	r->content_type = kind == FEED_RSS ?
-	    "application/rss+xml; charset=utf-8" :
-	    "application/atom+xml; charset=utf-8";
+	if (kind == FEED_RSS)
+		r->content_type = "application/rss+xml; charset=utf-8";
+	else
+		r->content_type = "application/atom+xml; charset=utf-8";
 	return 200;
 }
 
@@ -299,7 +244,7 @@ static int
 site_feed(struct req *r, enum feed_kind kind)
 {
 	struct scope sc = { NULL, r->conf->site_title,
-		r->conf->site_description, "/", STMT_FEED_STATE, STMT_FEED };
+		r->conf->site_description, "/", STMT_FEED };
 
 	return feed(r, kind, &sc);
 }
@@ -324,14 +269,12 @@ scoped_feed(struct req *r, const char *slug, enum feed_kind kind, int is_tag)
 		name = rows.tag[0].name;
 		sc.description = req_printf(r, "Posts tagged %s", name);
 		sc.path = permalink_tag(r, rows.tag[0].slug);
-		sc.state = STMT_FEED_STATE_TAG;
 		sc.items = STMT_FEED_TAG;
 	} else {
 		sc.id = rows.author[0].id;
 		name = rows.author[0].name;
 		sc.description = req_printf(r, "Posts by %s", name);
 		sc.path = permalink_author(r, rows.author[0].slug);
-		sc.state = STMT_FEED_STATE_AUTHOR;
 		sc.items = STMT_FEED_AUTHOR;
 	}
 	sc.title =
@@ -443,7 +386,6 @@ h_sitemap(struct req *r, char **arg)
 	if (!xmlw_close(&x))
 		return 500;
 	r->content_type = "application/xml; charset=utf-8";
-	r->cache_control = FEED_CACHE_CONTROL;
 	return 200;
 }
 
@@ -452,6 +394,5 @@ int
 h_robots(struct req *r, char **arg)
 {
 	(void)arg;
-	r->cache_control = ROBOTS_CACHE_CONTROL;
 	return resp_text(r, 200, r->app->site.robots);
 }

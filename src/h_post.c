@@ -269,6 +269,10 @@ render(struct req *r, const struct db_post *p, const struct db_rows *tags,
 	if (strcmp(p->comments_open, "t") == 0) {
 		req_var(r, "comments_open", "1");
 		comment_form_vars(r, p, comments, fs);
+		/* A kept page hands out its form's token: keep it for less
+		 * than the token is valid, so that a visitor has time. */
+		if (r->cache_ttl > r->conf->form_max_age / 2)
+			r->cache_ttl = r->conf->form_max_age / 2;
 	}
 	meta_post_vars(r, p, path);
 	return resp_page(r, VIEW_POST, status);

@@ -5,6 +5,8 @@
 #ifndef FASCIA_REQ_H
 #define FASCIA_REQ_H
 
+#include <time.h>
+
 #include <fcgiapp.h>
 
 #include "worker.h"
@@ -50,6 +52,14 @@ struct req {
 	const char *cache_control;
 	const char *headers; /* more header lines, each ending in CRLF */
 	int retry_after;
+	/*
+	 * A page that is the same for everyone (route.c): its validators, and
+	 * how long nginx may keep it (0: not at all).  etag is NULL for a page
+	 * meant for one visitor, or when the cache cannot vouch for it.
+	 */
+	const char *etag;
+	time_t last_modified;
+	long cache_ttl;
 };
 
 /*

@@ -11,6 +11,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "date.h"
 #include "log.h"
@@ -56,6 +57,7 @@ static const struct {
 	    "The address is longer than this site accepts." },
 	{ 415, "Unsupported Media Type", "Unsupported format",
 	    "This site cannot read data sent in that format." },
+	{ CLIENT_GONE, "Client Closed Request", NULL, NULL },
 	{ 429, "Too Many Requests", "Too many requests",
 	    "Please slow down and try again in a moment." },
 	{ 500, "Internal Server Error", "Something went wrong",
@@ -106,6 +108,8 @@ resp_page(struct req *r, enum view which, int status)
 {
 	struct worker *w = r->w;
 
+	if (resp_client_gone(r))
+		return CLIENT_GONE;
 	buf_reset(&w->body);
 	if (!views_render(r->app->views, which, r->vars, &w->body))
 		return 500;
@@ -172,17 +176,38 @@ resp_not_modified(const char *if_none_match, const char *if_modified_since,
 	return last_modified <= since;
 }
 
+/* The validators and caching headers of a page that is the same for all. */
+static void
+shared_headers(struct req *r, struct buf *out, int status)
+{
+	char lm[DATE_MAX];
+
+	/* X-Accel-Expires first: nginx takes it, and then looks no further
+	 * (Cache-Control is for browsers, which must ask again each time). */
+	if (r->conf->page_cache && r->cache_ttl > 0 && status == 200)
+		buf_printf(out, "X-Accel-Expires: %ld\r\n", r->cache_ttl);
+	buf_printf(out, "ETag: %s\r\n", r->etag);
+	if (date_http(lm, sizeof(lm), r->last_modified))
+		buf_printf(out, "Last-Modified: %s\r\n", lm);
+	if (r->cache_control == NULL)
+		r->cache_control = "no-cache";
+}
+
 /*
- * Send the response: status and headers, then the body (not for HEAD), in
- * one write.  A response that does not fit becomes an empty 500.
+ * Send the response: status and headers, then the body (not for HEAD nor
+ * 304).  The headers are built on their own, the body is sent from where
+ * it was rendered; headers that do not fit make the answer an empty 500.
+ * A client that has gone gets nothing.
  */
 void
 resp_finish(struct req *r, int status)
 {
 	struct worker *w = r->w;
 	struct buf *out = &w->out;
-	int i;
+	int i, body = r->method != METHOD_HEAD && status != 304;
 
+	if (status == CLIENT_GONE)
+		return;
 	if (status == 503 && r->retry_after == 0)
 		r->retry_after = RETRY_AFTER;
 	i = status_index(status);
@@ -195,6 +220,8 @@ resp_finish(struct req *r, int status)
 		    r->content_type != NULL ? r->content_type : HTML_TYPE);
 		buf_printf(out, "Content-Length: %zu\r\n", w->body.len);
 	}
+	if (r->etag != NULL && (status == 200 || status == 304))
+		shared_headers(r, out, status);
 	if (r->headers != NULL && status < 400)
 		buf_puts(out, r->headers);
 	if (r->location != NULL)
@@ -208,16 +235,29 @@ resp_finish(struct req *r, int status)
 	else if (status >= 500)
 		buf_puts(out, "Cache-Control: no-store\r\n");
 	buf_puts(out, SECURITY_HEADERS "\r\n");
-	if (r->method != METHOD_HEAD)
-		buf_append(out, w->body.data, w->body.len);
 	if (out->failed) {
-		log_err("response too large or out of memory");
+		log_err("response headers too large or out of memory");
 		buf_reset(out);
 		buf_puts(out,
 		    "Status: 500 Internal Server Error\r\n"
 		    "Content-Type: text/plain; charset=utf-8\r\n"
 		    "Content-Length: 0\r\n" SECURITY_HEADERS "\r\n");
+		body = 0;
 	}
-	if (FCGX_PutStr(out->data, (int)out->len, r->fcgi->out) < 0)
+	if (FCGX_PutStr(out->data, (int)out->len, r->fcgi->out) < 0 ||
+	    (body && w->body.len > 0 &&
+		FCGX_PutStr(w->body.data, (int)w->body.len, r->fcgi->out) < 0))
 		log_warn("client went away before the response was sent");
+}
+
+/*
+ * Has the client gone (nginx closed the connection: the reader gave up)?
+ * Then there is no point rendering anything for it.
+ */
+int
+resp_client_gone(const struct req *r)
+{
+	char c;
+
+	return recv(r->fcgi->ipcFd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }

@@ -9,9 +9,18 @@
  * else is a 404.  A route may also want a query parameter: /?s=words is
  * a search, / without it the home page.  Every failure a handler does not
  * render itself gets the error page here.
+ *
+ * A route's pages may be the same for everyone (shared): then, unless the
+ * query holds a parameter that makes the page one visitor's (a reply form,
+ * a pending comment), the page gets the page cache's validators before the
+ * handler runs, and a client that has the current version is answered 304
+ * at once.  Parameters that change nothing (a campaign's tags) are
+ * ignored, as nginx ignores them for its cache key.
  */
 #include <string.h>
+#include <time.h>
 
+#include "cache.h"
 #include "h_comment.h"
 #include "h_feed.h"
 #include "h_health.h"
@@ -38,32 +47,36 @@ struct route {
 	const char *query;
 	unsigned methods; /* GET implies HEAD */
 	handler_fn *handler;
+	int shared; /* its pages are the same for everyone */
 };
 
+#define SHARED 1
+
 static const struct route routes[] = {
-	{ "/", "s", METHOD_GET, h_search }, /* WordPress's /?s=words */
-	{ "/page/:n/", "s", METHOD_GET, h_search },
-	{ "/", NULL, METHOD_GET, h_home },
-	{ "/page/:n/", NULL, METHOD_GET, h_home },
-	{ "/healthz", NULL, METHOD_GET, h_health },
-	{ "/feed/", NULL, METHOD_GET, h_feed_rss },
-	{ "/feed/rss2/", NULL, METHOD_GET, h_feed_rss },
-	{ "/feed/atom/", NULL, METHOD_GET, h_feed_atom },
-	{ "/sitemap.xml", NULL, METHOD_GET, h_sitemap },
-	{ "/robots.txt", NULL, METHOD_GET, h_robots },
-	{ "/search/:s/", NULL, METHOD_GET, h_search_path },
-	{ "/:y/:m/", NULL, METHOD_GET, h_month },
-	{ "/:y/:m/page/:n/", NULL, METHOD_GET, h_month },
-	{ "/author/:s/feed/", NULL, METHOD_GET, h_author_feed_rss },
-	{ "/author/:s/feed/atom/", NULL, METHOD_GET, h_author_feed_atom },
-	{ "/tag/:s/feed/", NULL, METHOD_GET, h_tag_feed_rss },
-	{ "/tag/:s/feed/atom/", NULL, METHOD_GET, h_tag_feed_atom },
-	{ "/author/:s/", NULL, METHOD_GET, h_author },
-	{ "/author/:s/page/:n/", NULL, METHOD_GET, h_author },
-	{ "/tag/:s/", NULL, METHOD_GET, h_tag },
-	{ "/tag/:s/page/:n/", NULL, METHOD_GET, h_tag },
-	{ "/:s/", NULL, METHOD_GET, h_post },
-	{ "/:s/comments", NULL, METHOD_POST, h_comment_post },
+	{ "/", "s", METHOD_GET, h_search, SHARED }, /* WordPress's /?s= */
+	{ "/page/:n/", "s", METHOD_GET, h_search, SHARED },
+	{ "/", NULL, METHOD_GET, h_home, SHARED },
+	{ "/page/:n/", NULL, METHOD_GET, h_home, SHARED },
+	{ "/healthz", NULL, METHOD_GET, h_health, 0 },
+	{ "/feed/", NULL, METHOD_GET, h_feed_rss, SHARED },
+	{ "/feed/rss2/", NULL, METHOD_GET, h_feed_rss, SHARED },
+	{ "/feed/atom/", NULL, METHOD_GET, h_feed_atom, SHARED },
+	{ "/sitemap.xml", NULL, METHOD_GET, h_sitemap, SHARED },
+	{ "/robots.txt", NULL, METHOD_GET, h_robots, SHARED },
+	{ "/search/:s/", NULL, METHOD_GET, h_search_path, 0 },
+	{ "/:y/:m/", NULL, METHOD_GET, h_month, SHARED },
+	{ "/:y/:m/page/:n/", NULL, METHOD_GET, h_month, SHARED },
+	{ "/author/:s/feed/", NULL, METHOD_GET, h_author_feed_rss, SHARED },
+	{ "/author/:s/feed/atom/", NULL, METHOD_GET, h_author_feed_atom,
+	    SHARED },
+	{ "/tag/:s/feed/", NULL, METHOD_GET, h_tag_feed_rss, SHARED },
+	{ "/tag/:s/feed/atom/", NULL, METHOD_GET, h_tag_feed_atom, SHARED },
+	{ "/author/:s/", NULL, METHOD_GET, h_author, SHARED },
+	{ "/author/:s/page/:n/", NULL, METHOD_GET, h_author, SHARED },
+	{ "/tag/:s/", NULL, METHOD_GET, h_tag, SHARED },
+	{ "/tag/:s/page/:n/", NULL, METHOD_GET, h_tag, SHARED },
+	{ "/:s/", NULL, METHOD_GET, h_post, SHARED },
+	{ "/:s/comments", NULL, METHOD_POST, h_comment_post, 0 },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -154,14 +167,9 @@ allow_header(unsigned methods)
 	return "POST";
 }
 
-/*
- * Find the route for the parsed request r.  Returns ROUTE_FOUND with the
- * handler in *h and its parameters in arg (ROUTE_ARGS_MAX + 1 slots, the
- * unused ones NULL), or why there is none: ROUTE_REDIRECT (r->location
- * set), ROUTE_NO_PAGE or ROUTE_WRONG_METHOD (r->allow set).
- */
-enum route_res
-route_resolve(struct req *r, handler_fn **h, char **arg)
+/* The route that takes r, in *rt; see route_resolve(). */
+static enum route_res
+find_route(struct req *r, const struct route **rt, char **arg)
 {
 	unsigned allowed = 0;
 	size_t i;
@@ -184,7 +192,7 @@ route_resolve(struct req *r, handler_fn **h, char **arg)
 			return ROUTE_REDIRECT;
 		case MATCH_FULL:
 			if (allows(routes[i].methods, r->method)) {
-				*h = routes[i].handler;
+				*rt = &routes[i];
 				return ROUTE_FOUND;
 			}
 			allowed |= routes[i].methods;
@@ -196,6 +204,102 @@ route_resolve(struct req *r, handler_fn **h, char **arg)
 		return ROUTE_WRONG_METHOD;
 	}
 	return ROUTE_NO_PAGE;
+}
+
+/*
+ * Find the route for the parsed request r.  Returns ROUTE_FOUND with the
+ * handler in *h and its parameters in arg (ROUTE_ARGS_MAX + 1 slots, the
+ * unused ones NULL), or why there is none: ROUTE_REDIRECT (r->location
+ * set), ROUTE_NO_PAGE or ROUTE_WRONG_METHOD (r->allow set).
+ */
+enum route_res
+route_resolve(struct req *r, handler_fn **h, char **arg)
+{
+	const struct route *rt;
+	enum route_res res;
+
+	if ((res = find_route(r, &rt, arg)) == ROUTE_FOUND)
+		*h = rt->handler;
+	return res;
+}
+
+/* Query parameters that change no page: a campaign's tags, click ids. */
+static int
+ignored_param(const char *name)
+{
+	static const char *const names[] = { "fbclid", "gclid", "dclid",
+		"msclkid", "mc_cid", "mc_eid", NULL };
+	int i;
+
+	if (strncmp(name, "utm_", 4) == 0)
+		return 1;
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Is the page r asks for of route rt the same for everyone?  Its route
+ * says so, and its query holds nothing but the route's own parameter and
+ * parameters that change nothing.
+ */
+static int
+shared(const struct req *r, const struct route *rt)
+{
+	int i;
+
+	if (!rt->shared)
+		return 0;
+	for (i = 0; i < r->nq; i++)
+		if (!ignored_param(r->q[i].name) &&
+		    (rt->query == NULL || strcmp(r->q[i].name, rt->query) != 0))
+			return 0;
+	return 1;
+}
+
+/* The first second of the next year, UTC: the footer's year changes. */
+static time_t
+next_year(time_t now)
+{
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	tm.tm_sec = tm.tm_min = tm.tm_hour = 0;
+	tm.tm_mday = 1;
+	tm.tm_mon = 0;
+	tm.tm_year++;
+	return timegm(&tm);
+}
+
+/*
+ * Give r, a shared page, the page cache's validators: the ETag names the
+ * generation (which changes with every change to the blog), the year
+ * (the footer's) and this load of the config and templates; Last-Modified
+ * is when the generation began.  Nothing when the cache cannot vouch for
+ * the page: it is off, or a scheduled post is due and the keeper has not
+ * begun its generation yet.
+ */
+static void
+validate(struct req *r)
+{
+	struct cache_gen g;
+	struct tm tm;
+	time_t now = time(NULL), until;
+
+	if (!cache_read(r->conf->page_cache_dir, &g) ||
+	    (g.next != 0 && now >= g.next))
+		return;
+	gmtime_r(&now, &tm);
+	r->etag = req_printf(r, "W/\"%s-%d-%s\"", g.name + 1, tm.tm_year + 1900,
+	    r->app->tag);
+	r->last_modified = g.began;
+	until = next_year(now);
+	if (g.next != 0 && g.next < until)
+		until = g.next;
+	r->cache_ttl = r->conf->page_cache_ttl;
+	if (until - now < r->cache_ttl)
+		r->cache_ttl = until - now;
 }
 
 /* The status a request that req_parse() refused is answered with. */
@@ -235,7 +339,7 @@ unrouted(enum route_res res)
 static int
 needs_error_page(const struct req *r, int status)
 {
-	if (status < 400)
+	if (status < 400 || status == CLIENT_GONE)
 		return 0;
 	return r->content_type == NULL ||
 	    (status == 500 && strncmp(r->content_type, "text/html", 9) == 0);
@@ -246,17 +350,26 @@ void
 route_dispatch(struct req *r)
 {
 	char *arg[ROUTE_ARGS_MAX + 1];
+	const struct route *rt;
 	enum route_res routed;
 	enum req_res parsed;
-	handler_fn *h;
 	int status;
 
 	if ((parsed = req_parse(r)) != REQ_OK)
 		status = refused(parsed);
-	else if ((routed = route_resolve(r, &h, arg)) != ROUTE_FOUND)
+	else if ((routed = find_route(r, &rt, arg)) != ROUTE_FOUND)
 		status = unrouted(routed);
-	else
-		status = h(r, arg);
+	else {
+		if (shared(r, rt))
+			validate(r);
+		if (r->etag != NULL &&
+		    resp_not_modified(req_env(r, "HTTP_IF_NONE_MATCH"),
+			req_env(r, "HTTP_IF_MODIFIED_SINCE"), r->etag,
+			r->last_modified))
+			status = 304;
+		else
+			status = rt->handler(r, arg);
+	}
 	if (needs_error_page(r, status))
 		layout_error(r, status);
 	resp_finish(r, status);

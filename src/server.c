@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -32,6 +33,8 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "cache.h"
+#include "keeper.h"
 #include "log.h"
 #include "req.h"
 #include "route.h"
@@ -42,7 +45,7 @@
 #define STOP_GRACE 10 /* seconds a worker may take to finish */
 #define REQUEST_ARENA_CHUNK (64 * 1024) /* a page view fits in one */
 #define TMPL_ARENA_CHUNK (32 * 1024)
-#define HEADERS_MAX 4096 /* room for the headers before the body */
+#define HEADERS_MAX (16 * 1024) /* a response's header lines */
 
 struct child {
 	pid_t pid;
@@ -54,6 +57,9 @@ static struct child kids[WORKERS_MAX * 2];
 static int listen_fd = -1;
 static int devnull_fd = -1;
 static volatile sig_atomic_t worker_stopping;
+static pid_t keeper_pid;
+static time_t keeper_started;
+static volatile sig_atomic_t keeper_stop;
 
 /*
  * Open the socket named by listen: "stdin" (inherited on fd 0), a Unix
@@ -193,7 +199,7 @@ worker_init(struct worker *w, const struct app *app)
 	w->app = app;
 	arena_init(&w->arena, REQUEST_ARENA_CHUNK);
 	buf_init(&w->body, RESPONSE_MAX);
-	buf_init(&w->out, RESPONSE_MAX + HEADERS_MAX);
+	buf_init(&w->out, HEADERS_MAX);
 	buf_init(&w->scratch, SCRATCH_MAX);
 	w->authors.stmt = STMT_NAV_AUTHORS;
 	w->authors.ttl = CHROME_TTL;
@@ -261,6 +267,52 @@ worker_main(const struct app *app)
 	_exit(worker_stopping ? 0 : 1);
 }
 
+static void
+keeper_on_signal(int sig)
+{
+	keeper_stop = sig == SIGUSR1 ? KEEPER_HANDOVER : KEEPER_STOP;
+}
+
+/* The cache keeper's life (keeper.c), in a child.  Never returns. */
+static void
+keeper_main(const struct app *app)
+{
+	struct sigaction sa;
+	sigset_t none;
+
+	close(listen_fd); /* it answers no request */
+	(void)prctl(PR_SET_NAME, "fascia-keeper", 0, 0, 0); /* for ps(1) */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = keeper_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	keeper_run(app, &keeper_stop);
+	_exit(0);
+}
+
+static void
+spawn_keeper(const struct app *app)
+{
+	pid_t pid;
+
+	if ((pid = fork()) == -1) {
+		log_err("fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0)
+		keeper_main(app); /* does not return */
+	keeper_pid = pid;
+	keeper_started = time(NULL);
+}
+
 static int
 spawn(const struct app *app, int gen)
 {
@@ -326,6 +378,16 @@ reap(int gen, int *crashed_fast)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == keeper_pid) {
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+				log_warn("the cache keeper %ld died; starting "
+					 "another",
+				    (long)pid);
+			if (time(NULL) - keeper_started < 1)
+				(*crashed_fast)++;
+			keeper_pid = 0;
+			continue;
+		}
 		for (i = 0; i < sizeof(kids) / sizeof(kids[0]); i++)
 			if (kids[i].pid == pid)
 				break;
@@ -416,6 +478,11 @@ server_run(const char *conf_path)
 
 	log_info("listening on %s with %d workers", app->conf->listen,
 	    worker_count(app->conf));
+	/* Nothing from the cache of an earlier run: the keeper begins a new
+	 * generation once it hears about changes. */
+	if (cache_prepare(app->conf->page_cache_dir))
+		(void)cache_off(app->conf->page_cache_dir);
+	spawn_keeper(app);
 	while (live(gen) < worker_count(app->conf) && spawn(app, gen))
 		;
 	for (;;) {
@@ -424,13 +491,15 @@ server_run(const char *conf_path)
 		if (sig == SIGCHLD || sig == -1)
 			reap(gen, &crashed_fast);
 		if (stop_deadline != 0) {
-			if (live(-1) == 0)
+			if (live(-1) == 0 && keeper_pid == 0)
 				break;
 			if (time(NULL) >= stop_deadline) {
 				log_warn("workers still busy after %ds; "
 					 "killing them",
 				    STOP_GRACE);
 				signal_gen(-1, SIGKILL, -1);
+				if (keeper_pid != 0)
+					kill(keeper_pid, SIGKILL);
 				stop_deadline = time(NULL) + STOP_GRACE;
 			}
 			continue;
@@ -438,6 +507,8 @@ server_run(const char *conf_path)
 		if (sig == SIGTERM || sig == SIGINT) {
 			log_info("stopping: letting workers finish");
 			signal_gen(-1, SIGTERM, -1);
+			if (keeper_pid != 0)
+				kill(keeper_pid, SIGTERM);
 			stop_deadline = time(NULL) + STOP_GRACE;
 			continue;
 		}
@@ -454,6 +525,12 @@ server_run(const char *conf_path)
 				app_free(app);
 				app = fresh;
 				gen++;
+				/* The new keeper begins a new generation: the
+				 * templates may have changed. */
+				if (keeper_pid != 0)
+					kill(keeper_pid, SIGUSR1);
+				keeper_pid = 0;
+				spawn_keeper(app);
 				while (live(gen) < worker_count(app->conf) &&
 				    spawn(app, gen))
 					;
@@ -462,10 +539,13 @@ server_run(const char *conf_path)
 		}
 		if (crashed_fast > 0)
 			respawn_at = time(NULL) + 1; /* don't fork-loop */
-		if (time(NULL) >= respawn_at)
+		if (time(NULL) >= respawn_at) {
+			if (keeper_pid == 0)
+				spawn_keeper(app);
 			while (live(gen) < worker_count(app->conf) &&
 			    spawn(app, gen))
 				;
+		}
 	}
 	log_info("stopped");
 	rc = 0;

@@ -3,25 +3,16 @@
  * every request, derived from the config once when it is loaded instead
  * of on each request: base_url's host (lower-cased, for the tag: URIs of
  * feed entries), its origin (for the same-origin check of a comment POST)
- * and its path; a hash of every setting that shows in a feed, so that a
- * changed title changes the feeds' ETags; and the text of robots.txt.
+ * and its path; and the text of robots.txt.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "site.h"
 
 /* Everything may be crawled; the sitemap says where the pages are. */
 #define ROBOTS_TXT "User-agent: *\nDisallow:\n\nSitemap: %s/sitemap.xml\n"
-
-static void
-salt_add(crypto_generichash_state *h, const char *s)
-{
-	crypto_generichash_update(h, (const unsigned char *)s, strlen(s) + 1);
-}
 
 /*
  * Fill s from c.  Returns 1, or 0 out of memory (s is then empty and
@@ -30,7 +21,6 @@ salt_add(crypto_generichash_state *h, const char *s)
 int
 site_init(struct site *s, const struct conf *c)
 {
-	crypto_generichash_state h;
 	const char *p, *end, *at, *colon;
 	size_t n, i;
 	int len;
@@ -56,13 +46,6 @@ site_init(struct site *s, const struct conf *c)
 	for (i = 0; i < n; i++)
 		if (s->host[i] >= 'A' && s->host[i] <= 'Z')
 			s->host[i] = (char)(s->host[i] - 'A' + 'a');
-
-	crypto_generichash_init(&h, NULL, 0, sizeof(s->salt));
-	salt_add(&h, c->base_url);
-	salt_add(&h, c->site_title);
-	salt_add(&h, c->site_description);
-	salt_add(&h, c->language);
-	crypto_generichash_final(&h, s->salt, sizeof(s->salt));
 
 	len = snprintf(NULL, 0, ROBOTS_TXT, c->base_url);
 	if (len < 0 || (s->robots = malloc((size_t)len + 1)) == NULL)

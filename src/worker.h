@@ -23,7 +23,7 @@ struct worker {
 	struct arena arena;	 /* the request's memory, reset after each */
 	TMPL_arena *tmpl;	 /* the request's template variables */
 	struct buf body;	 /* the response body being built */
-	struct buf out;		 /* headers and body, sent in one write */
+	struct buf out;		 /* the response's header lines */
 	struct buf scratch;	 /* text built before it goes to the arena */
 	struct db_cache authors; /* the navigation's authors */
 	struct db_cache months;	 /* the months with posts */

@@ -388,6 +388,26 @@ def children(pid):
     return sorted(out)
 
 
+def process_name(pid):
+    """The process's name (/proc/PID/comm), or "" once it is gone."""
+    try:
+        with open("/proc/%d/comm" % pid) as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+def workers_of(master):
+    """The master's workers: its children but the cache keeper."""
+    return [p for p in children(master) if process_name(p) != "fascia-keeper"]
+
+
+def keeper_of(master):
+    """The master's cache keeper's pid, or None."""
+    k = [p for p in children(master) if process_name(p) == "fascia-keeper"]
+    return k[0] if k else None
+
+
 def wait_until(cond, timeout=10.0, interval=0.05, what="condition"):
     """Poll cond() until it returns a true value; return that value."""
     deadline = time.monotonic() + timeout
