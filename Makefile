@@ -144,6 +144,7 @@ install: all
 		$(DESTDIR)$(SYSCONFDIR)/fascia
 	install -m 0755 $(BUILD)/fascia $(DESTDIR)$(BINDIR)/fascia
 	cp -R templates static migrations $(DESTDIR)$(DATADIR)/
+	tools/gzip-static.sh $(DESTDIR)$(DATADIR)/static
 	install -m 0644 $(BUILD)/nginx/nginx-http.conf $(BUILD)/nginx/nginx-site.conf \
 		$(DESTDIR)$(DATADIR)/nginx/
 	test -e $(DESTDIR)$(SYSCONFDIR)/fascia/fascia.conf || \

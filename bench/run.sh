@@ -20,7 +20,9 @@
 #      address and a form of its own, for BENCH_DURATION; p50 and p99 (the
 #      bench stack sets flood_interval and min_fill_time to 0, so that the
 #      posters are not turned away);
-#   4. the RSS of each worker after the run, and the instructions fascia
+#   4. the RSS of each worker after the run (and, with the cache off, after
+#      BENCH_LONG, default 60s, more of the post page: memory must not grow
+#      with time), and the instructions fascia
 #      spends on one post page (valgrind's callgrind, counting inside
 #      route_dispatch only, over BENCH_CALLGRIND_REQUESTS requests): a
 #      figure a change can be judged by without a noisy clock.
@@ -34,6 +36,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$ROOT"
 DURATION=${BENCH_DURATION:-15s}
+LONG=${BENCH_LONG:-60s}
 POSTERS=${BENCH_POSTERS:-8}
 CG_REQUESTS=${BENCH_CALLGRIND_REQUESTS:-300}
 STACK="tools/stack.sh bench"
@@ -84,7 +87,6 @@ curl -s -D "$OUT/post.headers" -o "$REF/ceiling.html" "$url$POST"
 	printf '\r\n'
 	cat "$REF/ceiling.html"
 } >"$REF/floor.response"
-etag=$(sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' "$OUT/post.headers" | tr -d '\r')
 cat >"$nginx_extra_conf" <<EOF
 # Written by bench/run.sh: the references of the benchmark.
 location = /_bench/ceiling {
@@ -152,12 +154,17 @@ table() {
 	echo
 }
 
+# The RSS of each of the master's children: the workers, then the keeper.
 worker_rss() {
-	local pid out=
+	local pid out= keeper=
 	for pid in $(pgrep -P "$(cat "$fascia_pid_file")"); do
-		out="$out $(awk '/^VmRSS/ {print $2}' "/proc/$pid/status") kB"
+		if [ "$(cat "/proc/$pid/comm")" = fascia-keeper ]; then
+			keeper="; keeper $(awk '/^VmRSS/ {print $2}' "/proc/$pid/status") kB"
+		else
+			out="$out $(awk '/^VmRSS/ {print $2}' "/proc/$pid/status") kB"
+		fi
 	done
-	echo "${out# }"
+	echo "workers${out}${keeper}"
 }
 
 posts() {
@@ -166,7 +173,10 @@ posts() {
 }
 
 pages() {
+	local etag
 	: >"$OUT/rows"
+	# the post's ETag in this mode (a restart begins a new generation)
+	etag=$(curl -s -o /dev/null -D - "$url$POST" | sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' | tr -d '\r')
 	measure "the benchmark post" "$POST"
 	measure "the home page" /
 	measure "an author page" /author/maya-okafor/
@@ -185,7 +195,13 @@ run_mode() {
 	pages
 	table "$1"
 	echo "comment POSTs, page cache $1: $(posts)"
-	echo "worker RSS after the run, page cache $1: $(worker_rss)"
+	echo "RSS after the run, page cache $1: $(worker_rss)"
+	if [ "$1" = off ]; then
+		# Memory must not grow with time: the uncached post page for
+		# BENCH_LONG more, then the RSS again.
+		wrk -t2 -c32 -d"$LONG" "$url$POST" >/dev/null 2>&1 || true
+		echo "RSS after $LONG more of the post page, page cache $1: $(worker_rss)"
+	fi
 	echo
 }
 

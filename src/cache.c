@@ -44,6 +44,20 @@ path(char *out, const char *dir, const char *name)
 	return n > 0 && n < PATH_MAX_LEN;
 }
 
+/*
+ * Make a directory nginx can read, whatever the umask (systemd's unit sets
+ * 0077); one that exists is left as it is.  Returns 1, or 0 after logging
+ * why not.
+ */
+static int
+make_dir(const char *p)
+{
+	if (mkdir(p, DIR_MODE) == 0 ? chmod(p, DIR_MODE) == 0 : errno == EEXIST)
+		return 1;
+	log_err("%s: %s", p, strerror(errno));
+	return 0;
+}
+
 /* Point dir's link at target (a name in dir), atomically. */
 static int
 point(const char *dir, const char *target)
@@ -74,11 +88,8 @@ cache_prepare(const char *dir)
 
 	if (!path(off, dir, CACHE_OFF) || !path(link, dir, CACHE_LINK))
 		return 0;
-	if ((mkdir(dir, DIR_MODE) == -1 && errno != EEXIST) ||
-	    (mkdir(off, DIR_MODE) == -1 && errno != EEXIST)) {
-		log_err("%s: %s", dir, strerror(errno));
+	if (!make_dir(dir) || !make_dir(off))
 		return 0;
-	}
 	if (lstat(link, &st) == -1)
 		return point(dir, CACHE_OFF);
 	return 1;
@@ -138,11 +149,7 @@ cache_flip(const char *dir, time_t next)
 	    (long long)(next > 0 ? next : 0));
 	if (!path(full, dir, name))
 		return 0;
-	if (mkdir(full, DIR_MODE) == -1 && errno != EEXIST) {
-		log_err("%s: %s", full, strerror(errno));
-		return 0;
-	}
-	return point(dir, name);
+	return make_dir(full) && point(dir, name);
 }
 
 /* Let nothing come from the cache.  Returns 1, or 0 after logging. */

@@ -127,10 +127,25 @@ heard(PGconn *conn)
 }
 
 /*
+ * The blog changed: begin a new generation at once, with the next
+ * scheduled post as it was, and only then ask the database for the next
+ * one (a round trip later), beginning yet another generation if the
+ * change moved it.  What was cached in between is never asked for again.
+ * Returns 1, or 0 when the database or the directory failed (logged).
+ */
+static int
+reflip(PGconn *conn, const char *dir, const struct cache_gen *g)
+{
+	long long next;
+
+	if (!cache_flip(dir, g->next) || (next = next_publication(conn)) < 0)
+		return 0;
+	return next == (long long)g->next || cache_flip(dir, (time_t)next);
+}
+
+/*
  * Keep the page cache of app true until *stop is set (by a signal), then
- * return: with KEEPER_STOP the cache is turned off first, with
- * KEEPER_HANDOVER it is left as it is, for the keeper of a new
- * configuration.  Never gives up: the database may come back.
+ * turn it off and return.  Never gives up: the database may come back.
  */
 void
 keeper_run(const struct app *app, volatile sig_atomic_t *stop)
@@ -170,7 +185,7 @@ keeper_run(const struct app *app, volatile sig_atomic_t *stop)
 		changed = pfd.revents != 0 ? heard(conn) : 0;
 		if (changed == 0 && g.next > 0 && time(NULL) >= g.next)
 			changed = 1; /* a scheduled post is due */
-		if (changed < 0 || (changed > 0 && !keeper_flip(conn, dir))) {
+		if (changed < 0 || (changed > 0 && !reflip(conn, dir, &g))) {
 			log_warn("page cache: off until the database answers "
 				 "again: %s",
 			    PQerrorMessage(conn));
@@ -184,7 +199,7 @@ keeper_run(const struct app *app, volatile sig_atomic_t *stop)
 			cache_prune(dir, pruned - PRUNE_AFTER);
 		}
 	}
-	if (ready && *stop != KEEPER_HANDOVER)
+	if (ready)
 		(void)cache_off(dir);
 	if (conn != NULL)
 		PQfinish(conn);

@@ -11,9 +11,6 @@
 
 #include "app.h"
 
-/* Why keeper_run() is told to return. */
-enum { KEEPER_STOP = 1, KEEPER_HANDOVER };
-
 void keeper_run(const struct app *app, volatile sig_atomic_t *stop);
 int keeper_flip(PGconn *conn, const char *dir);
 int keeper_changed(PGconn *conn, const char *dir);

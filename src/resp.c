@@ -128,16 +128,20 @@ resp_text(struct req *r, int status, const char *text)
 }
 
 /*
- * Does the If-None-Match header value match etag (a quoted strong tag)?
- * Weak comparison, as RFC 9110 asks for If-None-Match: W/"x" matches "x"
- * (nginx makes a tag weak when it compresses the response).  "*" matches
- * any tag.  A malformed list matches nothing.
+ * Does the If-None-Match header value match etag (a quoted tag, weak or
+ * strong)?  Weak comparison, as RFC 9110 asks for If-None-Match: W/"x"
+ * matches "x" (nginx makes a tag weak when it compresses the response).
+ * "*" matches any tag.  A malformed list matches nothing.
  */
 int
 resp_etag_match(const char *header, const char *etag)
 {
 	const char *p = header, *end;
-	size_t n = strlen(etag);
+	size_t n;
+
+	if (strncmp(etag, "W/", 2) == 0)
+		etag += 2;
+	n = strlen(etag);
 
 	for (;;) {
 		while (*p == ' ' || *p == '\t' || *p == ',')
@@ -160,7 +164,8 @@ resp_etag_match(const char *header, const char *etag)
 /*
  * Should a GET with these conditional headers (NULL when absent) get 304
  * for a representation with this etag and last modification time (0:
- * unknown)?  If-None-Match, when present, decides alone (RFC 9110 13.2.2).
+ * unknown)?  If-None-Match, when present, decides alone (RFC 9110 13.2.2);
+ * an empty header is no header (nginx passes the client's headers that way).
  */
 int
 resp_not_modified(const char *if_none_match, const char *if_modified_since,
@@ -168,7 +173,7 @@ resp_not_modified(const char *if_none_match, const char *if_modified_since,
 {
 	time_t since;
 
-	if (if_none_match != NULL)
+	if (if_none_match != NULL && *if_none_match != '\0')
 		return resp_etag_match(if_none_match, etag);
 	if (if_modified_since == NULL || last_modified <= 0 ||
 	    !date_parse_http(if_modified_since, &since))

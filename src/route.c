@@ -277,29 +277,50 @@ next_year(time_t now)
  * generation (which changes with every change to the blog), the year
  * (the footer's) and this load of the config and templates; Last-Modified
  * is when the generation began.  Nothing when the cache cannot vouch for
- * the page: it is off, or a scheduled post is due and the keeper has not
- * begun its generation yet.
+ * the page: it is off, or the page may change any moment now without a
+ * new generation (below).
+ *
+ * The page stays as it is until `until`: the first second of the next
+ * year, or the second before the next scheduled post's (the generation
+ * names the whole second it rounded the post's time up to, and the post
+ * may appear anywhere in the second before).  nginx may date the entry a
+ * second after fascia's clock, and serves it through its last second, so
+ * its lifetime ends two seconds early: no page is served from the cache
+ * once it could be different.
  */
 static void
 validate(struct req *r)
 {
 	struct cache_gen g;
 	struct tm tm;
-	time_t now = time(NULL), until;
+	time_t now = time(NULL), until = next_year(now);
 
-	if (!cache_read(r->conf->page_cache_dir, &g) ||
-	    (g.next != 0 && now >= g.next))
+	if (!cache_read(r->conf->page_cache_dir, &g))
+		return;
+	if (g.next != 0 && g.next - 1 < until)
+		until = g.next - 1;
+	if (now >= until)
 		return;
 	gmtime_r(&now, &tm);
 	r->etag = req_printf(r, "W/\"%s-%d-%s\"", g.name + 1, tm.tm_year + 1900,
 	    r->app->tag);
 	r->last_modified = g.began;
-	until = next_year(now);
-	if (g.next != 0 && g.next < until)
-		until = g.next;
-	r->cache_ttl = r->conf->page_cache_ttl;
-	if (until - now < r->cache_ttl)
-		r->cache_ttl = until - now;
+	r->cache_ttl = until - now - 2;
+	if (r->cache_ttl > r->conf->page_cache_ttl)
+		r->cache_ttl = r->conf->page_cache_ttl;
+}
+
+/*
+ * A conditional header as the client sent it.  Where nginx's page cache is
+ * on, it replaces HTTP_IF_* with its own entry's validators (empty on a
+ * miss), so the site file passes the client's as CLIENT_IF_* too.
+ */
+static const char *
+conditional(const struct req *r, const char *client, const char *http)
+{
+	const char *v = req_env(r, client);
+
+	return v != NULL ? v : req_env(r, http);
 }
 
 /* The status a request that req_parse() refused is answered with. */
@@ -363,9 +384,11 @@ route_dispatch(struct req *r)
 		if (shared(r, rt))
 			validate(r);
 		if (r->etag != NULL &&
-		    resp_not_modified(req_env(r, "HTTP_IF_NONE_MATCH"),
-			req_env(r, "HTTP_IF_MODIFIED_SINCE"), r->etag,
-			r->last_modified))
+		    resp_not_modified(conditional(r, "CLIENT_IF_NONE_MATCH",
+					  "HTTP_IF_NONE_MATCH"),
+			conditional(r, "CLIENT_IF_MODIFIED_SINCE",
+			    "HTTP_IF_MODIFIED_SINCE"),
+			r->etag, r->last_modified))
 			status = 304;
 		else
 			status = rt->handler(r, arg);

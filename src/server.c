@@ -59,6 +59,7 @@ static int devnull_fd = -1;
 static volatile sig_atomic_t worker_stopping;
 static pid_t keeper_pid;
 static time_t keeper_started;
+static int keeper_told; /* it was told to stop */
 static volatile sig_atomic_t keeper_stop;
 
 /*
@@ -270,7 +271,8 @@ worker_main(const struct app *app)
 static void
 keeper_on_signal(int sig)
 {
-	keeper_stop = sig == SIGUSR1 ? KEEPER_HANDOVER : KEEPER_STOP;
+	(void)sig;
+	keeper_stop = 1;
 }
 
 /* The cache keeper's life (keeper.c), in a child.  Never returns. */
@@ -287,7 +289,6 @@ keeper_main(const struct app *app)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_DFL;
@@ -310,7 +311,16 @@ spawn_keeper(const struct app *app)
 	if (pid == 0)
 		keeper_main(app); /* does not return */
 	keeper_pid = pid;
+	keeper_told = 0;
 	keeper_started = time(NULL);
+}
+
+/* Tell the keeper to stop (it turns the cache off first), if there is one. */
+static void
+stop_keeper(int sig)
+{
+	if (keeper_pid != 0 && kill(keeper_pid, sig) == 0)
+		keeper_told = 1;
 }
 
 static int
@@ -379,13 +389,15 @@ reap(int gen, int *crashed_fast)
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if (pid == keeper_pid) {
-			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			if (!keeper_told &&
+			    (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
 				log_warn("the cache keeper %ld died; starting "
 					 "another",
 				    (long)pid);
-			if (time(NULL) - keeper_started < 1)
+			if (!keeper_told && time(NULL) - keeper_started < 1)
 				(*crashed_fast)++;
 			keeper_pid = 0;
+			keeper_told = 0;
 			continue;
 		}
 		for (i = 0; i < sizeof(kids) / sizeof(kids[0]); i++)
@@ -498,8 +510,7 @@ server_run(const char *conf_path)
 					 "killing them",
 				    STOP_GRACE);
 				signal_gen(-1, SIGKILL, -1);
-				if (keeper_pid != 0)
-					kill(keeper_pid, SIGKILL);
+				stop_keeper(SIGKILL);
 				stop_deadline = time(NULL) + STOP_GRACE;
 			}
 			continue;
@@ -507,8 +518,7 @@ server_run(const char *conf_path)
 		if (sig == SIGTERM || sig == SIGINT) {
 			log_info("stopping: letting workers finish");
 			signal_gen(-1, SIGTERM, -1);
-			if (keeper_pid != 0)
-				kill(keeper_pid, SIGTERM);
+			stop_keeper(SIGTERM);
 			stop_deadline = time(NULL) + STOP_GRACE;
 			continue;
 		}
@@ -522,15 +532,20 @@ server_run(const char *conf_path)
 					app->conf->listen) != 0)
 					log_warn("a new listen address takes "
 						 "a restart");
+				/* Old and new workers answer side by side
+				 * until the old ones are done: nothing may be
+				 * cached meanwhile, or an old page would
+				 * outlive the reload.  The new keeper starts
+				 * once they are gone (below), with a new
+				 * generation. */
+				(void)cache_off(app->conf->page_cache_dir);
+				if (cache_prepare(fresh->conf->page_cache_dir))
+					(void)cache_off(
+					    fresh->conf->page_cache_dir);
+				stop_keeper(SIGTERM);
 				app_free(app);
 				app = fresh;
 				gen++;
-				/* The new keeper begins a new generation: the
-				 * templates may have changed. */
-				if (keeper_pid != 0)
-					kill(keeper_pid, SIGUSR1);
-				keeper_pid = 0;
-				spawn_keeper(app);
 				while (live(gen) < worker_count(app->conf) &&
 				    spawn(app, gen))
 					;
@@ -540,7 +555,7 @@ server_run(const char *conf_path)
 		if (crashed_fast > 0)
 			respawn_at = time(NULL) + 1; /* don't fork-loop */
 		if (time(NULL) >= respawn_at) {
-			if (keeper_pid == 0)
+			if (keeper_pid == 0 && live(-1) == live(gen))
 				spawn_keeper(app);
 			while (live(gen) < worker_count(app->conf) &&
 			    spawn(app, gen))

@@ -354,6 +354,7 @@ copy_share() {
 	rm -rf "$SHARE.new"
 	mkdir -p "$SHARE.new" "$RUNDIR/bin"
 	cp -R "$ROOT/templates" "$ROOT/static" "$ROOT/migrations" "$SHARE.new/"
+	"$ROOT/tools/gzip-static.sh" "$SHARE.new/static"
 	rm -rf "$SHARE"
 	mv "$SHARE.new" "$SHARE"
 	if ! cmp -s "$BIN_SRC" "$BIN"; then

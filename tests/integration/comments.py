@@ -22,7 +22,7 @@ import subprocess
 import time
 import urllib.parse
 
-from lib import (CONF, INFO, ROOT, Response, Session, check, get, sql,
+from lib import (CONF, INFO, ROOT, Response, Session, check, get, past_cache, sql,
                  sql_value, stack, test, unescape, wait_until)
 
 HOST = "127.0.0.1"
@@ -567,7 +567,7 @@ def _():
     finally:
         stack("pg-start")
     # every worker back on the database, not just the one that answers first
-    wait_until(lambda: all(get("/ctest-open/").status == 200
+    wait_until(lambda: all(get(past_cache("/ctest-open/")).status == 200
                            for _ in range(6)), what="the database back")
     a = v.send(comment="While the database sleeps.", tok=tok).expect(303)
     b = v.send(comment="While the database sleeps.", tok=tok).expect(303)

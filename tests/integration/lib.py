@@ -236,6 +236,13 @@ def request(method, path, headers=None, body=None, timeout=TIMEOUT):
         conn.close()
 
 
+def past_cache(path):
+    """path with a query that takes it past nginx's page cache (any
+    parameter fascia does not ignore does): for tests that must reach a
+    worker."""
+    return path + ("&" if "?" in path else "?") + "past=cache"
+
+
 def get(path, **kw):
     return request("GET", path, **kw)
 

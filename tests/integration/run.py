@@ -39,11 +39,12 @@ def main():
         return 2
     load_fixtures()
     # The order matters: first what leaves the stack as it found it (issue
-    # 2's pages and protocol, issue 4's finding), then issue 3's comments,
+    # 2's pages and protocol, issue 4's finding, issue 8's cache, which
+    # reloads fascia twice), then issue 3's comments,
     # whose last tests stop the database, then the faults, whose last test
     # stops fascia (SIGTERM).
-    for name in ("pages", "protocol", "test_finding", "comments", "hostile",
-                 "faults"):
+    for name in ("pages", "protocol", "test_finding", "cache", "comments",
+                 "hostile", "faults"):
         if os.path.exists(os.path.join(HERE, name + ".py")):
             __import__(name)
     return 1 if lib.run_all(only) else 0

@@ -291,8 +291,16 @@ test_conditional_get(void **state)
 	assert_false(resp_etag_match("0123abcd", etag));
 	assert_false(resp_etag_match("\"0123abcd", etag));
 	assert_false(resp_etag_match("", etag));
+	/* fascia's own tags are weak: W/"x" and "x" both match them */
+	assert_true(resp_etag_match("W/\"0123abcd\"", "W/\"0123abcd\""));
+	assert_true(resp_etag_match("\"0123abcd\"", "W/\"0123abcd\""));
+	assert_false(resp_etag_match("W/\"0123abc\"", "W/\"0123abcd\""));
 
 	assert_false(resp_not_modified(NULL, NULL, etag, 1000));
+	/* an empty header is none: If-Modified-Since decides */
+	assert_true(resp_not_modified("", "Tue, 14 Jan 2025 10:00:00 GMT", etag,
+	    1736848800));
+	assert_false(resp_not_modified("", "", etag, 1000));
 	assert_true(resp_not_modified(etag, NULL, etag, 1000));
 	/* If-None-Match decides alone when present. */
 	assert_false(resp_not_modified("\"other\"",
