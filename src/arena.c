@@ -6,8 +6,10 @@
  * worker resets after each response.  Handlers never free.  The chunks of
  * the standard size are kept across resets and used again in order, so
  * once a worker has served its biggest page it allocates nothing from the
- * system; a chunk made bigger for one large allocation is given back at
- * reset.  Every allocation is aligned for any type.
+ * system; an allocation bigger than a chunk gets a block of its own, on a
+ * list of its own, given back at reset (kept among the chunks, it would
+ * leave the chunks after it unused, and add new ones, on every request).
+ * Every allocation is aligned for any type.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -17,7 +19,7 @@
 
 #include "arena.h"
 
-#define ARENA_ALIGN sizeof(max_align_t)
+#define ARENA_ALIGN _Alignof(max_align_t)
 
 struct arena_chunk {
 	struct arena_chunk *next;
@@ -34,8 +36,22 @@ struct arena_chunk {
 void
 arena_init(struct arena *a, size_t chunk_size)
 {
-	a->first = a->cur = a->last = NULL;
+	a->first = a->cur = a->last = a->big = NULL;
 	a->chunk_size = chunk_size;
+}
+
+static struct arena_chunk *
+new_chunk(size_t size)
+{
+	struct arena_chunk *c;
+
+	if (size > SIZE_MAX - sizeof(*c) ||
+	    (c = malloc(sizeof(*c) + size)) == NULL)
+		return NULL;
+	c->size = size;
+	c->used = 0;
+	c->next = NULL;
+	return c;
 }
 
 /*
@@ -48,7 +64,6 @@ arena_alloc(struct arena *a, size_t n)
 {
 	struct arena_chunk *c;
 	const size_t align = ARENA_ALIGN;
-	size_t size;
 	void *p;
 
 	if (n > SIZE_MAX - align)
@@ -56,17 +71,20 @@ arena_alloc(struct arena *a, size_t n)
 	n = (n + align - 1) & ~(align - 1);
 	if (n == 0)
 		n = align;
-	while (a->cur != NULL && a->cur->size - a->cur->used < n)
+	if (n > a->chunk_size) {
+		if ((c = new_chunk(n)) == NULL)
+			return NULL;
+		c->next = a->big;
+		a->big = c;
+		c->used = n;
+		return c->data;
+	}
+	/* The chunks after cur are empty: the next one always has room. */
+	if (a->cur != NULL && a->cur->size - a->cur->used < n)
 		a->cur = a->cur->next;
 	if ((c = a->cur) == NULL) {
-		size = n > a->chunk_size ? n : a->chunk_size;
-		if (size > SIZE_MAX - sizeof(*c))
+		if ((c = new_chunk(a->chunk_size)) == NULL)
 			return NULL;
-		if ((c = malloc(sizeof(*c) + size)) == NULL)
-			return NULL;
-		c->size = size;
-		c->used = 0;
-		c->next = NULL;
 		if (a->last != NULL)
 			a->last->next = c;
 		else
@@ -151,25 +169,21 @@ arena_printf(struct arena *a, const char *fmt, ...)
 
 /*
  * Forget everything allocated from a: every pointer the arena gave out is
- * invalid afterwards.  The chunks of the standard size stay for reuse; a
- * bigger one is given back.
+ * invalid afterwards.  The chunks of the standard size stay for reuse; the
+ * blocks of big allocations are given back.
  */
 void
 arena_reset(struct arena *a)
 {
-	struct arena_chunk *c, **pp;
+	struct arena_chunk *c, *next;
 
-	a->last = NULL;
-	for (pp = &a->first; (c = *pp) != NULL;) {
-		if (c->size > a->chunk_size) {
-			*pp = c->next;
-			free(c);
-			continue;
-		}
-		c->used = 0;
-		a->last = c;
-		pp = &c->next;
+	for (c = a->big; c != NULL; c = next) {
+		next = c->next;
+		free(c);
 	}
+	a->big = NULL;
+	for (c = a->first; c != NULL; c = c->next)
+		c->used = 0;
 	a->cur = a->first;
 }
 
@@ -179,6 +193,7 @@ arena_free(struct arena *a)
 {
 	struct arena_chunk *c, *next;
 
+	arena_reset(a);
 	for (c = a->first; c != NULL; c = next) {
 		next = c->next;
 		free(c);

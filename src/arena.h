@@ -14,9 +14,10 @@
 struct arena_chunk;
 
 struct arena {
-	struct arena_chunk *first; /* the chunks, in the order they are used */
+	struct arena_chunk *first; /* the standard chunks, in the order used */
 	struct arena_chunk *cur;   /* the one allocations come from */
 	struct arena_chunk *last;
+	struct arena_chunk *big; /* allocations bigger than a chunk */
 	size_t chunk_size;
 };
 
