@@ -148,7 +148,7 @@ table() {
 				split(line[i], f, "\t")
 				printf "| %-38s | %9.0f | %7s | %7s | %7s | %7s | %6s | %9.3f | %7.3f |\n",
 				    f[1], f[2], f[3], f[4], f[5], f[6], f[7],
-				    ceil > 0 ? f[2] / ceil : 0, floor > 0 ? f[2] / floor : 0
+				    (ceil > 0 ? f[2] / ceil : 0), (floor > 0 ? f[2] / floor : 0)
 			}
 		}' "$OUT/rows"
 	echo

@@ -7,7 +7,7 @@
 #   test    run + cmocka, xmllint, python3, chromium, a JRE, Node.js and npm,
 #           clang with libFuzzer, clang-format, valgrind
 #                                                    (what `make test` needs)
-#   bench   run + wrk                                (what `make bench` needs)
+#   bench   run + wrk, valgrind, python3             (what `make bench` needs)
 #   all     test + bench
 # With no SET it installs `test`.
 #
@@ -28,7 +28,7 @@ build_pkgs=(gcc make pkg-config libc6-dev libfcgi-dev libpq-dev libsodium-dev
 run_pkgs=(postgresql nginx curl ca-certificates)
 test_pkgs=(libcmocka-dev libxml2-utils python3 chromium default-jre-headless
 	clang libclang-rt-14-dev clang-format valgrind)
-bench_pkgs=(wrk)
+bench_pkgs=(wrk valgrind python3)
 
 want=()
 want_node=0
