@@ -16,9 +16,10 @@
 #      (bench/fcgi_floor.c: a minimal libfcgi program answering every
 #      request with those same bytes from memory, behind the same nginx
 #      location settings, with as many processes as fascia has workers);
-#   3. comment POSTs: BENCH_POSTERS (8) concurrent posters, each on an
-#      address and a form of its own, for BENCH_DURATION; p50 and p99 (the
-#      bench stack sets flood_interval and min_fill_time to 0, so that the
+#   3. comment POSTs: BENCH_POSTERS (8) concurrent posters (wrk and
+#      bench/comment_post.lua), each comment a form of its own, for
+#      BENCH_DURATION; p50 and p99 (the bench stack sets flood_interval and
+#      min_fill_time to 0 and lifts nginx's per-address limit, so that the
 #      posters are not turned away);
 #   4. the RSS of each worker after the run (and, with the cache off, after
 #      BENCH_LONG, default 60s, more of the post page: memory must not grow
@@ -38,6 +39,7 @@ cd "$ROOT"
 DURATION=${BENCH_DURATION:-15s}
 LONG=${BENCH_LONG:-60s}
 POSTERS=${BENCH_POSTERS:-8}
+TOKENS=${BENCH_TOKENS:-60000}
 CG_REQUESTS=${BENCH_CALLGRIND_REQUESTS:-300}
 STACK="tools/stack.sh bench"
 OUT=$ROOT/build/bench
@@ -167,9 +169,26 @@ worker_rss() {
 	echo "workers${out}${keeper}"
 }
 
+# comment POSTs: POSTERS connections, each sending its next comment as soon
+# as the last is answered, every one a form of its own
+# (bench/comment_post.lua); the figures are wrk's.  The comments are
+# deleted afterwards.
 posts() {
-	PSQL_CMD="$psql -X -h $pghost -p $pgport -U $pguser -d $dbname" \
-		python3 bench/comment_load.py "$url" "$conf" "$POSTERS" "${DURATION%s}"
+	local psql_cmd="$psql -X -h $pghost -p $pgport -U $pguser -d $dbname" out
+	PSQL_CMD=$psql_cmd python3 bench/form_tokens.py "$conf" benchmark-post \
+		"$TOKENS" >"$REF/tokens"
+	[ "$(id -u)" != 0 ] || chown "$service_user:" "$REF/tokens"
+	out=$(wrk -t2 -c"$POSTERS" -d"$DURATION" --latency -s bench/comment_post.lua \
+		"$url" -- "$REF/tokens" "$url" 2 2>&1)
+	$psql_cmd -qc "DELETE FROM comments WHERE author_name LIKE 'Poster %'"
+	awk -v posters="$POSTERS" '
+		/^Requests\/sec/ { rps = $2 }
+		$1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
+		/requests in/ { n = $1 }
+		/Non-2xx/ { bad = $NF }
+		/Socket errors/ { sock = $0 }
+		END { printf "%d POSTs by %d posters (%.0f/s), p50 %s, p99 %s, %d non-2xx/3xx%s\n",
+		    n, posters, rps, p50, p99, bad, sock != "" ? ", " sock : "" }' <<<"$out"
 }
 
 pages() {

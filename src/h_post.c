@@ -14,8 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <sodium.h>
-
 #include "h_post.h"
 #include "identicon.h"
 #include "layout.h"
@@ -55,8 +53,7 @@ comment_row(struct req *r, const struct db_comment *c, int depth,
 	row = req_row(r, row, "depth", req_printf(r, "%d", depth));
 	if (strcmp(c->status, "pending") == 0)
 		row = req_row(r, row, "pending", "1");
-	if (sodium_hex2bin(hash, sizeof(hash), c->email_hash,
-		strlen(c->email_hash), NULL, NULL, NULL) == 0) {
+	if (hex_decode(hash, sizeof(hash), c->email_hash)) {
 		b = req_scratch(r);
 		identicon_svg(b, hash);
 		row = req_row(r, row, "avatar", scratch_text(r, b));

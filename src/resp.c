@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "date.h"
+#include "fcgi_out.h"
 #include "log.h"
 #include "resp.h"
 
@@ -200,15 +201,16 @@ shared_headers(struct req *r, struct buf *out, int status)
 
 /*
  * Send the response: status and headers, then the body (not for HEAD nor
- * 304).  The headers are built on their own, the body is sent from where
- * it was rendered; headers that do not fit make the answer an empty 500.
- * A client that has gone gets nothing.
+ * 304), in one write (fcgi_out.c).  The headers are built on their own,
+ * the body is sent from where it was rendered; headers that do not fit
+ * make the answer an empty 500.  A client that has gone gets nothing.
  */
 void
 resp_finish(struct req *r, int status)
 {
 	struct worker *w = r->w;
 	struct buf *out = &w->out;
+	struct iovec parts[2];
 	int i, body = r->method != METHOD_HEAD && status != 304;
 
 	if (status == CLIENT_GONE)
@@ -249,9 +251,11 @@ resp_finish(struct req *r, int status)
 		    "Content-Length: 0\r\n" SECURITY_HEADERS "\r\n");
 		body = 0;
 	}
-	if (FCGX_PutStr(out->data, (int)out->len, r->fcgi->out) < 0 ||
-	    (body && w->body.len > 0 &&
-		FCGX_PutStr(w->body.data, (int)w->body.len, r->fcgi->out) < 0))
+	parts[0].iov_base = out->data;
+	parts[0].iov_len = out->len;
+	parts[1].iov_base = w->body.data;
+	parts[1].iov_len = body ? w->body.len : 0;
+	if (!fcgi_out_send(r->fcgi, parts, 2))
 		log_warn("client went away before the response was sent");
 }
 

@@ -24,6 +24,7 @@
 int text_has_control(const char *s, size_t n, int allow_breaks);
 size_t text_digits(const char *s);
 int hex_digit(int c);
+int hex_decode(unsigned char *out, size_t n, const char *hex);
 size_t html_char_ref(const char *s, size_t n, long *cp);
 int url_has_http_scheme(const char *u);
 int url_http_ok(const char *u);

@@ -56,6 +56,23 @@ expect_decode(const char *in, int plus, const char *want)
 }
 
 static void
+test_hex_decode(void **state)
+{
+	unsigned char out[3];
+
+	(void)state;
+	assert_true(hex_decode(out, 3, "00a0Ff"));
+	assert_int_equal(out[0], 0x00);
+	assert_int_equal(out[1], 0xa0);
+	assert_int_equal(out[2], 0xff);
+	assert_false(hex_decode(out, 3, "00a0F"));   /* short */
+	assert_false(hex_decode(out, 3, "00a0Ff0")); /* long */
+	assert_false(hex_decode(out, 3, "00a0Fg"));  /* not hex */
+	assert_false(hex_decode(out, 3, ""));
+	assert_true(hex_decode(out, 0, ""));
+}
+
+static void
 test_pct_decode(void **state)
 {
 	char out[16];
@@ -223,6 +240,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_hex_decode),
 		cmocka_unit_test(test_pct_decode),
 		cmocka_unit_test(test_url_encode_segment),
 		cmocka_unit_test(test_text_to_html),
