@@ -285,19 +285,19 @@ static const struct {
 	/*
 	 * Search: the page's rows are ranked and cut first, and only they
 	 * get the costly headlines; count(*) OVER () is the number of all
-	 * matches.  The snippet is cut from the excerpt and the body with
-	 * its tags stripped (h_search.c decodes what entities remain).
+	 * matches.  The snippet is cut from the excerpt and the start of the
+	 * body with its tags stripped (snippet_source, migration 005;
+	 * h_search.c decodes what entities remain).
 	 */
 	[STMT_SEARCH] = { "search", 3,
 	    "SELECT s.slug, ts_headline('english', s.title, s.q, "
 	    "'HighlightAll=true, " HEADLINE_MARKS "') AS title, "
-	    "ts_headline('english', s.excerpt || E'\\n\\n' || "
-	    "regexp_replace(s.body_html, '<[^>]*>', ' ', 'g'), s.q, "
+	    "ts_headline('english', s.snippet_source, s.q, "
 	    "'MaxFragments=2, MaxWords=30, MinWords=12, "
 	    "FragmentDelimiter=\" \xe2\x80\xa6 \", " HEADLINE_MARKS "') "
 	    "AS snippet, "
 	    "s.date_iso, s.date, s.author_slug, s.author_name, s.total "
-	    "FROM (SELECT p.id, p.slug, p.title, p.excerpt, p.body_html, "
+	    "FROM (SELECT p.id, p.slug, p.title, p.snippet_source, "
 	    "p.published_at, q.q, "
 	    "ts_rank_cd(p.search, q.q) AS rank, " PUBLISHED_DATES ", "
 	    "a.slug AS author_slug, a.name AS author_name, "

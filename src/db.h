@@ -12,7 +12,7 @@
 #include "arena.h"
 
 /* The newest migration this build knows; older schemas are refused. */
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 
 /* After a failed connect, no new attempt for this many milliseconds. */
 #define DB_RETRY_MS 250

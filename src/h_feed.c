@@ -127,7 +127,9 @@ rss(struct xmlw *x, struct req *r, const struct scope *sc,
 		    entry_id(r, p));
 		if (*p->excerpt != '\0')
 			xmlw_elem(x, "description", p->excerpt);
-		xmlw_elem(x, "content:encoded", p->body_html);
+		xmlw_start(x, "content:encoded");
+		xmlw_cdata(x, p->body_html);
+		xmlw_end(x);
 		xmlw_end(x);
 	}
 	xmlw_end(x);
@@ -187,7 +189,7 @@ atom(struct xmlw *x, struct req *r, const struct scope *sc,
 		xmlw_start(x, "content");
 		xmlw_attr(x, "type", "html");
 		xmlw_attr(x, "xml:base", url);
-		xmlw_text(x, p->body_html);
+		xmlw_cdata(x, p->body_html);
 		xmlw_end(x);
 		xmlw_end(x);
 	}

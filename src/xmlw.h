@@ -21,6 +21,7 @@ int xmlw_open(struct xmlw *x, struct buf *out, struct arena *a);
 void xmlw_start(struct xmlw *x, const char *name);
 void xmlw_attr(struct xmlw *x, const char *name, const char *value);
 void xmlw_text(struct xmlw *x, const char *text);
+void xmlw_cdata(struct xmlw *x, const char *markup);
 void xmlw_end(struct xmlw *x);
 void xmlw_elem(struct xmlw *x, const char *name, const char *text);
 void xmlw_elem_attr(struct xmlw *x, const char *name, const char *attr,
