@@ -4,7 +4,8 @@
 5 authors with bios, 24 tags, 200 published posts spread over two years
 (each 6 to 10 KB of HTML with headings, two to four tags), and the
 benchmark post, /benchmark-post/, with 50 approved comments of which 10
-are replies.  The text is made of our own sentences, drawn with a fixed
+are replies, and about 1,200 comments of the blog's past on the other
+posts.  The text is made of our own sentences, drawn with a fixed
 seed, so every run measures the same pages.  Load it into an empty,
 migrated database (tools/stack.sh bench up --data FILE).
 """
@@ -123,6 +124,29 @@ def main():
             "id FROM c;" % (parent, q(names[who]), email_hash,
                             q("https://example.com/~r%d" % who if who % 3 == 0
                               else ""), q(text), 110 - n, n))
+    # The blog's history: each other post has up to a dozen comments
+    # (approved, some spam, a few waiting) from 150 commenters, so that the
+    # comments table, and the plans made on it, look like a blog's that has
+    # run for two years.  Drawn from a seed of its own, leaving the posts
+    # above as they were.
+    hist = random.Random(20261205)
+    for i in range(200):
+        rows = []
+        for k in range(hist.randint(0, 12)):
+            who = hist.randrange(150)
+            status = hist.choice(["approved"] * 8 + ["spam", "pending"])
+            rows.append("(%s, '\\x%s'::bytea, %s, '%s'::comment_status, "
+                        "now() - interval '%.3f "
+                        "days')" % (
+                            q("Commenter %d" % who),
+                            hashlib.sha256(b"history-%d" % who).hexdigest(),
+                            q(sentence()), status, 720 - i * 3.6 + k))
+        if rows:
+            out.append(
+                "INSERT INTO comments (post_id, author_name, email_hash, "
+                "body, status, created_at) SELECT p.id, v.* FROM posts p, "
+                "(VALUES %s) v WHERE p.slug = %s;" %
+                (", ".join(rows), q("post-%03d" % (i + 1))))
     out.append("COMMIT;")
     out.append("ANALYZE;")
     print("\n".join(out))
