@@ -3,8 +3,9 @@
 #
 # On a stack of its own (tools/stack.sh bench: its own cluster, ports and
 # files) loaded with a fixed generated data set (bench/dataset.py: 200
-# posts by 5 authors, 24 tags, and /benchmark-post/ with 50 approved
-# comments of which 10 are replies), after a warm-up, with Debian's wrk
+# posts by 5 authors, 24 tags, /benchmark-post/ with 50 approved comments
+# of which 10 are replies, and the comments of the blog's past on the other
+# posts), after a warm-up, with Debian's wrk
 # through nginx (-t2 -c32, BENCH_DURATION each, default 15s):
 #
 #   1. the pages: the benchmark post, the home page, an author page, a tag

@@ -13,6 +13,7 @@
  * A failure anywhere (the buffer's cap, memory) is remembered and reported
  * once, by xmlw_close(): the writing functions return nothing to check.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "log.h"
@@ -168,6 +169,28 @@ xmlw_attr(struct xmlw *x, const char *name, const char *value)
 		x->err = 1;
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Has the word w a zero byte?  (The classic test: exact for any w.) */
+static int
+zero_byte(uint64_t w)
+{
+	return ((w - ONES) & ~w & HIGHS) != 0;
+}
+
+/*
+ * Might one of the eight bytes of w need a look in a CDATA section: below
+ * 0x20, ']' or 0xEF?  May say yes for a byte that is ordinary (above 0x7F,
+ * say), never no for one that is not.
+ */
+static int
+special8(uint64_t w)
+{
+	return ((w - ONES * 0x20) & HIGHS) != 0 ||
+	    zero_byte(w ^ (ONES * ']')) || zero_byte(w ^ (ONES * 0xef));
+}
+
 /*
  * Append s to out as the inside of a CDATA section: as it is, but for what
  * XML cannot carry, and with each "]]>" split across two sections.
@@ -176,15 +199,20 @@ static void
 append_cdata(struct buf *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s, *run = p;
+	const unsigned char *end = p + strlen(s);
+	uint64_t w;
 	size_t k;
 
 	for (;;) {
-		if (*p >= 0x20 && *p != ']' && *p != 0xef) {
+		/* Eight ordinary bytes at a time (a post is mostly those). */
+		while (end - p >= 8 && (memcpy(&w, p, 8), !special8(w)))
+			p += 8;
+		if (p < end && *p >= 0x20 && *p != ']' && *p != 0xef) {
 			p++;
 			continue;
 		}
 		buf_append(out, run, (size_t)(p - run));
-		if (*p == '\0')
+		if (p == end)
 			return;
 		if (strncmp((const char *)p, "]]>", 3) == 0) {
 			buf_puts(out, "]]]]><![CDATA[>");
