@@ -226,19 +226,21 @@ worker_free(struct worker *w)
 	buf_free(&w->scratch);
 }
 
-/* A worker's life: accept, answer, until told to stop.  Never returns. */
+/*
+ * A child's signals: SIGTERM and SIGINT to on_stop, without SA_RESTART so
+ * that they interrupt a blocking accept() or poll(); SIGHUP is the
+ * master's; nothing blocked, as the master blocks them for itself.
+ */
 static void
-worker_main(const struct app *app)
+child_signals(void (*on_stop)(int))
 {
-	struct worker w;
-	FCGX_Request fr;
 	struct sigaction sa;
 	sigset_t none;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = worker_on_term;
+	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0; /* no SA_RESTART: interrupt accept() */
+	sa.sa_flags = 0;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
@@ -247,7 +249,16 @@ worker_main(const struct app *app)
 	sigaction(SIGCHLD, &sa, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+}
 
+/* A worker's life: accept, answer, until told to stop.  Never returns. */
+static void
+worker_main(const struct app *app)
+{
+	struct worker w;
+	FCGX_Request fr;
+
+	child_signals(worker_on_term);
 	if (!worker_init(&w, app) ||
 	    FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_err("out of memory");
@@ -279,22 +290,9 @@ keeper_on_signal(int sig)
 static void
 keeper_main(const struct app *app)
 {
-	struct sigaction sa;
-	sigset_t none;
-
 	close(listen_fd); /* it answers no request */
 	(void)prctl(PR_SET_NAME, "fascia-keeper", 0, 0, 0); /* for ps(1) */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = keeper_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = SIG_DFL;
-	sigaction(SIGCHLD, &sa, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	child_signals(keeper_on_signal);
 	keeper_run(app, &keeper_stop);
 	_exit(0);
 }

@@ -392,19 +392,21 @@ class Poster:
 
 
 def new_post(slug, title):
+    """A post of its own for a test, written in psql; its page once it is
+    cached."""
     sql("DELETE FROM posts WHERE slug = '%s'; INSERT INTO posts (slug, title, "
         "excerpt, body_html, author_id, status, published_at) SELECT '%s', "
         "'%s', 'x', '<p>x</p>', id, 'published', now() - interval '1 hour' "
         "FROM authors WHERE slug = '%s'" % (slug, slug, title, AUTHOR))
+    wait_until(lambda: get("/%s/" % slug).status == 200, timeout=2,
+               what="the new post")
+    return warm("/%s/" % slug).text
 
 
 @test("cache: a pending comment is its poster's only; an approved one shows")
 def _():
     slug = "cache-pending"
-    new_post(slug, "Pending here")
-    wait_until(lambda: get("/%s/" % slug).status == 200, timeout=2,
-               what="the new post")
-    page = warm("/%s/" % slug).text
+    page = new_post(slug, "Pending here")
     time.sleep(MIN_FILL + 0.5)
     email = "first-%d@cache.invalid" % os.getpid()
     r = Poster(1).send(slug, page, "My pending words.", email).expect(303)
@@ -435,10 +437,7 @@ def _():
 @test("cache: two visitors sending the same cached form store two comments")
 def _():
     slug = "cache-shared-form"
-    new_post(slug, "Shared form")
-    wait_until(lambda: get("/%s/" % slug).status == 200, timeout=2,
-               what="the new post")
-    page = warm("/%s/" % slug).text
+    page = new_post(slug, "Shared form")
     again = warm("/%s/" % slug).text
     tok = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
     check(tok in again, "the cached page's token changed")

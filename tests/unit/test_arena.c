@@ -17,6 +17,28 @@
 #define ROUNDS 50
 
 static void
+test_basics(void **state)
+{
+	struct arena a;
+	char *p, *q;
+	int i;
+
+	(void)state;
+	arena_init(&a, 64);
+	p = arena_strdup(&a, "hello");
+	assert_string_equal(p, "hello");
+	for (i = 0; i < 100; i++)
+		assert_non_null(arena_alloc(&a, 50));
+	q = arena_alloc(&a, 1000); /* larger than a chunk */
+	assert_non_null(q);
+	memset(q, 'x', 1000);
+	assert_string_equal(arena_printf(&a, "%s-%d", "n", 7), "n-7");
+	arena_reset(&a);
+	assert_non_null(arena_alloc(&a, 8));
+	arena_free(&a);
+}
+
+static void
 test_aligned(void **state)
 {
 	struct arena a;
@@ -95,6 +117,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_basics),
 		cmocka_unit_test(test_aligned),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_reuse_with_big),

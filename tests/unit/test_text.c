@@ -213,28 +213,6 @@ test_buf_cap(void **state)
 	buf_free(&b);
 }
 
-static void
-test_arena(void **state)
-{
-	struct arena a;
-	char *p, *q;
-	int i;
-
-	(void)state;
-	arena_init(&a, 64);
-	p = arena_strdup(&a, "hello");
-	assert_string_equal(p, "hello");
-	for (i = 0; i < 100; i++)
-		assert_non_null(arena_alloc(&a, 50));
-	q = arena_alloc(&a, 1000); /* larger than a chunk */
-	assert_non_null(q);
-	memset(q, 'x', 1000);
-	assert_string_equal(arena_printf(&a, "%s-%d", "n", 7), "n-7");
-	arena_reset(&a);
-	assert_non_null(arena_alloc(&a, 8));
-	arena_free(&a);
-}
-
 int
 main(void)
 {
@@ -247,7 +225,6 @@ main(void)
 		cmocka_unit_test(test_log_quote),
 		cmocka_unit_test(test_log_line),
 		cmocka_unit_test(test_buf_cap),
-		cmocka_unit_test(test_arena),
 	};
 
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
