@@ -107,6 +107,33 @@ def sql_value(query):
     return rows[0][0] if rows else None
 
 
+CACHE_LINK = os.path.join(INFO["page_cache_dir"], "current")
+
+
+def cache_generation():
+    """The name of the page cache's current generation ("off", or None)."""
+    try:
+        return os.readlink(CACHE_LINK)
+    except OSError:
+        return None
+
+
+def sql_change(query):
+    """Run SQL that changes what readers see, then wait until the page cache
+    has heard of it.  A psql session's commit reaches the cache keeper by
+    NOTIFY, a moment after psql returns (fascia's own commands begin the new
+    generation before they exit): a test that reads the page at once could
+    meet the old generation.  Returns the rows, as sql() does."""
+    before = time.time()
+    rows = sql(query)
+
+    def heard():
+        m = re.match(r"g(\d+)\.(\d+)\.", cache_generation() or "")
+        return not m or int(m.group(1)) + int(m.group(2)) / 1e6 >= before
+    wait_until(heard, timeout=5, what="the cache keeper to hear of a change")
+    return rows
+
+
 class Session:
     """A psql process kept open (to hold a lock across HTTP requests)."""
 

@@ -11,7 +11,6 @@ stops fascia with SIGTERM, so bring the stack up again to re-run.
 """
 
 import os
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -25,10 +24,11 @@ import lib  # noqa: E402
 def load_fixtures():
     path = os.path.join(HERE, "fixtures.sql")
     with open(path, encoding="utf-8") as f:
-        r = subprocess.run(lib._psql_cmd(), input=f.read(), capture_output=True, text=True)
-    if r.returncode != 0:
-        print("Bail out! fixtures.sql failed: %s" % r.stderr.strip())
-        sys.exit(2)
+        try:
+            lib.sql_change(f.read())
+        except lib.Failure as e:
+            print("Bail out! fixtures.sql failed: %s" % e)
+            sys.exit(2)
 
 
 def main():

@@ -32,7 +32,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True
 
 from lib import (BASE_URL, CONF, PER_PAGE, Failure, check, get, head,  # noqa: E402
-                 skip, sql, sql_value, test, unescape, wait_until)
+                 skip, sql, sql_change, sql_value, test, unescape,
+                 wait_until)
 
 VISIBLE = "p.status = 'published' AND p.published_at <= now()"
 TZ = CONF.get("timezone", "UTC")
@@ -224,9 +225,7 @@ def search_expected(q):
 
 @test("finding: fixtures load (itest-finding-*)")
 def t_fixtures():
-    r = subprocess.run(__import__("lib")._psql_cmd(), input=FIXTURES,
-                       capture_output=True, text=True)
-    check(r.returncode == 0, "fixtures failed: %s" % r.stderr.strip())
+    sql_change(FIXTURES)
 
 
 # --- robots.txt and the sitemap ------------------------------------------------
@@ -442,7 +441,8 @@ def t_conditional():
         h = head(path).expect(200)
         check(h.header("ETag") == etag and h.body == b"", "HEAD differs from GET")
     old = get("/feed/").header("ETag")
-    sql("UPDATE posts SET updated_at = now() WHERE slug = 'itest-finding-fresh'")
+    sql_change("UPDATE posts SET updated_at = now() WHERE slug = "
+               "'itest-finding-fresh'")
     r = get("/feed/", headers={"If-None-Match": old}).expect(200)
     check(r.header("ETag") != old, "the ETag did not change with the post")
     get("/feed/", headers={"If-None-Match": r.header("ETag")}).expect(304)
