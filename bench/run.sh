@@ -75,6 +75,15 @@ stack_up() {
 stack_up on --fresh --data "$OUT/dataset.sql"
 eval "$($STACK info | grep -E '^(url|rundir|conf|fascia_pid_file|nginx_extra_conf|psql|pghost|pgport|pguser|dbname|service_user)=')"
 workers=$(sed -n 's/^workers *= *//p' "$conf")
+PSQL_CMD="$psql -X -q -h $pghost -p $pgport -U $pguser -d $dbname"
+
+# The tables as a blog's settle: visibility known and statistics counted,
+# in a session after the one that wrote, so that autovacuum does not wake
+# in the middle of a measurement (it did, and halved a search's figure).
+settle() {
+	$PSQL_CMD -c "VACUUM (ANALYZE)"
+}
+settle
 REF=$rundir/bench
 mkdir -p "$REF"
 
@@ -175,13 +184,14 @@ worker_rss() {
 # (bench/comment_post.lua); the figures are wrk's.  The comments are
 # deleted afterwards.
 posts() {
-	local psql_cmd="$psql -X -h $pghost -p $pgport -U $pguser -d $dbname" out
-	PSQL_CMD=$psql_cmd python3 bench/form_tokens.py "$conf" benchmark-post \
+	local out
+	PSQL_CMD=$PSQL_CMD python3 bench/form_tokens.py "$conf" benchmark-post \
 		"$TOKENS" >"$REF/tokens"
 	[ "$(id -u)" != 0 ] || chown "$service_user:" "$REF/tokens"
 	out=$(wrk -t2 -c"$POSTERS" -d"$DURATION" --latency -s bench/comment_post.lua \
 		"$url" -- "$REF/tokens" "$url" 2 2>&1)
-	$psql_cmd -qc "DELETE FROM comments WHERE author_name LIKE 'Poster %'"
+	$PSQL_CMD -c "DELETE FROM comments WHERE author_name LIKE 'Poster %'"
+	settle
 	awk -v posters="$POSTERS" '
 		/^Requests\/sec/ { rps = $2 }
 		$1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
