@@ -7,12 +7,16 @@
 #   make bench      benchmarks (wrk through nginx, template renders)
 #   make psql       psql on the blog's database (reads stdin when piped)
 #   make format     clang-format every C file (make format-check checks)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (make uninstall undoes it)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/fascia
-SYSCONFDIR ?= $(PREFIX)/etc
+# Debian's packages keep their config in /etc: so does PREFIX=/usr.
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+DOCDIR ?= $(PREFIX)/share/doc/fascia
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= $(DATADIR)/systemd
 
 CC ?= cc
 PKGS := libpq libsodium inih libcmark fcgi libxml-2.0
@@ -28,7 +32,7 @@ OPT ?= -O2 -g
 # name, as libctemplate's is.  -MMD -MP: each object depends on the headers
 # it includes, and on nothing else.
 FASCIA_CFLAGS := -std=c11 -D_DEFAULT_SOURCE $(WARN) $(OPT) $(HARDEN) \
-	-DSYSCONFDIR='"$(SYSCONFDIR)"' -Isrc -Isrc/tmpl $(PKG_CFLAGS)
+	-DSYSCONFDIR='"$(SYSCONFDIR)"' -DDATADIR='"$(DATADIR)"' -Isrc -Isrc/tmpl $(PKG_CFLAGS)
 DEPFLAGS = -MMD -MP
 FASCIA_LDFLAGS := -pie -Wl,-z,relro,-z,now
 LIBS := $(PKG_LIBS) -lpthread
@@ -40,14 +44,23 @@ OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TESTS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test check sanitize bench clean install psql bootstrap \
-	unit-tests format format-check fuzz
+.PHONY: all run test check sanitize bench clean install uninstall psql \
+	bootstrap unit-tests format format-check fuzz
 
 all: $(BUILD)/fascia
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(FASCIA_CFLAGS) $(DEPFLAGS) $(CFLAGS) -c $< -o $@
+
+# The two objects that hold the installed paths (the config's default
+# path, the share directory) are built again when the paths change.
+$(BUILD)/obj/main.o $(BUILD)/obj/conf.o: $(BUILD)/install-paths
+$(BUILD)/install-paths: FORCE
+	@mkdir -p $(@D)
+	@echo 'SYSCONFDIR=$(SYSCONFDIR) DATADIR=$(DATADIR)' >$@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+FORCE:
 
 $(BUILD)/libfascia.a: $(OBJS)
 	rm -f $@
@@ -110,7 +123,7 @@ format-check:
 	clang-format --dry-run -Werror $(FORMATTED)
 
 # The deployment's nginx files, $(BUILD)/nginx/nginx-http.conf and
-# nginx-site.conf: tools/nginx-conf.sh fills in the templates
+# nginx-site.conf: tools/fill-template.sh fills in the templates
 # conf/nginx-*.conf.in with these values (tools/stack.sh fills them in with
 # the dev and test stacks' own).  Written by every make, since the values
 # follow PREFIX and DATADIR; a file is replaced only when its text changes.
@@ -130,25 +143,57 @@ all: nginx-conf
 
 nginx-conf:
 	@mkdir -p $(BUILD)/nginx
-	@tools/nginx-conf.sh -o $(BUILD)/nginx/nginx-http.conf conf/nginx-http.conf.in \
+	@tools/fill-template.sh -o $(BUILD)/nginx/nginx-http.conf conf/nginx-http.conf.in \
 		COMMENT_RATE='$(NGINX_COMMENT_RATE)' NGINX_CACHE_DIR='$(NGINX_CACHE_DIR)'
-	@tools/nginx-conf.sh -o $(BUILD)/nginx/nginx-site.conf conf/nginx-site.conf.in \
+	@tools/fill-template.sh -o $(BUILD)/nginx/nginx-site.conf conf/nginx-site.conf.in \
 		LISTEN='$(NGINX_LISTEN)' LISTEN_V6='$(NGINX_LISTEN_V6)' \
 		SERVER_NAME='$(NGINX_SERVER_NAME)' FASCIA_SOCKET='$(NGINX_FASCIA_SOCKET)' \
 		STATIC_DIR='$(NGINX_STATIC_DIR)' FASTCGI_PARAMS='$(NGINX_FASTCGI_PARAMS)' \
 		COMMENT_BURST='$(NGINX_COMMENT_BURST)' STACK_INCLUDE= \
 		PAGE_CACHE_DIR='$(NGINX_PAGE_CACHE_DIR)'
 
+# The systemd units and the installed config, with their paths following
+# PREFIX: the units name the binary, the config and the docs; the config
+# names the share directory (conf/fascia.conf documents the default's).
+.PHONY: units etc-conf man-pages
+all: units etc-conf man-pages
+
+units:
+	@mkdir -p $(BUILD)/systemd
+	@tools/fill-template.sh -o $(BUILD)/systemd/fascia.service \
+		conf/fascia.service.in BINDIR='$(BINDIR)' \
+		SYSCONFDIR='$(SYSCONFDIR)' DOCDIR='$(DOCDIR)' UNITDIR='$(UNITDIR)'
+	@tools/fill-template.sh -o $(BUILD)/systemd/fascia.socket \
+		conf/fascia.socket.in DOCDIR='$(DOCDIR)' UNITDIR='$(UNITDIR)'
+
+# The sources name the default PREFIX's paths; the installed copies name
+# their own.
+INSTALL_PATHS_SED = s|/usr/local/share/fascia|$(DATADIR)|g; \
+	s|/usr/local/share/doc/fascia|$(DOCDIR)|g; \
+	s|/usr/local/etc|$(SYSCONFDIR)|g; s|$$(PREFIX)/etc|$(SYSCONFDIR)|g; \
+	s|/usr/local/bin|$(BINDIR)|g
+# with-paths SOURCE TARGET: TARGET, rewritten only when its text changes
+with-paths = sed '$(INSTALL_PATHS_SED)' $(1) >$(2).new && \
+	{ cmp -s $(2).new $(2) && rm -f $(2).new || mv -f $(2).new $(2); }
+
+etc-conf:
+	@mkdir -p $(BUILD)
+	@$(call with-paths,conf/fascia.conf,$(BUILD)/fascia.conf)
+
+man-pages:
+	@mkdir -p $(BUILD)/man
+	@$(call with-paths,man/fascia.8,$(BUILD)/man/fascia.8)
+	@$(call with-paths,man/fascia.conf.5,$(BUILD)/man/fascia.conf.5)
+
+INSTALL_DIRS = DESTDIR='$(DESTDIR)' BINDIR='$(BINDIR)' DATADIR='$(DATADIR)' \
+	SYSCONFDIR='$(SYSCONFDIR)' DOCDIR='$(DOCDIR)' MANDIR='$(MANDIR)' \
+	UNITDIR='$(UNITDIR)' BUILD='$(BUILD)'
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(DATADIR)/nginx \
-		$(DESTDIR)$(SYSCONFDIR)/fascia
-	install -m 0755 $(BUILD)/fascia $(DESTDIR)$(BINDIR)/fascia
-	cp -R templates static migrations $(DESTDIR)$(DATADIR)/
-	tools/gzip-static.sh $(DESTDIR)$(DATADIR)/static
-	install -m 0644 $(BUILD)/nginx/nginx-http.conf $(BUILD)/nginx/nginx-site.conf \
-		$(DESTDIR)$(DATADIR)/nginx/
-	test -e $(DESTDIR)$(SYSCONFDIR)/fascia/fascia.conf || \
-		install -m 0644 conf/fascia.conf $(DESTDIR)$(SYSCONFDIR)/fascia/fascia.conf
+	$(INSTALL_DIRS) tools/install.sh install
+
+uninstall:
+	$(INSTALL_DIRS) tools/install.sh uninstall
 
 clean:
 	rm -rf build

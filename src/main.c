@@ -19,6 +19,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "secret.h"
+#include "serve_check.h"
 #include "server.h"
 
 /*
@@ -30,10 +31,35 @@ struct command {
 	const char *name;
 	const char *summary;
 	const char *help;
-	int (*run)(const char *conf_path);
+	int (*run)(const char *conf_path, int argc, char **argv);
 	int (*cli)(const struct conf *c, int argc, char **argv);
 	int takes_args;
 };
+
+static const char serve_help[] =
+    "usage: fascia [-c FILE] serve [-t]\n\n"
+    "Run the FastCGI server in the foreground: a master process that\n"
+    "listens where the config's `listen` key says and keeps `workers`\n"
+    "worker processes.  SIGTERM or SIGINT stops it once requests in\n"
+    "flight are answered; SIGHUP reloads the config and templates.\n\n"
+    "  -t   check the config, the templates, the secret key file, the\n"
+    "       database connection and the schema version, say what was\n"
+    "       checked, and exit 0, or 1 with the reason, without serving\n";
+
+/*
+ * Run `fascia serve [-t]`.  Returns the process's exit status.
+ */
+static int
+cmd_serve(const char *conf_path, int argc, char **argv)
+{
+	if (argc == 0)
+		return server_run(conf_path);
+	if (argc == 1 && strcmp(argv[0], "-t") == 0)
+		return serve_check(conf_path);
+	fprintf(stderr, "fascia serve: unexpected argument \"%s\"\n%s", argv[0],
+	    serve_help);
+	return EXIT_USAGE;
+}
 
 /*
  * Run `fascia migrate`.  Returns the process's exit status.
@@ -58,13 +84,8 @@ cmd_keygen(const struct conf *c, int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{ "serve", "run the FastCGI server",
-	    "usage: fascia [-c FILE] serve\n\n"
-	    "Run the FastCGI server in the foreground: a master process that\n"
-	    "listens where the config's `listen` key says and keeps `workers`\n"
-	    "worker processes.  SIGTERM or SIGINT stops it once requests in\n"
-	    "flight are answered; SIGHUP reloads the config and templates.\n",
-	    server_run, NULL, 0 },
+	{ "serve", "run the FastCGI server (-t: check, do not serve)",
+	    serve_help, cmd_serve, NULL, 1 },
 	{ "migrate", "bring the database schema up to date",
 	    "usage: fascia [-c FILE] migrate\n\n"
 	    "Apply, in order, each file of the migrations directory that the\n"
@@ -135,7 +156,7 @@ run_command(const struct command *cmd, const char *conf_path, int argc,
 		return EXIT_USAGE;
 	}
 	if (cmd->run != NULL)
-		return cmd->run(conf_path);
+		return cmd->run(conf_path, argc, argv);
 	if ((c = conf_load(conf_path)) == NULL)
 		return EXIT_FAILURE;
 	rc = cmd->cli(c, argc, argv);

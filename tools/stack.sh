@@ -38,7 +38,7 @@
 #
 # nginx runs on var/ENV/nginx.conf, written by every up: a minimal main
 # config around the templates conf/nginx-http.conf.in and
-# conf/nginx-site.conf.in, which tools/nginx-conf.sh fills in with this
+# conf/nginx-site.conf.in, which tools/fill-template.sh fills in with this
 # stack's address, paths and limits (the deployment's files come from the
 # same templates: `make nginx-conf`).
 #
@@ -504,7 +504,7 @@ write_nginx_conf() {
 	local etc tmp=$NGX_CONF.new http site
 	etc=$(nginx -V 2>&1 | sed -n 's/.*--conf-path=\([^ ]*\)\/[^/ ]*.*/\1/p')
 	[ -n "$etc" ] || etc=/etc/nginx
-	http=$("$ROOT/tools/nginx-conf.sh" "$ROOT/conf/nginx-http.conf.in" \
+	http=$("$ROOT/tools/fill-template.sh" "$ROOT/conf/nginx-http.conf.in" \
 		COMMENT_RATE="$COMMENT_RATE" NGINX_CACHE_DIR="$NGX/cache") ||
 		die "cannot fill in conf/nginx-http.conf.in"
 	local extra=
@@ -513,7 +513,7 @@ write_nginx_conf() {
 		own "$NGX_EXTRA"
 		extra="include $NGX_EXTRA;"
 	fi
-	site=$("$ROOT/tools/nginx-conf.sh" "$ROOT/conf/nginx-site.conf.in" \
+	site=$("$ROOT/tools/fill-template.sh" "$ROOT/conf/nginx-site.conf.in" \
 		LISTEN="127.0.0.1:$HTTP_PORT" \
 		LISTEN_V6= \
 		STACK_INCLUDE="$extra" \

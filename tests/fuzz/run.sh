@@ -19,7 +19,7 @@ if ! command -v clang >/dev/null; then
 fi
 mkdir -p "$OUT/crashes"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
-CFLAGS="-std=c11 -D_DEFAULT_SOURCE -DSYSCONFDIR=\"/etc\" -g -O1 -Isrc -Isrc/tmpl $SAN $(pkg-config --cflags libpq libsodium libcmark fcgi libxml-2.0 2>/dev/null)"
+CFLAGS="-std=c11 -D_DEFAULT_SOURCE -DSYSCONFDIR=\"/etc\" -DDATADIR=\"/usr/share/fascia\" -g -O1 -Isrc -Isrc/tmpl $SAN $(pkg-config --cflags libpq libsodium libcmark fcgi libxml-2.0 2>/dev/null)"
 LIBS="$(pkg-config --libs libpq libsodium inih libcmark fcgi libxml-2.0 2>/dev/null) -lpthread"
 
 # The sources once, instrumented for the fuzzer, shared by every harness.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# tools/nginx-conf.sh [-o OUTPUT] TEMPLATE NAME=VALUE...: fill in one of
-# fascia's nginx templates, conf/nginx-http.conf.in or conf/nginx-site.conf.in.
+# tools/fill-template.sh [-o OUTPUT] TEMPLATE NAME=VALUE...: fill in one of
+# fascia's templates of installed files: conf/nginx-http.conf.in,
+# conf/nginx-site.conf.in, conf/fascia.service.in, conf/fascia.socket.in.
 #
 # Every placeholder @NAME@ of TEMPLATE (NAME: capitals, digits and _) is
 # replaced by the VALUE given for it.  Lines that start with ## are notes on
@@ -14,9 +15,9 @@
 # The result goes to stdout, or with -o to OUTPUT, which is replaced only
 # when its text changes.
 #
-# Callers: the Makefile (`make nginx-conf`, part of `make`: the deployment's
-# files in build/nginx/) and tools/stack.sh (the nginx.conf of the dev and
-# test stacks).
+# Callers: the Makefile (part of `make`: the deployment's nginx files in
+# build/nginx/, its systemd units in build/systemd/) and tools/stack.sh (the
+# nginx.conf of the dev and test stacks).
 set -euo pipefail
 
 ME=${0##*/}

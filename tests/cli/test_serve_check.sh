@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# tests/cli/test_serve_check.sh: `fascia serve -t`, the check a reload and
+# an upgrade run first, with TAP output.
+#
+#   tests/cli/test_serve_check.sh CONFIG [FASCIA_BIN]
+#
+# CONFIG is a running stack's config (var/test/fascia.conf): a good
+# configuration, which each check below breaks in one place (through the
+# FASCIA_<KEY> overrides, or copies in a scratch directory), expecting exit
+# status 1 and the reason on standard error.  The stack is not touched;
+# one scratch database, without the schema, is made on its server and
+# dropped again.  Needs psql.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+CONF=${1:-}
+BIN=${2:-${FASCIA_BIN:-$ROOT/build/fascia}}
+PSQL=${PSQL:-psql}
+
+if [ -z "$CONF" ] || [ ! -r "$CONF" ]; then
+	echo "usage: $0 CONFIG [FASCIA_BIN]" >&2
+	exit 2
+fi
+case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
+case $CONF in /*) ;; *) CONF=$PWD/$CONF ;; esac
+
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1))
+	echo "not ok $n - $1"
+	shift
+	local line
+	for line in "$@"; do
+		printf '%s\n' "$line" | sed 's/^/#   /'
+	done
+}
+bail() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+command -v "$PSQL" >/dev/null 2>&1 || bail "psql not found"
+[ -x "$BIN" ] || bail "$BIN not found: run make"
+
+key() { sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$CONF" | tail -n 1; }
+BASE=$(key database)
+SCRATCH=fascia_check_test_$$
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/fascia-check-test.XXXXXX") || bail "mktemp"
+cleanup() {
+	"$PSQL" -X -q -d "$BASE dbname=postgres" \
+		-c "DROP DATABASE IF EXISTS $SCRATCH" >/dev/null 2>&1
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# check DESCRIPTION STATUS PATTERN [VAR=VALUE...]: `serve -t` with those
+# overrides exits STATUS and its standard error matches PATTERN (ERE).
+check() {
+	local desc=$1 want=$2 pat=$3 rc
+	shift 3
+	env "$@" "$BIN" -c "$CONF" serve -t >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ "$rc" = "$want" ] && grep -qE -- "$pat" "$TMP/err" &&
+		[ ! -s "$TMP/out" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc" "exit $rc (want $want), stderr:" \
+			"$(cat "$TMP/err")" "stdout: $(cat "$TMP/out")"
+	fi
+}
+last_line_is() {
+	local got
+	got=$(tail -n 1 "$TMP/err")
+	if [ "$got" = "$2" ]; then ok "$1"; else not_ok "$1" "got:  $got" "want: $2"; fi
+}
+
+# A password in the connection string (ignored by the stack's trust
+# authentication) must not be printed.
+check "serve -t: a good configuration passes" 0 'templates in .*: ok' \
+	FASCIA_DATABASE="$BASE password=sekrit$$"
+missing=
+for what in "syntax is ok" "secret key file .*: ok" "templates in .*: ok" \
+	"database .* as .*: connected" "database schema at version [0-9]+"; do
+	grep -qE "$what" "$TMP/err" || missing="$missing '$what'"
+done
+if [ -z "$missing" ]; then
+	ok "serve -t names each thing it checked"
+else
+	not_ok "serve -t names each thing it checked" "missing:$missing" "$(cat "$TMP/err")"
+fi
+last_line_is "serve -t: the last line says the test is successful" \
+	"fascia: configuration file $CONF test is successful"
+if grep -q "sekrit" "$TMP/err"; then
+	not_ok "serve -t does not print the connection string" "$(cat "$TMP/err")"
+else
+	ok "serve -t does not print the connection string"
+fi
+
+# The config file itself.
+printf 'workers = many\n' >"$TMP/bad.conf"
+cat "$CONF" "$TMP/bad.conf" >"$TMP/fascia.conf"
+env "$BIN" -c "$TMP/fascia.conf" serve -t >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ "$rc" = 1 ] && grep -qE "fascia.conf:[0-9]+.*workers" "$TMP/err"; then
+	ok "serve -t: a bad value fails with the file, line and key"
+else
+	not_ok "serve -t: a bad value fails with the file, line and key" \
+		"exit $rc" "$(cat "$TMP/err")"
+fi
+last_line_is "serve -t: the last line says the test failed" \
+	"fascia: configuration file $TMP/fascia.conf test failed"
+
+# The secret key.
+check "serve -t: a missing key file fails, naming keygen" 1 \
+	'secret key file /nonexistent/secret.key: .*fascia keygen' \
+	FASCIA_SECRET_KEY_FILE=/nonexistent/secret.key
+head -c 32 /dev/urandom >"$TMP/open.key"
+chmod 0644 "$TMP/open.key"
+check "serve -t: a key file others can read fails (chmod 600)" 1 \
+	'must not be readable by others' FASCIA_SECRET_KEY_FILE="$TMP/open.key"
+head -c 16 /dev/urandom >"$TMP/short.key"
+chmod 0600 "$TMP/short.key"
+check "serve -t: a key of the wrong size fails" 1 'is not a 32-byte file' \
+	FASCIA_SECRET_KEY_FILE="$TMP/short.key"
+
+# The templates.
+cp -R "$(key templates)" "$TMP/templates" || bail "cannot copy the templates"
+printf '<TMPL_VAR name="x" nosuch="1">\n' >>"$TMP/templates/post.html"
+check "serve -t: a broken template fails with its file and line" 1 \
+	'post\.html.*[0-9]' FASCIA_TEMPLATES="$TMP/templates"
+check "serve -t: a templates directory that is not there fails" 1 \
+	'/nonexistent/templates' FASCIA_TEMPLATES=/nonexistent/templates
+
+# The database.
+check "serve -t: a database that cannot be reached fails (not skipped)" 1 \
+	'database: .*(No such file|could not connect|failed)' \
+	FASCIA_DATABASE="host=$TMP port=1 dbname=none"
+"$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$BASE dbname=postgres" \
+	-c "CREATE DATABASE $SCRATCH" >/dev/null ||
+	bail "cannot create the scratch database $SCRATCH"
+check "serve -t: a database without the schema fails: run fascia migrate" 1 \
+	'schema is at version 0 .*fascia migrate' \
+	FASCIA_DATABASE="$BASE dbname=$SCRATCH"
+
+# Usage.
+"$BIN" -c "$CONF" serve -x >/dev/null 2>"$TMP/err"
+rc=$?
+if [ "$rc" = 2 ] && grep -q 'usage: fascia \[-c FILE\] serve \[-t\]' "$TMP/err"; then
+	ok "serve -x is a usage error (exit 2)"
+else
+	not_ok "serve -x is a usage error (exit 2)" "exit $rc" "$(cat "$TMP/err")"
+fi
+
+echo "1..$n"
