@@ -43,6 +43,7 @@
 
 #define WORKERS_MAX 256
 #define STOP_GRACE 10 /* seconds a worker may take to finish */
+#define DRAIN_MAX 2   /* seconds a stopping worker answers what waits */
 #define REQUEST_ARENA_CHUNK (64 * 1024) /* a page view fits in one */
 #define TMPL_ARENA_CHUNK (32 * 1024)
 #define HEADERS_MAX (16 * 1024) /* a response's header lines */
@@ -57,6 +58,7 @@ static struct child kids[WORKERS_MAX * 2];
 static int listen_fd = -1;
 static int devnull_fd = -1;
 static volatile sig_atomic_t worker_stopping;
+static volatile sig_atomic_t worker_draining;
 static pid_t keeper_pid;
 static time_t keeper_started;
 static int keeper_told; /* it was told to stop */
@@ -170,6 +172,25 @@ worker_on_term(int sig)
 		dup2(devnull_fd, listen_fd);
 }
 
+/*
+ * The last stop, on a socket fascia made itself (SIGUSR2 from the master,
+ * which has already removed a Unix socket's name, so that nginx can make
+ * no new connection): the connections nginx made before wait in the
+ * socket's backlog, with their requests, and would be reset when the
+ * socket closes.  The worker answers them first, not waiting for more:
+ * the socket, fascia's own, becomes non-blocking, so that accept() fails
+ * once none is left.  A socket systemd passed is never drained: systemd
+ * keeps it, and what waits on it, for the next start.
+ */
+static void
+worker_on_drain(int sig)
+{
+	(void)sig;
+	worker_stopping = 1;
+	worker_draining = 1;
+	(void)fcntl(listen_fd, F_SETFL, O_NONBLOCK);
+}
+
 /* Answer one request with what w owns, then forget the request. */
 static void
 worker_request(struct worker *w, FCGX_Request *fr)
@@ -256,9 +277,15 @@ static void
 worker_main(const struct app *app)
 {
 	struct worker w;
+	struct sigaction sa;
 	FCGX_Request fr;
+	time_t until;
 
 	child_signals(worker_on_term);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = worker_on_drain;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR2, &sa, NULL);
 	if (!worker_init(&w, app) ||
 	    FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_err("out of memory");
@@ -271,6 +298,12 @@ worker_main(const struct app *app)
 				log_err("accept failed: %s", strerror(errno));
 			break;
 		}
+		worker_request(&w, &fr);
+		FCGX_Finish_r(&fr);
+	}
+	/* a TCP socket keeps taking connections: the drain has a bound */
+	for (until = time(NULL) + DRAIN_MAX; worker_draining &&
+	     time(NULL) < until && FCGX_Accept_r(&fr) >= 0;) {
 		worker_request(&w, &fr);
 		FCGX_Finish_r(&fr);
 	}
@@ -515,7 +548,14 @@ server_run(const char *conf_path)
 		}
 		if (sig == SIGTERM || sig == SIGINT) {
 			log_info("stopping: letting workers finish");
-			signal_gen(-1, SIGTERM, -1);
+			/* no new connection to a Unix socket of ours; those
+			 * made already are drained (worker_on_drain) */
+			if (unix_created)
+				(void)unlink(app->conf->listen);
+			signal_gen(-1,
+			    strcmp(app->conf->listen, "stdin") == 0 ? SIGTERM :
+								      SIGUSR2,
+			    -1);
 			stop_keeper(SIGTERM);
 			stop_deadline = time(NULL) + STOP_GRACE;
 			continue;

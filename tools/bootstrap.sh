@@ -5,7 +5,7 @@
 #   build   compiler, make, pkg-config and the -dev libraries
 #   run     build + PostgreSQL, nginx, curl          (what `make run` needs)
 #   test    run + cmocka, xmllint, python3, chromium, a JRE, Node.js and npm,
-#           clang with libFuzzer, clang-format, valgrind, mandoc, systemd (systemd-socket-activate, systemd-analyze)
+#           clang with libFuzzer, clang-format, valgrind, mandoc, systemd (systemd-socket-activate, systemd-analyze), wrk
 #                                                    (what `make test` needs)
 #   bench   run + wrk, valgrind, python3             (what `make bench` needs)
 #   all     test + bench
@@ -27,7 +27,7 @@ build_pkgs=(gcc make pkg-config libc6-dev libfcgi-dev libpq-dev libsodium-dev
 	libcmark-dev libxml2-dev libinih-dev)
 run_pkgs=(postgresql nginx curl ca-certificates)
 test_pkgs=(libcmocka-dev libxml2-utils python3 chromium default-jre-headless
-	clang libclang-rt-14-dev clang-format valgrind mandoc systemd)
+	clang libclang-rt-14-dev clang-format valgrind mandoc systemd wrk)
 bench_pkgs=(wrk valgrind python3)
 
 want=()

@@ -3,7 +3,9 @@ fascia, SIGHUP reloads, workers killed, and (last) a graceful SIGTERM."""
 
 import os
 import re
+import shutil
 import signal
+import subprocess
 import threading
 import time
 
@@ -294,6 +296,55 @@ def wait_for_waiter():
         "AND datname = current_database()"), what="a request waiting on the lock")
 
 
+# --- under load: wrk through nginx ----------------------------------------------
+
+class Wrk:
+    """wrk -t2 through nginx on one path, in the background; its figures
+    once it is done."""
+
+    def __init__(self, path, seconds, conns=16):
+        if not shutil.which("wrk"):
+            skip("wrk is not installed (tools/bootstrap.sh test)")
+        self.p = subprocess.Popen(
+            ["wrk", "-t2", "-c%d" % conns, "-d%ds" % seconds,
+             INFO["url"].rstrip("/") + path],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def result(self):
+        out = self.p.communicate(timeout=60)[0]
+        m = re.search(r"(\d+) requests in", out)
+        check(m is not None, "wrk printed no count", out)
+        bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        sock = re.search(r"Socket errors: connect (\d+), read (\d+), "
+                         r"write (\d+), timeout (\d+)", out)
+        return {"requests": int(m.group(1)),
+                "non2xx": int(bad.group(1)) if bad else 0,
+                "sock": sum(map(int, sock.groups())) if sock else 0,
+                "out": out}
+
+
+@test("SIGHUP under load (wrk): config and templates reloaded twice, not one "
+      "request fails")
+def _():
+    settle()
+    master = fascia_master()
+    new = "Reloaded under load %d" % os.getpid()
+    load = Wrk(past_cache("/itest-p01/"), 4)
+    time.sleep(1)
+    with edited_file(INFO["conf"], set_title(new)):
+        reload("the new title", lambda: new in get(past_cache("/")).text)
+        time.sleep(0.5)
+    reload("the old title back", lambda: new not in get(past_cache("/")).text)
+    r = load.result()
+    note("SIGHUP twice under wrk -t2 -c16 -d4s: %d requests, %d non-2xx, "
+         "%d socket errors" % (r["requests"], r["non2xx"], r["sock"]))
+    check(r["requests"] > 100, "wrk made only %d requests" % r["requests"],
+          r["out"])
+    check(r["non2xx"] == 0 and r["sock"] == 0, "requests failed", r["out"])
+    check(fascia_master() == master and alive(master), "the master changed")
+    full_pool()
+
+
 # --- the nginx log ------------------------------------------------------------
 
 @test("no [alert], [crit] or [emerg] lines in nginx's error log")
@@ -305,18 +356,26 @@ def _():
 
 # --- SIGTERM, last: it stops the stack's fascia -------------------------------
 
-@test("SIGTERM: the request in flight finishes, then fascia exits (last test)")
+@test("SIGTERM under load (wrk): every request sent to fascia is answered, "
+      "then it exits (last test)")
 def _():
     master = fascia_master()
     pool = full_pool()
+    marker = "/itest-p01/?past=cache&load=sigterm-%d" % os.getpid()
+    access_start = file_offset(INFO["nginx_access_log"])
+    error_start = file_offset(INFO["nginx_error_log"])
     s = Session()
     res = {}
     try:
+        # every worker held in the database, nginx's requests waiting in
+        # the socket's backlog behind them
         s.send("BEGIN; LOCK TABLE posts IN ACCESS EXCLUSIVE MODE;")
         wait_for_lock("posts")
         t = threading.Thread(target=lambda: res.setdefault("r", _try_get("/itest-p02/")))
         t.start()
         wait_for_waiter()
+        load = Wrk(marker, 3)
+        time.sleep(0.5)
         os.kill(master, signal.SIGTERM)
         time.sleep(0.3)
         check(alive(master), "the master exited with a request in flight")
@@ -329,6 +388,30 @@ def _():
           "the request in flight ended %s" % (r.describe(300) if r else "with no response"))
     wait_until(lambda: not alive(master), timeout=15, what="the master to exit")
     wait_until(lambda: not any(alive(w) for w in pool), timeout=5, what="the workers to exit")
+    w = load.result()
+    # What nginx made of each of wrk's requests: a 200, or, once fascia
+    # had stopped taking connections, a 502 because it could not connect
+    # (fascia removed its socket's name); never one cut short in fascia.
+    statuses = re.findall(r'"GET %s HTTP/1\.1" (\d{3})' % re.escape(marker),
+                          read_from(INFO["nginx_access_log"], access_start))
+    errors = [l for l in read_from(INFO["nginx_error_log"], error_start).splitlines()
+              if "load=sigterm" in l]
+    refused = [l for l in errors if "connect() to unix:" in l]
+    lost = [l for l in errors if l not in refused]
+    served = statuses.count("200")
+    note("SIGTERM under wrk -t2 -c16: %d requests; %d answered 200, %d 502s "
+         "after fascia stopped taking connections (connect refused), %d cut "
+         "short, %d socket errors" % (w["requests"], served,
+                                       statuses.count("502"), len(lost),
+                                       w["sock"]))
+    check(served > 0, "no request of the load was answered", w["out"])
+    check(not lost, "%d requests were cut short in fascia:" % len(lost),
+          *lost[:5])
+    check(w["sock"] == 0, "socket errors", w["out"])
+    check(set(statuses) <= {"200", "502"} and
+          statuses.count("502") <= len(refused),
+          "statuses %s; connect refused %d times" %
+          (sorted(set(statuses)), len(refused)))
     r = get("/")
     check(r.status == 502, "after fascia stopped: %d" % r.status)
     check("text/html" in (r.header("Content-Type") or ""), "502 page not HTML")
