@@ -54,6 +54,7 @@ static const struct conf_key conf_keys[] = {
 	{ "socket_mode", CONF_OCTAL, offsetof(struct conf, socket_mode), "0660",
 	    0, 0777, NULL },
 	KEY_INT("workers", workers, "0", 0, 256),
+	KEY_STR("user", user, ""),
 	KEY_STR("database", database, "dbname=fascia"),
 	KEY_STR("templates", templates, DATADIR "/templates"),
 	KEY_STR("static", static_dir, DATADIR "/static"),

@@ -8,6 +8,7 @@ struct conf {
 	char *path; /* the file it came from */
 	char *listen;
 	int socket_mode;
+	char *user; /* whom serve becomes when started as root ("": none) */
 	int workers;
 	char *database;
 	char *templates;

@@ -1,7 +1,7 @@
 /*
  * serve_check.c: `fascia serve -t`, what `serve` would load, checked
- * without serving: the config, the templates, the secret key, the
- * database and its schema.
+ * without serving: the config, whom it would run as, the secret key, the
+ * templates, the database and its schema.
  *
  * Like `nginx -t`, it says each thing it checked on standard error and
  * exits 0 when all of it is right, 1 with the reason otherwise, so that a
@@ -19,6 +19,7 @@
 
 #include "conf.h"
 #include "db.h"
+#include "privileges.h"
 #include "secret.h"
 #include "serve_check.h"
 #include "site.h"
@@ -71,6 +72,7 @@ static int
 check_all(const char *conf_path)
 {
 	unsigned char secret[SECRET_KEY_BYTES];
+	struct privileges who;
 	struct conf *c;
 	struct views *v = NULL;
 	struct site s = { 0 };
@@ -81,6 +83,11 @@ check_all(const char *conf_path)
 		return 0;
 	fprintf(stderr, "fascia: configuration file %s: syntax is ok\n",
 	    conf_path);
+	if (!privileges_plan(c, &who))
+		goto out;
+	if (who.drop)
+		fprintf(stderr, "fascia: started as root, serves as %s\n",
+		    who.name);
 	if (!secret_load(c->secret_key_file, secret))
 		goto out;
 	sodium_memzero(secret, sizeof(secret));

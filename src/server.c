@@ -36,6 +36,7 @@
 #include "cache.h"
 #include "keeper.h"
 #include "log.h"
+#include "privileges.h"
 #include "req.h"
 #include "route.h"
 #include "server.h"
@@ -486,6 +487,7 @@ int
 server_run(const char *conf_path)
 {
 	struct app *app, *fresh;
+	struct privileges who;
 	struct timespec tick = { 1, 0 };
 	struct sigaction sa;
 	sigset_t set;
@@ -499,10 +501,11 @@ server_run(const char *conf_path)
 	xmlInitParser(); /* once, before the workers write feeds */
 	if ((app = app_load(conf_path)) == NULL)
 		return 1;
-	if (!schema_ok(app->conf))
+	if (!privileges_plan(app->conf, &who) || !schema_ok(app->conf))
 		goto out;
 	if ((devnull_fd = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1 ||
-	    (listen_fd = open_listener(app->conf, &unix_created)) == -1)
+	    (listen_fd = open_listener(app->conf, &unix_created)) == -1 ||
+	    !privileges_drop(&who, unix_created ? app->conf->listen : NULL))
 		goto out;
 
 	memset(&sa, 0, sizeof(sa));

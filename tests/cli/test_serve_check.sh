@@ -54,12 +54,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# As root, serve must be told whom to become: the stack's service user,
+# the owner of its secret key.
+AS=()
+if [ "$(id -u)" = 0 ]; then
+	svc_user=$(stat -c %U "$(key secret_key_file)")
+	AS=(FASCIA_USER="$svc_user")
+fi
+
 # check DESCRIPTION STATUS PATTERN [VAR=VALUE...]: `serve -t` with those
 # overrides exits STATUS and its standard error matches PATTERN (ERE).
 check() {
 	local desc=$1 want=$2 pat=$3 rc
 	shift 3
-	env "$@" "$BIN" -c "$CONF" serve -t >"$TMP/out" 2>"$TMP/err"
+	env "${AS[@]}" "$@" "$BIN" -c "$CONF" serve -t >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	if [ "$rc" = "$want" ] && grep -qE -- "$pat" "$TMP/err" &&
 		[ ! -s "$TMP/out" ]; then
@@ -100,7 +108,7 @@ fi
 # The config file itself.
 printf 'workers = many\n' >"$TMP/bad.conf"
 cat "$CONF" "$TMP/bad.conf" >"$TMP/fascia.conf"
-env "$BIN" -c "$TMP/fascia.conf" serve -t >"$TMP/out" 2>"$TMP/err"
+env "${AS[@]}" "$BIN" -c "$TMP/fascia.conf" serve -t >"$TMP/out" 2>"$TMP/err"
 rc=$?
 if [ "$rc" = 1 ] && grep -qE "fascia.conf:[0-9]+.*workers" "$TMP/err"; then
 	ok "serve -t: a bad value fails with the file, line and key"
@@ -142,6 +150,58 @@ check "serve -t: a database that cannot be reached fails (not skipped)" 1 \
 check "serve -t: a database without the schema fails: run fascia migrate" 1 \
 	'schema is at version 0 .*fascia migrate' \
 	FASCIA_DATABASE="$BASE dbname=$SCRATCH"
+
+# Whom serve runs as.
+if [ "$(id -u)" = 0 ]; then
+	check "as root without \`user\`, serve refuses to run" 1 \
+		'refusing to serve as root: set .user.' FASCIA_USER=
+	check "user = root is refused" 1 'user = root: refusing to serve as root' \
+		FASCIA_USER=root
+	check "an unknown user is refused" 1 'user = no-such-user-here: no such user' \
+		FASCIA_USER=no-such-user-here
+	check "as root with \`user\`, serve -t says whom it serves as" 0 \
+		"started as root, serves as $svc_user"
+
+	# serve itself: refuses without user, and with it drops to that user
+	# before its workers exist, the socket given to it.
+	sock=$TMP/serve.sock
+	FASCIA_USER= FASCIA_LISTEN=$sock timeout 10 "$BIN" -c "$CONF" serve \
+		>"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ "$rc" = 1 ] && grep -q 'refusing to serve as root' "$TMP/err" && [ ! -e "$sock" ]; then
+		ok "serve started as root without \`user\` exits 1 before it listens"
+	else
+		not_ok "serve started as root without \`user\` exits 1 before it listens" \
+			"exit $rc" "$(cat "$TMP/err")"
+	fi
+	chmod 0755 "$TMP"
+	mkdir -p "$TMP/cache" && chown "$svc_user:" "$TMP/cache"
+	FASCIA_USER=$svc_user FASCIA_LISTEN=$sock FASCIA_WORKERS=2 \
+		FASCIA_PAGE_CACHE_DIR=$TMP/cache "$BIN" -c "$CONF" serve \
+		>"$TMP/out" 2>"$TMP/serve.log" &
+	pid=$!
+	for _ in $(seq 1 50); do
+		[ "$(pgrep -c -P "$pid")" -ge 3 ] && break
+		sleep 0.1
+	done
+	uid=$(id -u "$svc_user")
+	uids=$(for p in "$pid" $(pgrep -P "$pid"); do
+		awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$p/status"
+	done | sort -u)
+	owner=$(stat -c %U "$sock" 2>/dev/null)
+	if [ "$uids" = "$uid $uid $uid $uid" ] && [ "$owner" = "$svc_user" ] &&
+		[ "$(pgrep -c -P "$pid")" -ge 3 ]; then
+		ok "serve started as root with user = $svc_user: master, workers and keeper run as it, the socket is its"
+	else
+		not_ok "serve started as root with user = $svc_user runs as it" \
+			"uids (real, effective, saved, fs): $uids; want $uid" \
+			"socket owner: $owner" "$(cat "$TMP/serve.log")"
+	fi
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+else
+	skip "not root: the user checks need root"
+fi
 
 # Usage.
 "$BIN" -c "$CONF" serve -x >/dev/null 2>"$TMP/err"
