@@ -80,16 +80,17 @@ cli_db_rollback(PGconn *conn)
 }
 
 /*
- * Connect to c->database for the command prog.  Returns the connection
- * (the caller PQfinishes it), or NULL after printing "fascia PROG: WHAT:
+ * Connect to conninfo (the config's database, or for `fascia migrate` its
+ * owner_database) for the command prog.  Returns the connection (the
+ * caller PQfinishes it), or NULL after printing "fascia PROG: WHAT:
  * <libpq's reason>" (what may be NULL, as for cli_db_fail).
  */
 PGconn *
-cli_db_connect(const struct conf *c, const char *prog, const char *what)
+cli_db_connect(const char *conninfo, const char *prog, const char *what)
 {
 	PGconn *conn;
 
-	conn = PQconnectdb(c->database);
+	conn = PQconnectdb(conninfo);
 	if (PQstatus(conn) != CONNECTION_OK) {
 		cli_db_fail(conn, prog, what);
 		PQfinish(conn);
@@ -110,7 +111,7 @@ cli_db_open(const struct conf *c, const char *prog)
 	PGconn *conn;
 	int v;
 
-	if ((conn = cli_db_connect(c, prog,
+	if ((conn = cli_db_connect(c->database, prog,
 		 "cannot connect to the "
 		 "database")) == NULL)
 		return NULL;

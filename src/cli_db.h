@@ -8,7 +8,7 @@
 
 #include "conf.h"
 
-PGconn *cli_db_connect(const struct conf *c, const char *prog,
+PGconn *cli_db_connect(const char *conninfo, const char *prog,
     const char *what);
 PGconn *cli_db_open(const struct conf *c, const char *prog);
 int cli_db_exec(PGconn *conn, const char *sql, int n, const char *const *params,

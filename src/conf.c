@@ -56,6 +56,7 @@ static const struct conf_key conf_keys[] = {
 	KEY_INT("workers", workers, "0", 0, 256),
 	KEY_STR("user", user, ""),
 	KEY_STR("database", database, "dbname=fascia"),
+	KEY_STR("owner_database", owner_database, ""),
 	KEY_STR("templates", templates, DATADIR "/templates"),
 	KEY_STR("static", static_dir, DATADIR "/static"),
 	KEY_STR("migrations", migrations, DATADIR "/migrations"),

@@ -11,6 +11,7 @@ struct conf {
 	char *user; /* whom serve becomes when started as root ("": none) */
 	int workers;
 	char *database;
+	char *owner_database; /* migrate's connection ("": database's) */
 	char *templates;
 	char *static_dir;
 	char *migrations;

@@ -7,6 +7,13 @@
  * advisory lock makes two concurrent runs take turns.  This is the one
  * command that connects without checking the schema's version, since it
  * is what brings the schema up to date.
+ *
+ * With an owner_database in the config, migrate connects as that role,
+ * the schema's owner, and then grants the role that `database` connects
+ * as (the one that serves pages, takes comments and runs the other
+ * commands) what those need and nothing more: reading and writing rows,
+ * using the sequences.  That role owns nothing, so it can create, alter
+ * or drop nothing, whatever a request makes of it.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +33,7 @@
 #define SQL_SUFFIX_LEN (sizeof(SQL_SUFFIX) - 1)
 #define NAME_MIN_LEN (2 + SQL_SUFFIX_LEN) /* "1_.sql" */
 #define VERSION_MAX 999999
+#define NAMEDATALEN_MAX 64 /* PostgreSQL's names, with their NUL */
 
 struct migration {
 	int version;
@@ -100,6 +108,78 @@ run(PGconn *conn, const char *sql, int n, const char *const *params,
 		return 1;
 	cli_db_fail(conn, PROG, what);
 	return 0;
+}
+
+/*
+ * The role the config's database connects as, into role (size n), and
+ * whether it is a superuser.  Returns 1, or 0 after printing why not.
+ */
+static int
+serving_role(const struct conf *c, char *role, size_t n, int *super)
+{
+	PGconn *conn;
+	PGresult *res = NULL;
+	int ok = 0;
+
+	if ((conn = cli_db_connect(c->database, PROG,
+		 "the serving role's connection (database)")) == NULL)
+		return 0;
+	if (run(conn,
+		"SELECT current_user, rolsuper FROM pg_roles "
+		"WHERE rolname = current_user",
+		0, NULL, "the serving role", &res) &&
+	    PQntuples(res) == 1 && strlen(PQgetvalue(res, 0, 0)) < n) {
+		strcpy(role, PQgetvalue(res, 0, 0));
+		*super = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+		ok = 1;
+	}
+	PQclear(res);
+	PQfinish(conn);
+	return ok;
+}
+
+/*
+ * Grant the serving role, on conn (the owner's), the rows of every table
+ * and the sequences, unless it is the owner itself.  Returns 1, or 0.
+ */
+static int
+grant_serving_role(PGconn *conn, const struct conf *c)
+{
+	static const char *const grants[] = {
+		"GRANT USAGE ON SCHEMA public TO ",
+		"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "
+		"public TO ",
+		"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ",
+	};
+	char role[NAMEDATALEN_MAX], sql[256];
+	char *ident;
+	size_t i;
+	int super, ok = 1;
+
+	if (!serving_role(c, role, sizeof(role), &super))
+		return 0;
+	if (strcmp(role, PQuser(conn)) == 0)
+		return 1;
+	if ((ident = PQescapeIdentifier(conn, role, strlen(role))) == NULL) {
+		cli_db_fail(conn, PROG, "the serving role's name");
+		return 0;
+	}
+	for (i = 0; ok && i < sizeof(grants) / sizeof(grants[0]); i++) {
+		snprintf(sql, sizeof(sql), "%s%s", grants[i], ident);
+		ok = run(conn, sql, 0, NULL, "grant", NULL);
+	}
+	PQfreemem(ident);
+	if (ok && super)
+		fprintf(stderr,
+		    "fascia migrate: warning: the serving role %s is a "
+		    "superuser: it can change the schema all the same\n",
+		    role);
+	else if (ok)
+		printf(
+		    "the serving role %s may read and write rows, and change "
+		    "nothing else\n",
+		    role);
+	return ok;
 }
 
 /* Apply one migration unless it is recorded.  Returns 1, or 0 on error. */
@@ -212,7 +292,9 @@ migrate_run(const struct conf *c)
 
 	if (!read_dir(c->migrations, &list, &n))
 		goto out;
-	if ((conn = cli_db_connect(c, PROG, NULL)) == NULL)
+	if ((conn = cli_db_connect(
+		 c->owner_database[0] != '\0' ? c->owner_database : c->database,
+		 PROG, NULL)) == NULL)
 		goto out;
 	if (!run(conn, "SET client_min_messages = warning", 0, NULL, "settings",
 		NULL) ||
@@ -225,7 +307,7 @@ migrate_run(const struct conf *c)
 	for (i = 0; i < n; i++)
 		if (!apply(conn, c->migrations, &list[i]))
 			goto out;
-	ok = 1;
+	ok = c->owner_database[0] == '\0' || grant_serving_role(conn, c);
 out:
 	for (i = 0; i < n; i++)
 		free(list[i].name);

@@ -90,6 +90,10 @@ VARDIR=$ROOT/var/$ENV
 SVC_USER=fascia
 DB_NAME=fascia
 DB_USER=fascia
+# The role fascia serves as: it owns nothing (`fascia migrate` connects as
+# DB_USER, the owner, and grants it the rows), so a request can change no
+# table's shape.
+DB_WEB_USER=fascia_web
 # nginx's limit on comment POSTs.  dev has the deployment's (the Makefile's
 # NGINX_COMMENT_RATE and NGINX_COMMENT_BURST).  The test suite posts many
 # comments from one address in a few seconds: its stack raises the limit out
@@ -256,7 +260,7 @@ tail_log() {
 	echo "---" >&2
 }
 
-dsn() { echo "host=$RUNDIR port=$PG_PORT dbname=${1:-$DB_NAME} user=$DB_USER"; }
+dsn() { echo "host=$RUNDIR port=$PG_PORT dbname=${1:-$DB_NAME} user=${2:-$DB_USER}"; }
 q() { PGOPTIONS='-c client_min_messages=warning' "$PGBIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 "$(dsn "${2:-}")" -c "$1"; }
 
 # --- PostgreSQL ---------------------------------------------------------
@@ -331,6 +335,9 @@ db_prepare() {
 	if [ "$fresh" = 1 ]; then
 		q "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" postgres >/dev/null
 	fi
+	if [ "$(q "SELECT 1 FROM pg_roles WHERE rolname = '$DB_WEB_USER'" postgres)" != 1 ]; then
+		q "CREATE ROLE $DB_WEB_USER LOGIN" postgres >/dev/null
+	fi
 	if [ "$(q "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'" postgres)" != 1 ]; then
 		say "create database $DB_NAME"
 		q "CREATE DATABASE $DB_NAME" postgres >/dev/null
@@ -386,7 +393,7 @@ write_conf() {
 		*) die "FASCIA_STACK_SET: expected key=value, not $kv" ;;
 		esac
 	done
-	keys="listen workers database templates static migrations secret_key_file base_url page_cache_dir"
+	keys="listen workers database owner_database templates static migrations secret_key_file base_url page_cache_dir"
 	for kv in "${set[@]}"; do
 		kv=${kv#SET_}
 		keys="$keys ${kv%%=*}"
@@ -394,7 +401,8 @@ write_conf() {
 	env "${set[@]}" SET_KEYS="$keys" \
 		"SET_listen=$SOCK" \
 		"SET_workers=2" \
-		"SET_database=$(dsn)" \
+		"SET_database=$(dsn "$DB_NAME" "$DB_WEB_USER")" \
+		"SET_owner_database=$(dsn)" \
 		"SET_templates=$SHARE/templates" \
 		"SET_static=$SHARE/static" \
 		"SET_migrations=$SHARE/migrations" \

@@ -55,15 +55,22 @@ command -v "$PSQL" >/dev/null 2>&1 || bail "psql not found"
 "$BIN" -c "$CONF" post --help >/dev/null 2>&1 ||
 	bail "$BIN has no \`post\` command"
 
-# The scratch database, on the server the config names.
-BASE=${FASCIA_DATABASE:-$(sed -n 's/^[[:space:]]*database[[:space:]]*=[[:space:]]*//p' "$CONF" |
-	sed 's/[[:space:]][[:space:]]*;.*$//; s/[[:space:]]*$//' | tail -n 1)}
+# The scratch database, on the server the config names, made and used by
+# the role that owns the stack's (owner_database, else database): this
+# suite is about the commands, not the roles.
+conf_key() {
+	sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$CONF" |
+		sed 's/[[:space:]][[:space:]]*;.*$//; s/[[:space:]]*$//' | tail -n 1
+}
+BASE=${FASCIA_DATABASE:-$(conf_key owner_database)}
+BASE=${BASE:-$(conf_key database)}
 case $BASE in
 postgres://* | postgresql://*) bail "a URI in database = is not supported here; use key=value" ;;
 esac
 SCRATCH=fascia_cli_test_$$
 ADMIN="$BASE dbname=postgres"
 export FASCIA_DATABASE="$BASE dbname=$SCRATCH"
+export FASCIA_OWNER_DATABASE=$FASCIA_DATABASE
 export PGOPTIONS='-c client_min_messages=warning'
 unset FASCIA_TIMEZONE
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/fascia-cli-test.XXXXXX") || bail "mktemp"

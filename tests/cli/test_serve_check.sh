@@ -44,7 +44,9 @@ command -v "$PSQL" >/dev/null 2>&1 || bail "psql not found"
 [ -x "$BIN" ] || bail "$BIN not found: run make"
 
 key() { sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$CONF" | tail -n 1; }
-BASE=$(key database)
+# the scratch database is made by the owner of the stack's
+BASE=$(key owner_database)
+BASE=${BASE:-$(key database)}
 SCRATCH=fascia_check_test_$$
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/fascia-check-test.XXXXXX") || bail "mktemp"
 cleanup() {

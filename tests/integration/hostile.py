@@ -10,7 +10,7 @@ import struct
 import subprocess
 import time
 
-from lib import (INFO, check, children, fascia_master, get, sql_value, test,
+from lib import (CONF, INFO, check, children, fascia_master, get, sql_value, test,
                  wait_until)
 
 SOCK = INFO["socket"]
@@ -170,3 +170,37 @@ def _():
     finally:
         for s in slow:
             s.close()
+
+
+@test("the serving role (database) reads and writes rows, and cannot create, "
+      "alter or drop anything (owner_database is migrate's)")
+def _():
+    serving, owner = CONF.get("database", ""), CONF.get("owner_database", "")
+    check(owner and owner != serving, "the stack has no owner_database of "
+          "its own: database = %r" % serving)
+
+    def as_serving(query):
+        return subprocess.run([INFO["psql"], "-X", "-q", "-A", "-t", "-v",
+                               "ON_ERROR_STOP=1", serving, "-c", query],
+                              capture_output=True, text=True, timeout=30)
+    r = as_serving("BEGIN; UPDATE posts SET title = title WHERE false; "
+                   "INSERT INTO tags (slug, name) VALUES ('itest-role', 'x'); "
+                   "SELECT count(*) FROM comments; ROLLBACK")
+    check(r.returncode == 0, "the serving role cannot use the rows: %s" %
+          r.stderr.strip())
+    for query, says in (
+            ("ALTER TABLE posts ADD COLUMN itest_x integer", "must be owner"),
+            ("ALTER TABLE comments DROP COLUMN body", "must be owner"),
+            ("DROP TABLE comments", "must be owner"),
+            ("TRUNCATE comments", "permission denied"),
+            ("CREATE TABLE itest_role (x integer)", "permission denied"),
+            ("CREATE FUNCTION itest_f() RETURNS int LANGUAGE sql AS "
+             "'SELECT 1'", "permission denied"),
+            ("DROP TRIGGER posts_changed ON posts", "must be owner")):
+        r = as_serving(query)
+        check(r.returncode != 0 and says in r.stderr,
+              "the serving role could: %s (%s)" % (query, r.stderr.strip()
+                                                   or "no error"))
+    check(sql_value("SELECT count(*) FROM information_schema.columns WHERE "
+                    "table_name = 'posts' AND column_name = 'itest_x'") == "0",
+          "posts changed")
