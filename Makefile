@@ -165,6 +165,12 @@ units:
 		SYSCONFDIR='$(SYSCONFDIR)' DOCDIR='$(DOCDIR)' UNITDIR='$(UNITDIR)'
 	@tools/fill-template.sh -o $(BUILD)/systemd/fascia.socket \
 		conf/fascia.socket.in DOCDIR='$(DOCDIR)' UNITDIR='$(UNITDIR)'
+	@tools/fill-template.sh -o $(BUILD)/systemd/fascia-backup.service \
+		conf/fascia-backup.service.in DOCDIR='$(DOCDIR)' \
+		UNITDIR='$(UNITDIR)' DATADIR='$(DATADIR)' SYSCONFDIR='$(SYSCONFDIR)'
+	@tools/fill-template.sh -o $(BUILD)/systemd/fascia-backup.timer \
+		conf/fascia-backup.timer.in DOCDIR='$(DOCDIR)' UNITDIR='$(UNITDIR)'
+	@$(call with-paths,tools/fascia-backup.sh,$(BUILD)/fascia-backup.sh)
 
 # The sources name the default PREFIX's paths; the installed copies name
 # their own.

@@ -98,6 +98,8 @@ for f in usr/bin/fascia etc/fascia/fascia.conf \
 	usr/share/fascia/migrations/001_schema.sql \
 	usr/share/fascia/nginx/nginx-http.conf usr/share/fascia/nginx/nginx-site.conf \
 	usr/share/fascia/systemd/fascia.service usr/share/fascia/systemd/fascia.socket \
+	usr/share/fascia/systemd/fascia-backup.service \
+	usr/share/fascia/systemd/fascia-backup.timer usr/share/fascia/fascia-backup.sh \
 	usr/share/man/man8/fascia.8 usr/share/man/man5/fascia.conf.5 \
 	usr/share/doc/fascia/README.md usr/share/fascia/installed-files; do
 	[ -e "$D/$f" ] || missing="$missing $f"
@@ -114,10 +116,11 @@ else
 	not_ok "every file in its place" "missing:$missing"
 fi
 if [ "$(stat -c %a "$D/usr/bin/fascia")" = 755 ] &&
+	[ "$(stat -c %a "$D/usr/share/fascia/fascia-backup.sh")" = 755 ] &&
 	[ "$(stat -c %a "$D/etc/fascia/fascia.conf")" = 644 ]; then
-	ok "the binary is 0755, the config 0644"
+	ok "the binary and the backup script are 0755, the config 0644"
 else
-	not_ok "the binary is 0755, the config 0644" \
+	not_ok "the binary and the backup script are 0755, the config 0644" \
 		"$(stat -c '%a %n' "$D/usr/bin/fascia" "$D/etc/fascia/fascia.conf")"
 fi
 
@@ -128,6 +131,9 @@ svc=$D/usr/share/fascia/systemd/fascia.service
 if [ -z "$left" ] &&
 	grep -qx 'ExecStart=/usr/bin/fascia -c /etc/fascia/fascia.conf serve' "$svc" &&
 	grep -qx 'ExecReload=/usr/bin/fascia -c /etc/fascia/fascia.conf serve -t' "$svc" &&
+	grep -q '^ExecStart=/usr/share/fascia/fascia-backup.sh -c /etc/fascia/fascia.conf ' \
+		"$D/usr/share/fascia/systemd/fascia-backup.service" &&
+	grep -q 'CONF=${FASCIA_CONFIG:-/etc/fascia/fascia.conf}' "$D/usr/share/fascia/fascia-backup.sh" &&
 	grep -qx 'templates = /usr/share/fascia/templates' "$D/etc/fascia/fascia.conf" &&
 	"$D/usr/bin/fascia" --help | grep -q '/etc/fascia/fascia.conf)'; then
 	ok "the paths in the units, the config and the binary follow PREFIX=/usr"
@@ -150,8 +156,11 @@ fi
 # Documentation= are the installed ones.
 if command -v systemd-analyze >/dev/null; then
 	out=$(MANPATH=$D/usr/share/man systemd-analyze verify \
-		"$D/usr/share/fascia/systemd/fascia.socket" "$svc" 2>&1 |
-		grep -v 'Command /usr/bin/fascia is not executable')
+		"$D/usr/share/fascia/systemd/fascia.socket" "$svc" \
+		"$D/usr/share/fascia/systemd/fascia-backup.timer" \
+		"$D/usr/share/fascia/systemd/fascia-backup.service" 2>&1 |
+		grep -v -e 'Command /usr/bin/fascia is not executable' \
+			-e 'Command /usr/share/fascia/fascia-backup.sh is not executable')
 	if [ -z "$out" ]; then ok "systemd-analyze verify passes on the installed units"; else
 		not_ok "systemd-analyze verify passes on the installed units" "$out"; fi
 else
