@@ -282,11 +282,12 @@ worker_main(const struct app *app)
 	FCGX_Request fr;
 	time_t until;
 
-	child_signals(worker_on_term);
+	/* before child_signals() unblocks what the master blocked */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = worker_on_drain;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR2, &sa, NULL);
+	child_signals(worker_on_term);
 	if (!worker_init(&w, app) ||
 	    FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_err("out of memory");
@@ -520,6 +521,7 @@ server_run(const char *conf_path)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR2); /* the workers', never the master's end */
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
 	log_info("listening on %s with %d workers", app->conf->listen,
