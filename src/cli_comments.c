@@ -240,6 +240,24 @@ static const char forget_sql[] =
     "SELECT coalesce(array_agg(id), '{}')::text FROM comments "
     "WHERE email_hash = $1";
 
+/*
+ * An address to forget?  A blank one, or one too long to be anybody's,
+ * would hash as the empty address and take every comment stored without
+ * one (WordPress imports) with it.
+ */
+static int
+forget_check(const char *verb, int argc, char **argv)
+{
+	(void)argc;
+	if (email_hashable(argv[0]))
+		return EXIT_SUCCESS;
+	fprintf(stderr,
+	    "fascia comments %s: expected the email address whose comments "
+	    "to remove, not a blank or over-long one; nothing removed\n",
+	    verb);
+	return EXIT_USAGE;
+}
+
 /* comments forget EMAIL */
 static int
 cmd_forget(const struct cli_call *x)
@@ -287,7 +305,7 @@ static const struct cli_sub subs[] = {
 	{ "spam", 0, CLI_ANY_ARGS, ids_check, cmd_change, CLI_WRITES },
 	{ "trash", 0, CLI_ANY_ARGS, ids_check, cmd_change, CLI_WRITES },
 	{ "delete", 0, CLI_ANY_ARGS, ids_check, cmd_change, CLI_WRITES },
-	{ "forget", 1, 1, NULL, cmd_forget, CLI_WRITES },
+	{ "forget", 1, 1, forget_check, cmd_forget, CLI_WRITES },
 };
 
 static const struct cli_group comments_command = { "comments",

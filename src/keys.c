@@ -72,6 +72,21 @@ email_hash(const struct keys *k, const char *email,
 	sodium_memzero(norm, sizeof(norm));
 }
 
+/*
+ * Is there an address in email to hash: something that, trimmed, fits?
+ * (email_hash() hashes what is not as the empty address, which is what a
+ * comment imported without one carries.)
+ */
+int
+email_hashable(const char *email)
+{
+	char norm[EMAIL_NORM_MAX];
+	int n = email_normalize(email, norm, sizeof(norm));
+
+	sodium_memzero(norm, sizeof(norm));
+	return n > 0;
+}
+
 /* Hash a client's address with the client key into out. */
 void
 client_hash(const struct keys *k, const char *addr,

@@ -20,6 +20,7 @@ struct keys {
 
 int keys_derive(struct keys *k, const unsigned char secret[SECRET_KEY_BYTES]);
 void keys_wipe(struct keys *k);
+int email_hashable(const char *email);
 void email_hash(const struct keys *k, const char *email,
     unsigned char out[HASH_BYTES]);
 void client_hash(const struct keys *k, const char *addr,

@@ -518,6 +518,27 @@ def _():
           == "t", "the reply stays, moved to the top level")
 
 
+@test("comment: `comments forget` with a blank or over-long address is a "
+      "usage error and removes nothing (not the comments stored without one)")
+def _():
+    # a comment imported with no address carries the empty address's hash
+    cid = sql_value(
+        "INSERT INTO comments (post_id, author_name, email_hash, body, status) "
+        "VALUES (%d, 'No Address', '\\x%s', '<p>Imported.</p>', 'approved') "
+        "RETURNING id" % (POST_ID["ctest-open"], email_hash("")))
+    try:
+        for arg in ("", "   ", "x" * 600):
+            r = subprocess.run([FASCIA, "-c", INFO["conf"], "comments", "forget",
+                                arg], capture_output=True, text=True, cwd=ROOT)
+            check(r.returncode == 2 and "nothing removed" in r.stderr,
+                  "forget %r: exit %d, %s" % (arg[:10], r.returncode,
+                                              r.stderr.strip()))
+        check(sql_value("SELECT count(*) FROM comments WHERE id = %s" % cid)
+              == "1", "the comment without an address was removed")
+    finally:
+        sql("DELETE FROM comments WHERE id = %s" % cid)
+
+
 @test("comment: listing pages show each post's comment count")
 def _():
     n = int(sql_value("SELECT count(*) FROM comments WHERE post_id = %d AND "
