@@ -3,6 +3,8 @@
 #   make            build build/fascia
 #   make run        set up everything and serve http://127.0.0.1:8080
 #   make test       the same set-up on its own cluster, then every test
+#   make test-cluster  a primary and a hot standby on loopback (make test
+#                   runs it too)
 #   make sanitize   unit tests built with ASan + UBSan
 #   make bench      benchmarks (wrk through nginx, template renders)
 #   make psql       psql on the blog's database (reads stdin when piped)
@@ -44,7 +46,7 @@ OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TESTS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test check sanitize bench clean install uninstall psql \
+.PHONY: all run test test-cluster check sanitize bench clean install uninstall psql \
 	bootstrap unit-tests format format-check fuzz
 
 all: $(BUILD)/fascia
@@ -97,6 +99,10 @@ test:
 	$(MAKE) all unit-tests
 	$(MAKE) sanitize
 	tests/run.sh
+
+test-cluster: all
+	@tools/bootstrap.sh test
+	tests/cluster/run.sh
 
 check: test
 

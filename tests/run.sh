@@ -12,7 +12,9 @@
 #   5. the browser suite tests/browser/run.sh URL OUTDIR (Chromium, the Nu
 #      Html Checker, axe, Lighthouse), if present;
 #   6. the integration suite tests/integration/run.py through nginx (it ends
-#      by stopping fascia with SIGTERM, so it runs last);
+#      by stopping fascia with SIGTERM, so it runs last on this stack);
+#   7. the cluster suite tests/cluster/run.sh (a primary and a hot standby,
+#      tools/stack.sh cluster, brought up and down by itself);
 #   and the stack is always brought down again, whatever happens (trap).
 # Each suite's output is echoed and kept in build/test-output/NAME.tap.  A
 # suite that crashes, times out or stops before its plan counts as a failure.
@@ -157,6 +159,9 @@ if [ "${FASCIA_TEST_SKIP_INTEGRATION:-0}" != 1 ]; then
 	fi
 	stack_down
 	trap - EXIT
+	# 7: the replicated set-up, on a stack of its own (tools/stack.sh
+	# cluster), once the test stack is down.
+	run_suite cluster 300 tests/cluster/run.sh
 fi
 
 echo

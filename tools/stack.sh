@@ -6,6 +6,8 @@
 #   dev    what `make run` serves:   http://127.0.0.1:8080 (FASCIA_HTTP_PORT)
 #   test   what `make test` drives:  http://127.0.0.1:8081 (FASCIA_HTTP_PORT)
 #   bench  what `make bench` loads:  http://127.0.0.1:8082 (FASCIA_HTTP_PORT)
+#   cluster what `make test-cluster` drives, with a standby:
+#                                    http://127.0.0.1:8083 (FASCIA_HTTP_PORT)
 # Each has its own cluster, ports and files, so all can run at once.
 #
 # CMD:
@@ -21,6 +23,10 @@
 #   psql [ARGS]   psql on the blog's database (SQL from stdin if not a tty)
 #   pg-stop       stop PostgreSQL only (fault tests)
 #   pg-start      start PostgreSQL only
+#   standby-start a hot standby of the stack's PostgreSQL, streaming from
+#                 it (made with pg_basebackup -R on first use), on the port
+#                 FASCIA_PG_PORT + 10 in the same socket directory
+#   standby-stop  stop the standby (down stops it too)
 #   info          key=value lines for scripts: url, paths, pids, database
 #   reset         down, then delete var/ENV (the data too)
 #
@@ -77,11 +83,16 @@ bench)
 	HTTP_PORT=${FASCIA_HTTP_PORT:-8082}
 	PG_PORT=${FASCIA_PG_PORT:-54382}
 	;;
+cluster)
+	HTTP_PORT=${FASCIA_HTTP_PORT:-8083}
+	PG_PORT=${FASCIA_PG_PORT:-54383}
+	;;
 *) usage 2 >&2 ;;
 esac
 [ -n "$CMD" ] || usage 2 >&2
 shift 2
 case $HTTP_PORT$PG_PORT in *[!0-9]*) die "ports must be numbers" ;; esac
+STANDBY_PORT=$((PG_PORT + 10))
 
 URL=http://127.0.0.1:$HTTP_PORT
 BIN_SRC=${FASCIA_BIN:-$ROOT/build/fascia}
@@ -199,6 +210,8 @@ set_paths() {
 	fi
 	path_ok "$RUNDIR" || die "$RUNDIR: path too long or has special characters"
 	PGDATA=$RUNDIR/pg
+	STANDBY=$RUNDIR/pg-standby
+	STANDBY_LOG=$RUNDIR/postgres-standby.log
 	CONF=$RUNDIR/fascia.conf
 	FASCIA_PID=$RUNDIR/fascia.pid
 	FASCIA_LOG=$RUNDIR/fascia.log
@@ -265,9 +278,11 @@ q() { PGOPTIONS='-c client_min_messages=warning' "$PGBIN/psql" -X -q -A -t -v ON
 
 # --- PostgreSQL ---------------------------------------------------------
 
+# pg_running [DATADIR]: is that cluster (default: the primary) running?
 pg_running() {
-	[ -n "$PGBIN" ] && [ -f "$PGDATA/PG_VERSION" ] &&
-		as_svc "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1
+	local d=${1:-$PGDATA}
+	[ -n "$PGBIN" ] && [ -f "$d/PG_VERSION" ] &&
+		as_svc "$PGBIN/pg_ctl" -D "$d" status >/dev/null 2>&1
 }
 
 pg_init() {
@@ -286,14 +301,13 @@ pg_init() {
 	echo "include_if_exists = 'stack.conf'	# written by tools/stack.sh" >>"$PGDATA/postgresql.conf"
 }
 
-pg_start() {
-	pg_running && return 0
-	pg_init
-	# Regenerated at each start: the paths are computed, never stored.
+# pg_conf DATADIR PORT: the cluster's stack.conf, regenerated at each start:
+# the paths are computed, never stored.
+pg_conf() {
 	{
 		echo "# written by tools/stack.sh at each start: do not edit"
 		echo "listen_addresses = ''"
-		echo "port = $PG_PORT"
+		echo "port = $2"
 		echo "unix_socket_directories = '$RUNDIR'"
 		echo "unix_socket_permissions = 0700"
 		echo "max_connections = 40"
@@ -307,8 +321,14 @@ pg_start() {
 			echo "synchronous_commit = off"
 			echo "full_page_writes = off"
 		fi
-	} >"$PGDATA/stack.conf"
-	own "$PGDATA/stack.conf"
+	} >"$1/stack.conf"
+	own "$1/stack.conf"
+}
+
+pg_start() {
+	pg_running && return 0
+	pg_init
+	pg_conf "$PGDATA" "$PG_PORT"
 	: >>"$PG_LOG"
 	own "$PG_LOG"
 	if ! as_svc setsid "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PG_LOG" -w -t 60 -s start >/dev/null 2>&1; then
@@ -317,17 +337,47 @@ pg_start() {
 	fi
 }
 
+# pg_stop [DATADIR]: stop that cluster (default: the primary).
 pg_stop() {
-	local pid
-	pg_running || return 0
-	pid=$(head -n 1 "$PGDATA/postmaster.pid" 2>/dev/null | tr -dc 0-9) || true
-	as_svc "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w -t 60 -s stop >/dev/null 2>&1 ||
-		as_svc "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate -w -t 30 -s stop >/dev/null 2>&1 || true
-	pg_running && die "PostgreSQL did not stop (pid file $PGDATA/postmaster.pid)"
+	local pid d=${1:-$PGDATA}
+	pg_running "$d" || return 0
+	pid=$(head -n 1 "$d/postmaster.pid" 2>/dev/null | tr -dc 0-9) || true
+	as_svc "$PGBIN/pg_ctl" -D "$d" -m fast -w -t 60 -s stop >/dev/null 2>&1 ||
+		as_svc "$PGBIN/pg_ctl" -D "$d" -m immediate -w -t 30 -s stop >/dev/null 2>&1 || true
+	pg_running "$d" && die "PostgreSQL did not stop (pid file $d/postmaster.pid)"
 	# pg_ctl returns once the pid file is gone; the postmaster may still be
 	# on its way out.
 	[ -z "$pid" ] || wait_for 10 not_alive "$pid" || die "PostgreSQL (pid $pid) did not exit"
 	return 0
+}
+
+# A hot standby of the primary: its copy made once by pg_basebackup -R
+# (which writes standby.signal and primary_conninfo: it streams from the
+# primary and replays as it goes), then started on its own port in the same
+# socket directory.  It answers reads; the primary takes the writes.
+standby_start() {
+	pg_running "$STANDBY" && return 0
+	pg_running || die "the standby needs the primary running (up or pg-start)"
+	if [ ! -f "$STANDBY/PG_VERSION" ]; then
+		say "pg_basebackup $STANDBY"
+		rm -rf "$STANDBY"
+		mkdir -p "$STANDBY"
+		chmod 700 "$STANDBY"
+		own "$STANDBY"
+		if ! as_svc "$PGBIN/pg_basebackup" -h "$RUNDIR" -p "$PG_PORT" -U "$DB_USER" \
+			-D "$STANDBY" -R -X stream -c fast >"$RUNDIR/basebackup.log" 2>&1; then
+			tail_log "$RUNDIR/basebackup.log"
+			rm -rf "$STANDBY"
+			die "pg_basebackup failed"
+		fi
+	fi
+	pg_conf "$STANDBY" "$STANDBY_PORT"
+	: >>"$STANDBY_LOG"
+	own "$STANDBY_LOG"
+	if ! as_svc setsid "$PGBIN/pg_ctl" -D "$STANDBY" -l "$STANDBY_LOG" -w -t 60 -s start >/dev/null 2>&1; then
+		tail_log "$STANDBY_LOG"
+		die "the standby did not start"
+	fi
 }
 
 db_prepare() {
@@ -709,6 +759,7 @@ cmd_down() {
 	set_paths 0 || return 0
 	nginx_stop
 	fascia_stop
+	pg_stop "$STANDBY"
 	pg_stop
 	unlock
 	say "down"
@@ -813,6 +864,9 @@ postgres_log=$PG_LOG
 pgdata=$PGDATA
 pghost=$RUNDIR
 pgport=$PG_PORT
+standby_pgport=$STANDBY_PORT
+standby_pgdata=$STANDBY
+standby_log=$STANDBY_LOG
 pguser=$DB_USER
 dbname=$DB_NAME
 psql=$PGBIN/psql
@@ -844,6 +898,16 @@ pg-start)
 	need_pg
 	need_paths
 	pg_start
+	;;
+standby-start)
+	need_pg
+	need_paths
+	standby_start
+	;;
+standby-stop)
+	need_pg
+	need_paths
+	pg_stop "$STANDBY"
 	;;
 info) cmd_info ;;
 reset) cmd_reset ;;
