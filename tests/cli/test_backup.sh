@@ -23,29 +23,13 @@ if [ -z "$CONF" ] || [ ! -r "$CONF" ]; then
 fi
 case $CONF in /*) ;; *) CONF=$PWD/$CONF ;; esac
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	shift
-	local line
-	for line in "$@"; do
-		printf '%s\n' "$line" | sed 's/^/#   /'
-	done
-}
-bail() {
-	echo "Bail out! $*"
-	exit 1
-}
+# shellcheck source=../lib/tap.sh
+. "$ROOT/tests/lib/tap.sh"
 for tool in pg_dump pg_restore "$PSQL"; do
 	command -v "$tool" >/dev/null || bail "$tool is not installed"
 done
 
-key() {
-	sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$CONF" |
-		sed 's/[[:space:]][[:space:]]*;.*$//; s/[[:space:]]*$//' | tail -n 1
-}
+key() { conf_key "$CONF" "$1"; }
 OWNER=$(key owner_database)
 OWNER=${OWNER:-$(key database)}
 SCRATCH=fascia_restore_test_$$
@@ -148,4 +132,4 @@ else
 	not_ok "a bad DAYS is a usage error (exit 2)" "$out"
 fi
 
-echo "1..$n"
+tap_end

@@ -22,17 +22,8 @@ PSQL=${PSQL:-$(command -v psql || printf '%s\n' /usr/lib/postgresql/*/bin/psql |
 DB=${FASCIA_DATABASE:-$(sed -n 's/^[[:space:]]*database[[:space:]]*=[[:space:]]*//p' "$CONF" | tail -n 1)}
 TMP=$(mktemp -d)
 
-n=0
-failures=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	failures=$((failures + 1))
-	echo "not ok $n - $1"
-	shift
-	local line
-	for line in "$@"; do printf '#   %s\n' "$line"; done
-}
+# shellcheck source=../lib/tap.sh
+. "$ROOT/tests/lib/tap.sh"
 # is GOT WANT DESCRIPTION
 is() {
 	if [ "$1" == "$2" ]; then ok "$3"; else not_ok "$3" "got:  $1" "want: $2"; fi

@@ -27,25 +27,10 @@ if [ -z "$CONF" ] || [ ! -r "$CONF" ]; then
 fi
 case $CONF in /*) ;; *) CONF=$PWD/$CONF ;; esac
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	shift
-	local line
-	for line in "$@"; do
-		printf '%s\n' "$line" | sed 's/^/#   /'
-	done
-}
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-bail() {
-	echo "Bail out! $*"
-	exit 1
-}
-note() { printf '%s\n' "$@" | sed 's/^/# /'; }
+# shellcheck source=../lib/tap.sh
+. "$ROOT/tests/lib/tap.sh"
 
-key() { sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$CONF" | tail -n 1; }
+key() { conf_key "$CONF" "$1"; }
 DATABASE=$(key database)
 SECRET=$(key secret_key_file)
 [ -r "$SECRET" ] || bail "the stack's secret key $SECRET is not readable"
@@ -294,4 +279,4 @@ else
 		"left: $left" "$(cat "$TMP/uninstall.log")"
 fi
 
-echo "1..$n"
+tap_end

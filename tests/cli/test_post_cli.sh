@@ -25,24 +25,8 @@ fi
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 case $CONF in /*) ;; *) CONF=$PWD/$CONF ;; esac
 
-n=0
-failures=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	failures=$((failures + 1))
-	echo "not ok $n - $1"
-	shift
-	local line
-	for line in "$@"; do
-		printf '%s\n' "$line" | sed 's/^/#   /'
-	done
-}
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-bail() {
-	echo "Bail out! $*"
-	exit 1
-}
+# shellcheck source=../lib/tap.sh
+. "$ROOT/tests/lib/tap.sh"
 # check DESCRIPTION COMMAND...: ok when the command succeeds.
 check() {
 	local desc=$1
@@ -58,12 +42,8 @@ command -v "$PSQL" >/dev/null 2>&1 || bail "psql not found"
 # The scratch database, on the server the config names, made and used by
 # the role that owns the stack's (owner_database, else database): this
 # suite is about the commands, not the roles.
-conf_key() {
-	sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$CONF" |
-		sed 's/[[:space:]][[:space:]]*;.*$//; s/[[:space:]]*$//' | tail -n 1
-}
-BASE=${FASCIA_DATABASE:-$(conf_key owner_database)}
-BASE=${BASE:-$(conf_key database)}
+BASE=${FASCIA_DATABASE:-$(conf_key "$CONF" owner_database)}
+BASE=${BASE:-$(conf_key "$CONF" database)}
 case $BASE in
 postgres://* | postgresql://*) bail "a URI in database = is not supported here; use key=value" ;;
 esac
@@ -490,5 +470,4 @@ else
 	fi
 fi
 
-echo "1..$n"
-[ "$failures" = 0 ]
+tap_end

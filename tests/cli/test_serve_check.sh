@@ -24,26 +24,13 @@ fi
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 case $CONF in /*) ;; *) CONF=$PWD/$CONF ;; esac
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	shift
-	local line
-	for line in "$@"; do
-		printf '%s\n' "$line" | sed 's/^/#   /'
-	done
-}
-bail() {
-	echo "Bail out! $*"
-	exit 1
-}
+# shellcheck source=../lib/tap.sh
+. "$ROOT/tests/lib/tap.sh"
 
 command -v "$PSQL" >/dev/null 2>&1 || bail "psql not found"
 [ -x "$BIN" ] || bail "$BIN not found: run make"
 
-key() { sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$CONF" | tail -n 1; }
+key() { conf_key "$CONF" "$1"; }
 # the scratch database is made by the owner of the stack's
 BASE=$(key owner_database)
 BASE=${BASE:-$(key database)}
@@ -214,4 +201,4 @@ else
 	not_ok "serve -x is a usage error (exit 2)" "exit $rc" "$(cat "$TMP/err")"
 fi
 
-echo "1..$n"
+tap_end

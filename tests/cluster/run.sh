@@ -14,21 +14,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 cd "$ROOT" || exit 2
 STACK="tools/stack.sh cluster"
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	shift
-	local line
-	for line in "$@"; do
-		printf '%s\n' "$line" | sed 's/^/#   /'
-	done
-}
-bail() {
-	echo "Bail out! $*"
-	exit 1
-}
+# shellcheck source=../lib/tap.sh
+. "$ROOT/tests/lib/tap.sh"
 down() { $STACK down >/dev/null 2>&1; }
 trap down EXIT
 
@@ -116,4 +103,4 @@ else
 fi
 q "$primary" "DELETE FROM tags WHERE slug LIKE '$slug%'" >/dev/null
 
-echo "1..$n"
+tap_end
