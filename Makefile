@@ -137,6 +137,8 @@ NGINX_LISTEN ?= 80
 NGINX_LISTEN_V6 ?= listen [::]:80;
 NGINX_SERVER_NAME ?= blog.example.com
 NGINX_FASCIA_SOCKET ?= /run/fascia/fascia.sock
+# more instances: whole upstream lines ("server unix:/run/fascia2.sock;")
+NGINX_MORE_INSTANCES ?=
 NGINX_STATIC_DIR ?= $(DATADIR)/static
 NGINX_FASTCGI_PARAMS ?= fastcgi_params
 NGINX_COMMENT_RATE ?= 10r/m
@@ -154,6 +156,7 @@ nginx-conf:
 	@tools/fill-template.sh -o $(BUILD)/nginx/nginx-site.conf conf/nginx-site.conf.in \
 		LISTEN='$(NGINX_LISTEN)' LISTEN_V6='$(NGINX_LISTEN_V6)' \
 		SERVER_NAME='$(NGINX_SERVER_NAME)' FASCIA_SOCKET='$(NGINX_FASCIA_SOCKET)' \
+		MORE_INSTANCES='$(NGINX_MORE_INSTANCES)' \
 		STATIC_DIR='$(NGINX_STATIC_DIR)' FASTCGI_PARAMS='$(NGINX_FASTCGI_PARAMS)' \
 		COMMENT_BURST='$(NGINX_COMMENT_BURST)' STACK_INCLUDE= \
 		PAGE_CACHE_DIR='$(NGINX_PAGE_CACHE_DIR)'

@@ -217,6 +217,11 @@ set_paths() {
 	FASCIA_LOG=$RUNDIR/fascia.log
 	SOCKDIR=$RUNDIR/run
 	SOCK=$SOCKDIR/fascia.sock
+	# the cluster stack's nginx knows a second instance, which
+	# tests/cluster/run.sh starts and kills itself
+	SOCK2=$SOCKDIR/fascia-2.sock
+	MORE_INSTANCES=
+	[ "$ENV" != cluster ] || MORE_INSTANCES="server unix:$SOCK2;"
 	NGX=$RUNDIR/nginx
 	NGX_CONF=$RUNDIR/nginx.conf
 	NGX_PID=$NGX/nginx.pid
@@ -578,6 +583,7 @@ write_nginx_conf() {
 		PAGE_CACHE_DIR="$PAGE_CACHE" \
 		SERVER_NAME="127.0.0.1 localhost" \
 		FASCIA_SOCKET="$SOCK" \
+		MORE_INSTANCES="$MORE_INSTANCES" \
 		STATIC_DIR="$SHARE/static" \
 		FASTCGI_PARAMS="$etc/fastcgi_params" \
 		COMMENT_BURST="$COMMENT_BURST") ||
@@ -865,6 +871,7 @@ pgdata=$PGDATA
 pghost=$RUNDIR
 pgport=$PG_PORT
 standby_pgport=$STANDBY_PORT
+socket2=$SOCK2
 standby_pgdata=$STANDBY
 standby_log=$STANDBY_LOG
 pguser=$DB_USER

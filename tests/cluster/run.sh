@@ -7,8 +7,10 @@
 # PostgreSQL's part, on which several fascia instances will stand: the
 # standby replays what the primary commits (the delay is measured and
 # printed), refuses writes, goes on answering reads while the primary is
-# down, and catches up once it is back.  The stack is brought down at the
-# end, whatever happens.
+# down, and catches up once it is back.  Then two fascia instances over the
+# primary behind the stack's nginx (its upstream lists both): one is killed
+# with SIGKILL under load, and not one GET may fail.  The stack is brought
+# down at the end, whatever happens.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 cd "$ROOT" || exit 2
@@ -23,7 +25,7 @@ $STACK up --fresh >"$ROOT/var/cluster-up.log" 2>&1 || {
 	tail -n 20 "$ROOT/var/cluster-up.log" | sed 's/^/# /'
 	bail "tools/stack.sh cluster up failed"
 }
-eval "$($STACK info | grep -E '^(psql|pghost|pgport|pguser|dbname|standby_pgport|standby_log)=')"
+eval "$($STACK info | grep -E '^(url|bin|conf|rundir|fascia_pid_file|service_user|socket2|psql|pghost|pgport|pguser|dbname|standby_pgport|standby_log)=')"
 # shellcheck disable=SC2154 # set by the eval
 primary="host=$pghost port=$pgport user=$pguser dbname=$dbname"
 standby="host=$pghost port=$standby_pgport user=$pguser dbname=$dbname"
@@ -102,5 +104,44 @@ else
 		"$(tail -n 5 "$standby_log")"
 fi
 q "$primary" "DELETE FROM tags WHERE slug LIKE '$slug%'" >/dev/null
+
+# --- two fascia instances behind one nginx ------------------------------------
+
+# The second instance, as the stack runs the first: the service user, the
+# same config, a socket of its own (the cluster stack's nginx lists both
+# in its upstream).
+SVC=()
+[ "$(id -u)" != 0 ] || SVC=(setpriv --reuid="$service_user" --regid="$service_user" --init-groups)
+(cd "$rundir" && FASCIA_LISTEN=$socket2 exec "${SVC[@]}" "$bin" -c "$conf" serve) \
+	>/dev/null 2>"$rundir/fascia-2.log" &
+second=$!
+stop_second() { kill "$second" 2>/dev/null; wait "$second" 2>/dev/null; down; }
+trap stop_second EXIT
+for _ in $(seq 1 50); do [ -S "$socket2" ] && break; sleep 0.1; done
+post=$(q "$primary" "SELECT slug FROM posts WHERE status = 'published' ORDER BY id LIMIT 1")
+page=$url/$post/?past=cache   # past nginx's page cache: every GET reaches an instance
+
+if command -v wrk >/dev/null; then
+	first=$(cat "$fascia_pid_file")
+	wrk -t2 -c16 -d4s "$page" >"$rundir/wrk.out" 2>&1 &
+	load=$!
+	sleep 1.5
+	# SIGKILL to the first instance, master and workers at once: no goodbye
+	kill -KILL "$first" $(pgrep -P "$first") 2>/dev/null
+	wait "$load"
+	total=$(awk '/requests in/ { print $1 }' "$rundir/wrk.out")
+	bad=$(awk '/Non-2xx/ { print $NF }' "$rundir/wrk.out")
+	sock=$(awk -F'[ ,]+' '/Socket errors/ { print $4 + $6 + $8 + $10 }' "$rundir/wrk.out")
+	if [ -n "$total" ] && [ "$total" -gt 100 ] && [ "${bad:-0}" = 0 ] &&
+		[ "${sock:-0}" = 0 ] && ! kill -0 "$first" 2>/dev/null; then
+		ok "one instance killed with SIGKILL under wrk: not one GET fails (nginx retries on the other)"
+		echo "# SIGKILL of one of two instances under wrk -t2 -c16 -d4s: $total GETs, ${bad:-0} non-2xx, ${sock:-0} socket errors"
+	else
+		not_ok "one instance killed with SIGKILL under wrk: not one GET fails" \
+			"$(cat "$rundir/wrk.out")"
+	fi
+else
+	skip "wrk is not installed (tools/bootstrap.sh test)"
+fi
 
 tap_end
