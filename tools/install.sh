@@ -13,7 +13,9 @@
 # directory it created in DATADIR/installed-files, which uninstall reads:
 # uninstall removes exactly those, the config only while it is the one
 # install wrote (an edited one stays, and it says so), and then each
-# directory install created that is empty.
+# directory install created that is empty.  Installing over an install (an
+# upgrade) keeps the first one's directories and config in the list, and
+# removes the files it listed that this version no longer has.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$ROOT"
@@ -54,6 +56,30 @@ tree() { # SOURCE_DIR TARGET_DIR
 	done < <(cd "$1" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
 }
 
+# upgrade LINE...: the last install's list, merged into this one's.  Its
+# directories and an untouched config of its own stay listed (this run
+# found them there and made none of them); a file it put that this version
+# no longer has (a template since removed) is removed.
+upgrade() {
+	local line kind name
+	local -a dirs=()
+	local -A now=()
+	for line in "${made[@]}"; do now[${line#* }]=1; done
+	for line in "$@"; do
+		kind=${line%% *}
+		name=${line#* }
+		case $kind in
+		d) dirs+=("$line") ;; # in the order they were made
+		c) [ -n "${now[${name#* }]:-}" ] || made+=("$line") ;;
+		f)
+			[ "$name" = "$MANIFEST" ] || [ -n "${now[$name]:-}" ] ||
+				rm -f "$DESTDIR$name"
+			;;
+		esac
+	done
+	made=("${dirs[@]}" "${made[@]}")
+}
+
 do_install() {
 	[ -x "$BUILD/fascia" ] || die "$BUILD/fascia is missing: run make"
 	local d
@@ -61,8 +87,10 @@ do_install() {
 		case $d in /*) ;; *) die "$d: the directories must be absolute" ;; esac
 	done
 	[ -z "$DESTDIR" ] || mkdir -p "$DESTDIR"
-	[ ! -e "$DESTDIR$MANIFEST" ] || die "fascia is installed in " \
-		"$DESTDIR$DATADIR already: make uninstall first"
+	# An upgrade: what the last install listed (read before it is
+	# overwritten) is merged into this one's list below.
+	local -a before=()
+	[ ! -r "$DESTDIR$MANIFEST" ] || mapfile -t before <"$DESTDIR$MANIFEST"
 	file 0755 "$BUILD/fascia" "$BINDIR/fascia"
 	local gz
 	gz=$(mktemp -d)
@@ -90,6 +118,7 @@ do_install() {
 		made+=("c $(sha256sum <"$BUILD/fascia.conf" | cut -d' ' -f1) $CONF")
 	fi
 	dir "$DATADIR"
+	upgrade "${before[@]}"
 	made+=("f $MANIFEST")
 	printf '%s\n' "${made[@]}" >"$DESTDIR$MANIFEST"
 	echo "$ME: installed ${#made[@]} files and directories" \

@@ -256,6 +256,24 @@ else
 fi
 "${SVC[@]}" nginx -p "$R/" -c "$R/nginx.conf" -e "$R/error.log" -s quit 2>/dev/null
 
+# --- an upgrade: install over the install ---------------------------------------
+
+# a file the last version installed and this one has not: the upgrade
+# removes it
+stale=/usr/share/fascia/templates/retired.html
+: >"$D$stale"
+echo "f $stale" >>"$D/usr/share/fascia/installed-files"
+echo "; the owner's setting" >>"$D/etc/fascia/fascia.conf"
+if make -s -C "$ROOT" install "${MAKE_VARS[@]}" >"$TMP/install.log" 2>&1 &&
+	[ ! -e "$D$stale" ] && grep -q "the owner's setting" "$D/etc/fascia/fascia.conf" &&
+	grep -q "is there already: left as it is" "$TMP/install.log"; then
+	ok "make install over an install: the config kept, a retired file removed"
+else
+	not_ok "make install over an install: the config kept, a retired file removed" \
+		"$(cat "$TMP/install.log")" "$(ls -la "$D$stale" 2>&1)"
+fi
+sed -i "/the owner's setting/d" "$D/etc/fascia/fascia.conf"
+
 # --- uninstall ----------------------------------------------------------------
 
 if make -s -C "$ROOT" uninstall "${MAKE_VARS[@]}" >"$TMP/uninstall.log" 2>&1 &&
