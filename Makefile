@@ -61,8 +61,12 @@ $(BUILD)/obj/main.o $(BUILD)/obj/conf.o: $(BUILD)/install-paths
 $(BUILD)/install-paths: FORCE
 	@mkdir -p $(@D)
 	@echo 'SYSCONFDIR=$(SYSCONFDIR) DATADIR=$(DATADIR)' >$@.new
-	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+	@$(call replace-if-changed,$@)
 FORCE:
+
+# replace-if-changed FILE: FILE.new becomes FILE only when their texts
+# differ, so that what depends on FILE is not made again for nothing
+replace-if-changed = cmp -s $(1).new $(1) && rm -f $(1).new || mv -f $(1).new $(1)
 
 $(BUILD)/libfascia.a: $(OBJS)
 	rm -f $@
@@ -189,7 +193,7 @@ INSTALL_PATHS_SED = s|/usr/local/share/fascia|$(DATADIR)|g; \
 	s|/usr/local/bin|$(BINDIR)|g
 # with-paths SOURCE TARGET: TARGET, rewritten only when its text changes
 with-paths = sed '$(INSTALL_PATHS_SED)' $(1) >$(2).new && \
-	{ cmp -s $(2).new $(2) && rm -f $(2).new || mv -f $(2).new $(2); }
+	{ $(call replace-if-changed,$(2)); }
 
 etc-conf:
 	@mkdir -p $(BUILD)

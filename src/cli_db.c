@@ -115,17 +115,11 @@ cli_db_open(const struct conf *c, const char *prog)
 		 "cannot connect to the "
 		 "database")) == NULL)
 		return NULL;
-	if ((v = db_schema_version(conn)) < DB_SCHEMA_VERSION) {
-		if (v < 0)
+	if ((v = db_schema_check(conn, prog)) < 0) {
+		if (v == DB_SCHEMA_UNREAD)
 			cli_db_fail(conn, prog,
 			    "cannot read the schema "
 			    "version");
-		else
-			fprintf(stderr,
-			    "fascia %s: the database schema is at "
-			    "version %d, this fascia needs %d: run `fascia "
-			    "migrate`\n",
-			    prog, v, DB_SCHEMA_VERSION);
 		PQfinish(conn);
 		return NULL;
 	}

@@ -415,6 +415,30 @@ db_schema_version(PGconn *conn)
 }
 
 /*
+ * The schema's version when it is at least the one this build needs;
+ * DB_SCHEMA_OLD after saying so on standard error as "fascia PROG: ..."
+ * ("fascia: ..." when prog is NULL), with what to run; DB_SCHEMA_UNREAD
+ * when it cannot be read, saying nothing (what that means is the
+ * caller's).
+ */
+int
+db_schema_check(PGconn *conn, const char *prog)
+{
+	int v = db_schema_version(conn);
+
+	if (v < 0)
+		return DB_SCHEMA_UNREAD;
+	if (v >= DB_SCHEMA_VERSION)
+		return v;
+	fprintf(stderr,
+	    "fascia%s%s: the database schema is at version %d but this "
+	    "fascia needs %d: run `fascia migrate` first\n",
+	    prog != NULL ? " " : "", prog != NULL ? prog : "", v,
+	    DB_SCHEMA_VERSION);
+	return DB_SCHEMA_OLD;
+}
+
+/*
  * Does prepared statement s return the columns its list names, in that
  * order?  Logs the first difference.
  */

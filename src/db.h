@@ -189,5 +189,8 @@ const struct db_rows *db_cached(struct db *db, struct db_cache *c);
 const struct db_rows *db_cached_last(const struct db_cache *c);
 void db_cache_free(struct db_cache *c);
 int db_schema_version(PGconn *conn);
+#define DB_SCHEMA_UNREAD (-1) /* db_schema_check(): no version to read */
+#define DB_SCHEMA_OLD (-2)    /* older than this build's: run migrate */
+int db_schema_check(PGconn *conn, const char *prog);
 
 #endif

@@ -48,20 +48,13 @@ connect_db(const struct conf *c)
 static int
 schema_ok(PGconn *conn)
 {
-	int v = db_schema_version(conn);
+	int v = db_schema_check(conn, NULL);
 
-	if (v < 0) {
+	if (v == DB_SCHEMA_UNREAD)
 		fprintf(stderr, "fascia: cannot read the schema version: %s",
 		    PQerrorMessage(conn));
+	if (v < 0)
 		return 0;
-	}
-	if (v < DB_SCHEMA_VERSION) {
-		fprintf(stderr,
-		    "fascia: the database schema is at version %d but this "
-		    "fascia needs %d: run `fascia migrate` first\n",
-		    v, DB_SCHEMA_VERSION);
-		return 0;
-	}
 	fprintf(stderr, "fascia: database schema at version %d (needs %d)\n", v,
 	    DB_SCHEMA_VERSION);
 	return 1;

@@ -468,16 +468,9 @@ schema_ok(const struct conf *c)
 		PQfinish(conn);
 		return 1;
 	}
-	v = db_schema_version(conn);
+	v = db_schema_check(conn, NULL);
 	PQfinish(conn);
-	if (v >= 0 && v < DB_SCHEMA_VERSION) {
-		fprintf(stderr,
-		    "fascia: the database schema is at version %d "
-		    "but this fascia needs %d: run `fascia migrate` first\n",
-		    v, DB_SCHEMA_VERSION);
-		return 0;
-	}
-	return 1;
+	return v != DB_SCHEMA_OLD;
 }
 
 /*

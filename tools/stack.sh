@@ -330,16 +330,22 @@ pg_conf() {
 	own "$1/stack.conf"
 }
 
+# pg_launch DATADIR PORT LOG WHAT: start that cluster on PORT, logging to
+# LOG; stop the stack, naming WHAT, when it does not come up.
+pg_launch() {
+	pg_conf "$1" "$2"
+	: >>"$3"
+	own "$3"
+	if ! as_svc setsid "$PGBIN/pg_ctl" -D "$1" -l "$3" -w -t 60 -s start >/dev/null 2>&1; then
+		tail_log "$3"
+		die "$4 did not start"
+	fi
+}
+
 pg_start() {
 	pg_running && return 0
 	pg_init
-	pg_conf "$PGDATA" "$PG_PORT"
-	: >>"$PG_LOG"
-	own "$PG_LOG"
-	if ! as_svc setsid "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PG_LOG" -w -t 60 -s start >/dev/null 2>&1; then
-		tail_log "$PG_LOG"
-		die "PostgreSQL did not start"
-	fi
+	pg_launch "$PGDATA" "$PG_PORT" "$PG_LOG" PostgreSQL
 }
 
 # pg_stop [DATADIR]: stop that cluster (default: the primary).
@@ -376,13 +382,7 @@ standby_start() {
 			die "pg_basebackup failed"
 		fi
 	fi
-	pg_conf "$STANDBY" "$STANDBY_PORT"
-	: >>"$STANDBY_LOG"
-	own "$STANDBY_LOG"
-	if ! as_svc setsid "$PGBIN/pg_ctl" -D "$STANDBY" -l "$STANDBY_LOG" -w -t 60 -s start >/dev/null 2>&1; then
-		tail_log "$STANDBY_LOG"
-		die "the standby did not start"
-	fi
+	pg_launch "$STANDBY" "$STANDBY_PORT" "$STANDBY_LOG" "the standby"
 }
 
 db_prepare() {

@@ -13,25 +13,17 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
-CONF=${1:-}
-BIN=${FASCIA_BIN:-$ROOT/build/fascia}
 BACKUP=$ROOT/tools/fascia-backup.sh
 PSQL=${PSQL:-psql}
-if [ -z "$CONF" ] || [ ! -r "$CONF" ]; then
-	echo "usage: $0 CONFIG" >&2
-	exit 2
-fi
-case $CONF in /*) ;; *) CONF=$PWD/$CONF ;; esac
-
 # shellcheck source=../lib/tap.sh
 . "$ROOT/tests/lib/tap.sh"
+suite_args "$@"
 for tool in pg_dump pg_restore "$PSQL"; do
 	command -v "$tool" >/dev/null || bail "$tool is not installed"
 done
 
 key() { conf_key "$CONF" "$1"; }
-OWNER=$(key owner_database)
-OWNER=${OWNER:-$(key database)}
+OWNER=$(owner_conninfo)
 SCRATCH=fascia_restore_test_$$
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/fascia-backup-test.XXXXXX") || bail "mktemp"
 cleanup() {

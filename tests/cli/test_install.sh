@@ -19,16 +19,10 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
-CONF=${1:-}
 PORT=${FASCIA_INSTALL_TEST_PORT:-18091}
-if [ -z "$CONF" ] || [ ! -r "$CONF" ]; then
-	echo "usage: $0 CONFIG" >&2
-	exit 2
-fi
-case $CONF in /*) ;; *) CONF=$PWD/$CONF ;; esac
-
 # shellcheck source=../lib/tap.sh
 . "$ROOT/tests/lib/tap.sh"
+suite_args "$@"
 
 key() { conf_key "$CONF" "$1"; }
 DATABASE=$(key database)

@@ -14,19 +14,10 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
-CONF=${1:-}
-BIN=${2:-${FASCIA_BIN:-$ROOT/build/fascia}}
 PSQL=${PSQL:-psql}
-
-if [ -z "$CONF" ] || [ ! -r "$CONF" ]; then
-	echo "usage: $0 CONFIG [FASCIA_BIN]" >&2
-	exit 2
-fi
-case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
-case $CONF in /*) ;; *) CONF=$PWD/$CONF ;; esac
-
 # shellcheck source=../lib/tap.sh
 . "$ROOT/tests/lib/tap.sh"
+suite_args "$@"
 # check DESCRIPTION COMMAND...: ok when the command succeeds.
 check() {
 	local desc=$1
@@ -42,8 +33,7 @@ command -v "$PSQL" >/dev/null 2>&1 || bail "psql not found"
 # The scratch database, on the server the config names, made and used by
 # the role that owns the stack's (owner_database, else database): this
 # suite is about the commands, not the roles.
-BASE=${FASCIA_DATABASE:-$(conf_key "$CONF" owner_database)}
-BASE=${BASE:-$(conf_key "$CONF" database)}
+BASE=${FASCIA_DATABASE:-$(owner_conninfo)}
 case $BASE in
 postgres://* | postgresql://*) bail "a URI in database = is not supported here; use key=value" ;;
 esac

@@ -13,27 +13,17 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
-CONF=${1:-}
-BIN=${2:-${FASCIA_BIN:-$ROOT/build/fascia}}
 PSQL=${PSQL:-psql}
-
-if [ -z "$CONF" ] || [ ! -r "$CONF" ]; then
-	echo "usage: $0 CONFIG [FASCIA_BIN]" >&2
-	exit 2
-fi
-case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
-case $CONF in /*) ;; *) CONF=$PWD/$CONF ;; esac
-
 # shellcheck source=../lib/tap.sh
 . "$ROOT/tests/lib/tap.sh"
+suite_args "$@"
 
 command -v "$PSQL" >/dev/null 2>&1 || bail "psql not found"
 [ -x "$BIN" ] || bail "$BIN not found: run make"
 
 key() { conf_key "$CONF" "$1"; }
 # the scratch database is made by the owner of the stack's
-BASE=$(key owner_database)
-BASE=${BASE:-$(key database)}
+BASE=$(owner_conninfo)
 SCRATCH=fascia_check_test_$$
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/fascia-check-test.XXXXXX") || bail "mktemp"
 cleanup() {

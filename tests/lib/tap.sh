@@ -8,6 +8,11 @@
 #   note LINE...                diagnostics that are not a test
 #   conf_key FILE KEY           KEY's value in FILE: its last line, as inih
 #                               reads it, an end-of-line ; comment left out
+#   suite_args "$@"             a CLI suite's arguments, CONFIG [FASCIA_BIN]:
+#                               CONF and BIN, made absolute (BIN defaults to
+#                               $FASCIA_BIN, else build/fascia); exit 2 with
+#                               the usage when CONFIG is not readable
+#   owner_conninfo              the config's owner_database, else database
 #   tap_end                     the plan; exit status 1 when a test failed
 n=0
 failures=0
@@ -37,6 +42,21 @@ note() { printf '%s\n' "$@" | sed 's/^/# /'; }
 conf_key() {
 	sed -n "s/^[[:space:]]*$2[[:space:]]*=[[:space:]]*//p" "$1" |
 		sed 's/[[:space:]][[:space:]]*;.*$//; s/[[:space:]]*$//' | tail -n 1
+}
+suite_args() {
+	CONF=${1:-}
+	BIN=${2:-${FASCIA_BIN:-$ROOT/build/fascia}}
+	if [ -z "$CONF" ] || [ ! -r "$CONF" ]; then
+		echo "usage: $0 CONFIG [FASCIA_BIN]" >&2
+		exit 2
+	fi
+	case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
+	case $CONF in /*) ;; *) CONF=$PWD/$CONF ;; esac
+}
+owner_conninfo() {
+	local c
+	c=$(conf_key "$CONF" owner_database)
+	echo "${c:-$(conf_key "$CONF" database)}"
 }
 tap_end() {
 	echo "1..$n"
